@@ -1,0 +1,288 @@
+/* lgkit/lgkit.h — liblgkit: images of guest memory, the lguest layout model, named checks.
+ *
+ * Promise: nothing in this library prints, exits, or trusts its input.  Every function
+ * that can fail returns 0 (or a count) on success and a negative LG_ERR_* code on
+ * failure; where the caller passes a struct lg_error, it receives one sentence naming
+ * the place and what was expected.
+ */
+#ifndef LGKIT_H
+#define LGKIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lgkit/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LGKIT_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+/* X(name, value, text).  Grouped by who is at fault:
+ *  -1..-19  the input (a dump, page or spec is malformed),
+ *  -20..-39 the caller (bad parameter),
+ *  -40..    the environment (I/O, memory) or lgkit itself. */
+#define LG_ERRORS(X)                                                                  \
+	X(LG_ERR_TRUNCATED, -1, "input is truncated")                                \
+	X(LG_ERR_BADFORMAT, -2, "input is malformed")                                \
+	X(LG_ERR_UNSUPPORTED, -3, "input kind is not supported")                     \
+	X(LG_ERR_NOT_IN_IMAGE, -4, "address is not backed by the image")             \
+	X(LG_ERR_OVERFLOW, -5, "address arithmetic overflows")                       \
+	X(LG_ERR_NOTFOUND, -6, "descriptor page not found")                          \
+	X(LG_ERR_SPEC, -7, "layout spec is invalid")                                 \
+	X(LG_ERR_SYNTAX, -8, "JSON syntax error")                                    \
+	X(LG_ERR_LAYOUT, -9, "layout has errors")                                    \
+	X(LG_ERR_RING, -10, "ring contents break the virtio rules")                  \
+	X(LG_ERR_PARAM, -20, "invalid parameter")                                    \
+	X(LG_ERR_IO, -40, "input/output error")                                      \
+	X(LG_ERR_NOMEM, -41, "out of memory")                                        \
+	X(LG_ERR_INTERNAL, -42, "internal error")
+
+enum lg_errcode {
+#define LG_X_ENUM(name, value, text) name = value,
+	LG_ERRORS(LG_X_ENUM)
+#undef LG_X_ENUM
+};
+
+/* Text for an LG_ERR_* code; never NULL. */
+const char *lg_strerror(int err);
+
+/* A detailed message: filled by functions that take it, on failure. */
+struct lg_error {
+	int code;
+	char msg[512];
+};
+
+/* ---------------------------------------------------------------- images */
+
+/* A read-only guest-physical view: ranges backed by file bytes, with holes. */
+struct lg_image;
+
+enum lg_image_kind {
+	LG_IMAGE_RAW = 1, /* flat file: gpa = base + file offset */
+	LG_IMAGE_ELF = 2, /* ELF core: PT_LOAD by p_paddr */
+	LG_IMAGE_KDUMP = 3, /* diskdump / kdump-compressed */
+	LG_IMAGE_MEMORY = 4, /* a caller's buffer (tests, the launcher's live memory) */
+};
+
+struct lg_image_opts {
+	bool force_raw; /* treat the file as raw even if it looks like ELF/kdump */
+	uint64_t base;  /* raw: guest-physical address of the first byte */
+};
+
+/* Open a file as an image, detecting its kind from its content (ELF and kdump when
+ * those backends are built in; raw otherwise).  On failure *out is NULL and err
+ * (if given) names the file and the problem.
+ * Errors: LG_ERR_IO, LG_ERR_TRUNCATED (empty file), LG_ERR_BADFORMAT, LG_ERR_OVERFLOW
+ * (base + size wraps), LG_ERR_NOMEM, LG_ERR_PARAM. */
+int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
+		  struct lg_error *err);
+
+/* Wrap a caller's buffer (not copied; it must outlive the image) at gpa base. */
+int lg_image_from_memory(const void *buf, size_t len, uint64_t base, struct lg_image **out);
+
+void lg_image_close(struct lg_image *img);
+
+enum lg_image_kind lg_image_kind(const struct lg_image *img);
+const char *lg_image_kind_name(enum lg_image_kind kind);
+
+/* Ranges, sorted by guest-physical address and non-overlapping. */
+size_t lg_image_range_count(const struct lg_image *img);
+int lg_image_range(const struct lg_image *img, size_t i, uint64_t *gpa, uint64_t *len);
+
+/* Copy len bytes at gpa.  Errors: LG_ERR_NOT_IN_IMAGE if any byte is in a hole
+ * (nothing is guaranteed about buf then), LG_ERR_OVERFLOW if gpa+len wraps,
+ * LG_ERR_BADFORMAT/LG_ERR_IO from backends that decode on demand. */
+int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len);
+
+/* How many bytes starting at gpa are backed without a hole (0 if gpa is in a hole),
+ * saturated at max. */
+uint64_t lg_image_backed(const struct lg_image *img, uint64_t gpa, uint64_t max);
+
+/* True when every byte of [gpa, gpa+len) is backed. */
+bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
+
+/* The lgkit note (written by lglaunch --dump; read from ELF cores). */
+struct lg_note {
+	uint64_t page_addr; /* guest-physical address of the descriptor page */
+	uint64_t mem;       /* top of RAM */
+	uint64_t pfn_limit; /* 0 = unknown */
+};
+#define LG_NOTE_NAME "LGKIT"
+#define LG_NOTE_TYPE 0x4c470001u
+#define LG_NOTE_VERSION 1u
+#define LG_NOTE_DESC_SIZE 32u /* u32 version, u32 reserved, u64 page_addr, mem, pfn_limit */
+
+/* True and *note filled when the image carried an lgkit note. */
+bool lg_image_note(const struct lg_image *img, struct lg_note *note);
+/* Encode/decode the note's descriptor (LG_NOTE_DESC_SIZE bytes). */
+void lg_note_encode(const struct lg_note *note, uint8_t out[LG_NOTE_DESC_SIZE]);
+int lg_note_decode(const uint8_t *desc, size_t len, struct lg_note *note);
+
+/* ---------------------------------------------------------------- ring geometry */
+
+struct lg_ring_geom {
+	uint64_t desc;  /* guest-physical address of the descriptor table (= pfn << 12) */
+	uint64_t avail; /* avail ring */
+	uint64_t used;  /* used ring (4096-aligned) */
+	uint64_t size;  /* vring_size(num, 4096), with the 3.0+ event fields */
+	uint64_t end;   /* desc + size */
+	uint64_t pages; /* ceil(size / 4096): what the Launcher allocated */
+};
+
+/* Geometry of a ring of num entries at pfn; num 0 gives size 0. */
+void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g);
+uint64_t lg_vring_size(uint32_t num);
+
+/* ---------------------------------------------------------------- layout model */
+
+struct lg_vq {
+	uint16_t num; /* ring entries */
+	uint16_t irq; /* guest interrupt */
+	uint32_t pfn; /* page frame of the ring */
+};
+
+struct lg_device {
+	uint32_t offset; /* byte offset of the descriptor in the page */
+	uint8_t type, num_vq, feature_len, config_len, status;
+	bool truncated; /* the descriptor crosses the page end (or the image's end);
+			   only the vqs/bytes inside are filled, the rest read as 0 */
+	uint8_t vqs_present; /* how many vqconfigs lie wholly inside the page */
+	struct lg_vq vq[255];
+	uint8_t host_features[255];
+	uint8_t guest_features[255];
+	uint8_t config[255];
+};
+
+struct lg_layout {
+	uint64_t page_addr; /* guest-physical address of the descriptor page */
+	uint64_t mem;       /* top of RAM (default: page_addr) */
+	uint64_t pfn_limit; /* 0 = unknown */
+	size_t page_len;    /* bytes of the page that were present (4096 unless truncated) */
+	uint8_t page[LG_PAGE_SIZE]; /* the page bytes (zero beyond page_len) */
+	size_t ndev;
+	struct lg_device *dev; /* ndev entries, page order */
+	uint32_t end;          /* offset where the walk stopped (terminator or page end) */
+	bool terminated;       /* a type-0 byte ended the walk */
+	bool overflowed;       /* the walk stopped at a descriptor crossing the page end */
+};
+
+/* Size of a descriptor: 5 + 8*num_vq + 2*feature_len + config_len. */
+uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len);
+
+/* Decode page bytes (len may be < 4096 for a truncated page; bytes past 4096 are
+ * ignored) at guest-physical page_addr.  Safe for any bytes.  The layout must be
+ * released with lg_layout_free().  Errors: LG_ERR_NOMEM, LG_ERR_PARAM. */
+int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out);
+
+/* Where the stock Launcher would have put this page: one page below the lowest ring
+ * (rings follow the page).  For a raw file whose guest-physical base is not given.
+ * Errors: LG_ERR_NOTFOUND when no virtqueue has a usable ring. */
+int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
+
+/* Decode the page at page_addr read through an image. */
+int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out);
+
+/* An empty layout (for building one device by device, e.g. from a spec). */
+void lg_layout_init(struct lg_layout *l, uint64_t page_addr);
+/* Append a zeroed device; returns it or NULL (LG_ERR_NOMEM). */
+struct lg_device *lg_layout_add(struct lg_layout *l);
+void lg_layout_free(struct lg_layout *l);
+
+/* Feature bit helpers (bit b in byte b/8, mask 1<<(b%8)). */
+bool lg_feature_test(const uint8_t *bits, uint8_t len, unsigned bit);
+
+/* ---------------------------------------------------------------- names */
+
+const char *lg_type_name(unsigned type);    /* "net", …; NULL when unknown */
+int lg_type_lookup(const char *name);       /* id, or LG_ERR_NOTFOUND */
+const char *lg_feature_name(unsigned type, unsigned bit); /* NULL when unknown */
+int lg_feature_lookup(unsigned type, const char *name);   /* bit, or LG_ERR_NOTFOUND */
+
+/* ---------------------------------------------------------------- locating the page */
+
+enum lg_page_source {
+	LG_PAGE_FROM_OPTION = 1, /* the caller named it */
+	LG_PAGE_FROM_NOTE,       /* the lgkit ELF note */
+	LG_PAGE_FROM_E820,       /* the zero page's e820 RAM entry */
+	LG_PAGE_FROM_FIRST_BYTE, /* the image's lowest address */
+	LG_PAGE_FROM_SCAN,       /* best candidate of a scan */
+};
+const char *lg_page_source_name(enum lg_page_source src);
+
+/* Find the page: the note, then e820 (when the image covers address 0), then the
+ * image's lowest address.  Errors: LG_ERR_NOTFOUND with err naming why. */
+int lg_locate_page(const struct lg_image *img, uint64_t *page_addr, enum lg_page_source *src,
+		   struct lg_error *err);
+
+/* ---------------------------------------------------------------- checks */
+
+enum lg_severity {
+	LG_SEV_OFF = 0,
+	LG_SEV_NOTE = 1,
+	LG_SEV_WARNING = 2,
+	LG_SEV_ERROR = 3,
+};
+const char *lg_severity_name(enum lg_severity s);
+
+/* One X-macro table: X(id, "name", section, default severity, "prerequisites", "summary") */
+#include "lgkit/checks.def"
+
+enum lg_check_id {
+#define LG_X_CHECK(id, name, sect, sev, prereq, summary) id,
+	LG_CHECKS(LG_X_CHECK)
+#undef LG_X_CHECK
+	LG_CHECK_COUNT
+};
+
+struct lg_check_info {
+	const char *name;
+	char section; /* 'A' page, 'B' virtqueues, 'C' ring state */
+	enum lg_severity severity;
+	const char *prereq; /* space-separated names, "" for none */
+	const char *summary;
+};
+const struct lg_check_info *lg_check_info(enum lg_check_id id);
+int lg_check_lookup(const char *name); /* id or LG_ERR_NOTFOUND */
+
+struct lg_finding {
+	enum lg_check_id check;
+	const char *name;       /* the check's name */
+	enum lg_severity severity;
+	uint64_t addr;          /* guest-physical address of the offending field */
+	char path[64];          /* "device[2].vq[1].num" */
+	char where[64];         /* "device[2] (block) vq[1]" for people */
+	char msg[256];          /* names the value seen and the limit broken */
+};
+
+/* Return non-zero to stop delivering findings. */
+typedef int (*lg_sink_fn)(void *ctx, const struct lg_finding *f);
+
+struct lg_check_config {
+	enum lg_severity sev[LG_CHECK_COUNT];
+	bool image_has_area; /* the image was expected to hold the rings */
+};
+void lg_check_config_init(struct lg_check_config *cfg);
+
+struct lg_check_stats {
+	unsigned errors, warnings, notes;
+	bool rings_unchecked; /* the image held only the page: ring contents not read */
+	unsigned rings_checked;
+};
+
+/* Run sections A and B over the layout and, when img is given and holds them, the
+ * ring-state checks of section C.  Never stops at the first problem, never reads
+ * outside img.  Returns 0, or LG_ERR_NOMEM. */
+int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
+		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
+		    struct lg_check_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

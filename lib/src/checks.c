@@ -1,0 +1,542 @@
+/* checks.c — the check table, the engine, and sections A (device page) and B
+ * (virtqueue configuration and placement) of docs/CHECKS.md. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_priv.h"
+
+static const struct lg_check_info table[LG_CHECK_COUNT] = {
+#define LG_X_INFO(id, name, sect, sev, prereq, summary) [id] = {name, sect, sev, prereq, summary},
+	LG_CHECKS(LG_X_INFO)
+#undef LG_X_INFO
+};
+
+const struct lg_check_info *lg_check_info(enum lg_check_id id)
+{
+	return (unsigned)id < LG_CHECK_COUNT ? &table[id] : NULL;
+}
+
+int lg_check_lookup(const char *name)
+{
+	for (int i = 0; name && i < LG_CHECK_COUNT; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return i;
+	return LG_ERR_NOTFOUND;
+}
+
+const char *lg_severity_name(enum lg_severity s)
+{
+	switch (s) {
+	case LG_SEV_OFF:
+		return "off";
+	case LG_SEV_NOTE:
+		return "note";
+	case LG_SEV_WARNING:
+		return "warning";
+	case LG_SEV_ERROR:
+		return "error";
+	}
+	return "unknown";
+}
+
+void lg_check_config_init(struct lg_check_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (int i = 0; i < LG_CHECK_COUNT; i++)
+		cfg->sev[i] = table[i].severity;
+}
+
+static bool vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+		    const char *path, const char *where, const char *fmt, va_list ap)
+{
+	struct lg_finding f;
+	if (sev == LG_SEV_OFF)
+		return false;
+	memset(&f, 0, sizeof f);
+	f.check = id;
+	f.name = table[id].name;
+	f.severity = sev;
+	f.addr = addr;
+	snprintf(f.path, sizeof f.path, "%s", path ? path : "");
+	snprintf(f.where, sizeof f.where, "%s", where ? where : "");
+	vsnprintf(f.msg, sizeof f.msg, fmt, ap);
+	if (sev == LG_SEV_ERROR)
+		c->st->errors++;
+	else if (sev == LG_SEV_WARNING)
+		c->st->warnings++;
+	else
+		c->st->notes++;
+	if (!c->stop && c->sink && c->sink(c->sinkctx, &f))
+		c->stop = true;
+	return true;
+}
+
+bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
+	       const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool r = vreport(c, id, c->cfg->sev[id], addr, path, where, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+		   const char *path, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	/* An explicit severity applies only while the check is on; -E raises it. */
+	enum lg_severity cfg = c->cfg->sev[id];
+	if (cfg == LG_SEV_OFF)
+		sev = LG_SEV_OFF;
+	else if (cfg > table[id].severity)
+		sev = cfg;
+	bool r = vreport(c, id, sev, addr, path, where, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field, char *path,
+		 size_t plen, char *where, size_t wlen)
+{
+	const char *tn = lg_type_name(l->dev[d].type);
+	char tbuf[16];
+	if (!tn) {
+		snprintf(tbuf, sizeof tbuf, "type %u", l->dev[d].type);
+		tn = tbuf;
+	}
+	if (vq >= 0) {
+		snprintf(path, plen, "device[%zu].vq[%d]%s%s", d, vq, field ? "." : "",
+			 field ? field : "");
+		snprintf(where, wlen, "device[%zu] (%s) vq[%d]", d, tn, vq);
+	} else {
+		snprintf(path, plen, "device[%zu]%s%s", d, field ? "." : "", field ? field : "");
+		snprintf(where, wlen, "device[%zu] (%s)", d, tn);
+	}
+}
+
+/* ---------------------------------------------------------------- section A */
+
+static uint64_t dev_addr(const struct lg_layout *l, size_t d, uint32_t off)
+{
+	return l->page_addr + l->dev[d].offset + off;
+}
+
+static void check_page(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	bool truncated = l->page_len < LG_PAGE_SIZE;
+
+	if (truncated)
+		lg_report(c, LG_CHK_PAGE_TRUNCATED, l->page_addr + l->page_len, "page", "page",
+			  "only %zu of the page's 4096 bytes are in the image", l->page_len);
+
+	if (l->ndev && l->overflowed) {
+		size_t d = l->ndev - 1;
+		const struct lg_device *dv = &l->dev[d];
+		char path[64], where[64];
+		lg_vq_names(l, d, -1, NULL, path, sizeof path, where, sizeof where);
+		uint32_t size = lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
+		if (dv->offset + LG_DESC_HDR_SIZE > LG_PAGE_SIZE)
+			lg_report(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, d, 0), path, where,
+				  "5-byte header at page offset %u crosses the page end at 4096",
+				  dv->offset);
+		else if (dv->offset + size > LG_PAGE_SIZE)
+			lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, d, 0), path, where,
+				  "descriptor of %u bytes at page offset %u ends at %u, past the "
+				  "page end at 4096 (num_vq %u, feature_len %u, config_len %u)",
+				  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
+				  dv->config_len);
+	}
+	if (truncated || l->overflowed)
+		return;
+	if (!l->terminated && l->end < LG_PAGE_SIZE)
+		return; /* cannot happen: the walk ends at a terminator or the page end */
+	if (!l->terminated && l->end == LG_PAGE_SIZE) {
+		/* Exactly full is legal; a walk that ended on the bound is what we flag. */
+		const struct lg_device *last = l->ndev ? &l->dev[l->ndev - 1] : NULL;
+		uint32_t last_end = last ? last->offset + lg_desc_size(last->num_vq,
+									last->feature_len,
+									last->config_len)
+					 : 0;
+		if (last_end != LG_PAGE_SIZE)
+			lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + l->end, "page", "page",
+				  "no type-0 terminator before the page end (%zu descriptors)",
+				  l->ndev);
+		return;
+	}
+	/* Terminated: the tail after the terminator should be zero. */
+	for (uint32_t i = l->end + 1; i < LG_PAGE_SIZE; i++) {
+		if (l->page[i]) {
+			unsigned nz = 0;
+			for (uint32_t j = i; j < LG_PAGE_SIZE; j++)
+				nz += l->page[j] != 0;
+			lg_report(c, LG_CHK_PAGE_TAIL_ZERO, l->page_addr + i, "page", "page",
+				  "byte at page offset %u after the terminator at %u is 0x%02x, "
+				  "expected 0 (%u non-zero bytes in the tail)",
+				  i, l->end, l->page[i], nz);
+			break;
+		}
+	}
+}
+
+/* Minimum config_len for what the device offers; 0 when nothing is required. */
+static unsigned config_min(const struct lg_device *d, const char **why)
+{
+	const uint8_t *hf = d->host_features;
+	switch (d->type) {
+	case LG_TYPE_BLOCK:
+		*why = "a block config holds capacity, size_max and seg_max";
+		return 16;
+	case LG_TYPE_NET:
+		if (lg_feature_test(hf, d->feature_len, 16) || lg_feature_test(hf, d->feature_len, 22)) {
+			*why = lg_feature_test(hf, d->feature_len, 22)
+				       ? "MQ is offered (mac, status, max_virtqueue_pairs)"
+				       : "STATUS is offered (mac, status)";
+			return lg_feature_test(hf, d->feature_len, 22) ? 10 : 8;
+		}
+		if (lg_feature_test(hf, d->feature_len, 5)) {
+			*why = "MAC is offered";
+			return 6;
+		}
+		return 0;
+	case LG_TYPE_CONSOLE:
+		if (lg_feature_test(hf, d->feature_len, 2)) {
+			*why = "EMERG_WRITE is offered";
+			return 12;
+		}
+		if (lg_feature_test(hf, d->feature_len, 1)) {
+			*why = "MULTIPORT is offered";
+			return 8;
+		}
+		if (lg_feature_test(hf, d->feature_len, 0)) {
+			*why = "SIZE is offered";
+			return 4;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void check_device(struct lg_ckctx *c, size_t d)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_device *dv = &l->dev[d];
+	char path[64], where[64];
+	bool whole = !dv->truncated;
+
+	if (!lg_type_name(dv->type)) {
+		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
+		lg_report(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(l, d, LG_DESC_TYPE), path, where,
+			  "type %u is not a known virtio device id", dv->type);
+	} else if (dv->type <= LG_TYPE_RNG) {
+		const char *need = NULL;
+		switch (dv->type) {
+		case LG_TYPE_CONSOLE:
+			if (dv->num_vq < 2 || dv->num_vq % 2)
+				need = "an even number, at least 2 (receive and transmit per port)";
+			break;
+		case LG_TYPE_NET:
+			if (dv->num_vq < 2)
+				need = "at least 2 (receive and transmit)";
+			break;
+		default:
+			if (dv->num_vq != 1)
+				need = "exactly 1";
+		}
+		if (need) {
+			lg_vq_names(l, d, -1, "num_vq", path, sizeof path, where, sizeof where);
+			lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, d, LG_DESC_NUM_VQ), path, where,
+				  "num_vq %u does not suit a %s device: expected %s", dv->num_vq,
+				  lg_type_name(dv->type), need);
+		}
+		const char *why = "";
+		unsigned min = whole ? config_min(dv, &why) : 0;
+		if (dv->config_len < min) {
+			lg_vq_names(l, d, -1, "config_len", path, sizeof path, where, sizeof where);
+			lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, d, LG_DESC_CONFIG_LEN), path,
+				  where, "config_len %u is below %u: %s", dv->config_len, min, why);
+		}
+	}
+
+	if (whole) {
+		uint32_t foff = LG_DESC_HDR_SIZE + LG_VQC_SIZE * dv->num_vq;
+		for (unsigned i = 0; i < dv->feature_len; i++) {
+			uint8_t extra = dv->guest_features[i] & (uint8_t)~dv->host_features[i];
+			if (extra) {
+				unsigned bit = i * 8;
+				while (!((extra >> (bit % 8)) & 1))
+					bit++;
+				lg_vq_names(l, d, -1, "guest_features", path, sizeof path, where,
+					    sizeof where);
+				lg_report(c, LG_CHK_FEAT_ACKED_SUBSET,
+					  dev_addr(l, d, foff + dv->feature_len + i), path, where,
+					  "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u "
+					  "acked without being offered",
+					  i, dv->guest_features[i], dv->host_features[i], bit);
+				break;
+			}
+		}
+		for (unsigned i = 4; i < dv->feature_len; i++) {
+			if (dv->host_features[i]) {
+				unsigned bit = i * 8;
+				while (!((dv->host_features[i] >> (bit % 8)) & 1))
+					bit++;
+				lg_vq_names(l, d, -1, "host_features", path, sizeof path, where,
+					    sizeof where);
+				lg_report(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(l, d, foff + i), path,
+					  where,
+					  "offered feature bit %u is 32 or above: the lguest Guest reads "
+					  "only bits 0..31",
+					  bit);
+				break;
+			}
+		}
+	}
+
+	uint8_t s = dv->status;
+	lg_vq_names(l, d, -1, "status", path, sizeof path, where, sizeof where);
+	uint64_t sa = dev_addr(l, d, LG_DESC_STATUS);
+	if (s & ~LG_S_VALID_MASK)
+		lg_report(c, LG_CHK_STATUS_BITS, sa, path, where,
+			  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED "
+			  "(0x87)",
+			  s, s & ~LG_S_VALID_MASK);
+	if ((s & LG_S_DRIVER_OK) && !(s & LG_S_DRIVER))
+		lg_report(c, LG_CHK_STATUS_ORDER, sa, path, where,
+			  "status 0x%02x has DRIVER_OK (4) without DRIVER (2)", s);
+	else if ((s & LG_S_DRIVER) && !(s & LG_S_ACKNOWLEDGE))
+		lg_report(c, LG_CHK_STATUS_ORDER, sa, path, where,
+			  "status 0x%02x has DRIVER (2) without ACKNOWLEDGE (1)", s);
+	if (s & LG_S_FAILED)
+		lg_report(c, LG_CHK_STATUS_FAILED, sa, path, where,
+			  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
+}
+
+/* ---------------------------------------------------------------- section B */
+
+struct vqref {
+	size_t d;
+	unsigned q;
+	bool ring_ok; /* num and pfn passed: the ring's range is meaningful */
+	struct lg_ring_geom g;
+};
+
+static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigned field)
+{
+	return dev_addr(l, d, LG_DESC_HDR_SIZE + LG_VQC_SIZE * q + field);
+}
+
+static void check_vq_fields(struct lg_ckctx *c, struct vqref *v)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_vq *vq = &l->dev[v->d].vq[v->q];
+	char path[64], where[64];
+	bool ok = true;
+
+	lg_vq_names(l, v->d, (int)v->q, "num", path, sizeof path, where, sizeof where);
+	uint64_t na = vq_addr(l, v->d, v->q, LG_VQC_NUM);
+	if (vq->num == 0) {
+		lg_report(c, LG_CHK_VQ_NUM_ZERO, na, path, where, "num 0: a ring needs entries");
+		ok = false;
+	} else if (vq->num > LG_VQ_NUM_MAX) {
+		lg_report(c, LG_CHK_VQ_NUM_MAX, na, path, where,
+			  "num %u exceeds the largest ring size 32768", vq->num);
+		ok = false;
+	} else if (vq->num & (vq->num - 1)) {
+		lg_report(c, LG_CHK_VQ_NUM_POW2, na, path, where, "num %u is not a power of two",
+			  vq->num);
+		ok = false;
+	}
+
+	lg_vq_names(l, v->d, (int)v->q, "irq", path, sizeof path, where, sizeof where);
+	uint64_t ia = vq_addr(l, v->d, v->q, LG_VQC_IRQ);
+	if (vq->irq == 0)
+		lg_report(c, LG_CHK_VQ_IRQ_ZERO, ia, path, where,
+			  "irq 0 belongs to the timer; device irqs start at 1");
+	else if (vq->irq >= LG_IRQS)
+		lg_report(c, LG_CHK_VQ_IRQ_RANGE, ia, path, where,
+			  "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it",
+			  vq->irq);
+
+	lg_vq_names(l, v->d, (int)v->q, "pfn", path, sizeof path, where, sizeof where);
+	if (vq->pfn == 0) {
+		lg_report(c, LG_CHK_VQ_PFN_ZERO, vq_addr(l, v->d, v->q, LG_VQC_PFN), path, where,
+			  "pfn 0 puts the ring on the zero page");
+		ok = false;
+	}
+	v->ring_ok = ok;
+	lg_ring_geom(vq->num, vq->pfn, &v->g);
+}
+
+static void check_vq_irq_unique(struct lg_ckctx *c, const struct vqref *v, size_t n)
+{
+	const struct lg_layout *l = c->l;
+	char path[64], where[64];
+	for (size_t i = 0; i < n; i++) {
+		uint16_t irq = l->dev[v[i].d].vq[v[i].q].irq;
+		if (irq == 0 || irq >= LG_IRQS)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (l->dev[v[j].d].vq[v[j].q].irq == irq) {
+				lg_vq_names(l, v[i].d, (int)v[i].q, "irq", path, sizeof path, where,
+					    sizeof where);
+				lg_report(c, LG_CHK_VQ_IRQ_UNIQUE,
+					  vq_addr(l, v[i].d, v[i].q, LG_VQC_IRQ), path, where,
+					  "irq %u is also used by device[%zu].vq[%u]", irq, v[j].d,
+					  v[j].q);
+				break;
+			}
+		}
+	}
+}
+
+static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
+{
+	const struct lg_layout *l = c->l;
+	char path[64], where[64];
+	uint64_t page_end = l->page_addr + LG_PAGE_SIZE;
+	uint64_t stock = page_end; /* where the bump allocator would put the next ring */
+	bool stock_ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vqref *r = &v[i];
+		if (!r->ring_ok) {
+			stock_ok = false;
+			continue;
+		}
+		lg_vq_names(l, r->d, (int)r->q, "pfn", path, sizeof path, where, sizeof where);
+		uint64_t pa = vq_addr(l, r->d, r->q, LG_VQC_PFN);
+		const struct lg_ring_geom *g = &r->g;
+
+		if (g->end > (1ull << 32))
+			lg_report(c, LG_CHK_RING_BELOW_4G, pa, path, where,
+				  "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts "
+				  "are 32-bit",
+				  (unsigned long long)g->desc, (unsigned long long)g->end);
+		if (g->desc < l->mem)
+			lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+				  "ring at %#llx starts inside guest RAM, which ends at %#llx",
+				  (unsigned long long)g->desc, (unsigned long long)l->mem);
+		else if (g->desc < page_end && g->end > l->page_addr)
+			lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+				  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
+				  (unsigned long long)g->desc, (unsigned long long)g->end,
+				  (unsigned long long)l->page_addr);
+		if (l->pfn_limit && g->end > l->pfn_limit * LG_PAGE_SIZE)
+			lg_report(c, LG_CHK_RING_IN_PFNLIMIT, pa, path, where,
+				  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address "
+				  "%#llx)",
+				  (unsigned long long)g->desc, (unsigned long long)g->end,
+				  (unsigned long long)l->pfn_limit,
+				  (unsigned long long)(l->pfn_limit * LG_PAGE_SIZE));
+		for (size_t j = 0; j < i; j++) {
+			const struct vqref *o = &v[j];
+			if (!o->ring_ok || o->g.end <= g->desc || g->end <= o->g.desc)
+				continue;
+			lg_report(c, LG_CHK_RING_OVERLAP, pa, path, where,
+				  "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] "
+				  "[%#llx, %#llx)",
+				  (unsigned long long)g->desc, (unsigned long long)g->end, o->d, o->q,
+				  (unsigned long long)o->g.desc, (unsigned long long)o->g.end);
+			break;
+		}
+		if (stock_ok && g->desc != stock) {
+			lg_report(c, LG_CHK_RING_STOCK_ORDER, pa, path, where,
+				  "ring at pfn %#x, where the Launcher's allocator would have put it "
+				  "at pfn %#llx",
+				  l->dev[r->d].vq[r->q].pfn,
+				  (unsigned long long)(stock >> LG_PAGE_SHIFT));
+			stock_ok = false; /* one note is enough: the rest follow from it */
+		}
+		stock = g->desc + g->pages * LG_PAGE_SIZE;
+	}
+}
+
+static void check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
+{
+	const struct lg_layout *l = c->l;
+	char path[64], where[64];
+	if (!c->img)
+		return;
+	if (!c->cfg->image_has_area) {
+		/* Does the image hold anything besides the page?  If not, it is a bare page. */
+		uint64_t total = 0;
+		for (size_t i = 0; i < lg_image_range_count(c->img); i++) {
+			uint64_t a, len;
+			lg_image_range(c->img, i, &a, &len);
+			total += len;
+		}
+		uint64_t in_page = lg_image_backed(c->img, l->page_addr, LG_PAGE_SIZE);
+		if (total <= in_page) {
+			if (n)
+				c->st->rings_unchecked = true;
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vqref *r = &v[i];
+		if (!r->ring_ok)
+			continue;
+		uint64_t have = lg_image_backed(c->img, r->g.desc, r->g.size);
+		if (have < r->g.size) {
+			lg_vq_names(l, r->d, (int)r->q, "pfn", path, sizeof path, where,
+				    sizeof where);
+			lg_report(c, LG_CHK_RING_IN_IMAGE, vq_addr(l, r->d, r->q, LG_VQC_PFN), path,
+				  where,
+				  "ring [%#llx, %#llx) is not in the image: %s at %#llx",
+				  (unsigned long long)r->g.desc, (unsigned long long)r->g.end,
+				  have ? "it stops" : "nothing is mapped",
+				  (unsigned long long)(r->g.desc + have));
+			continue;
+		}
+		c->st->rings_checked++;
+		int rc = lg_check_ring_state(c, r->d, r->q);
+		if (rc < 0)
+			return;
+	}
+}
+
+int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
+		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
+		    struct lg_check_stats *stats)
+{
+	struct lg_check_config dflt;
+	struct lg_check_stats st_local;
+	if (!l)
+		return LG_ERR_PARAM;
+	if (!cfg) {
+		lg_check_config_init(&dflt);
+		cfg = &dflt;
+	}
+	if (!stats)
+		stats = &st_local;
+	memset(stats, 0, sizeof *stats);
+	struct lg_ckctx c = {l, img, cfg, sink, ctx, stats, false};
+
+	check_page(&c);
+	size_t nvq = 0;
+	for (size_t d = 0; d < l->ndev; d++) {
+		check_device(&c, d);
+		nvq += l->dev[d].vqs_present;
+	}
+	struct vqref *v = calloc(nvq ? nvq : 1, sizeof *v);
+	if (!v)
+		return LG_ERR_NOMEM;
+	size_t n = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
+			v[n] = (struct vqref){.d = d, .q = q};
+			check_vq_fields(&c, &v[n]);
+			n++;
+		}
+	check_vq_irq_unique(&c, v, n);
+	check_placement(&c, v, n);
+	check_rings_in_image(&c, v, n);
+	free(v);
+	return 0;
+}

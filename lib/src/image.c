@@ -1,0 +1,312 @@
+/* image.c — guest-physical views over mmap'd files or caller buffers; the raw backend. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image_priv.h"
+
+int lg_fail(struct lg_error *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		err->code = code;
+	}
+	return code;
+}
+
+struct lg_image *lg_image_new(enum lg_image_kind kind)
+{
+	struct lg_image *img = calloc(1, sizeof *img);
+	if (img)
+		img->kind = kind;
+	return img;
+}
+
+int lg_image_add_range(struct lg_image *img, uint64_t gpa, uint64_t len, const uint8_t *data,
+		       uint64_t aux)
+{
+	if (len == 0)
+		return 0;
+	if (gpa + len < gpa)
+		return LG_ERR_OVERFLOW;
+	if (img->nranges == img->cap) {
+		size_t cap = img->cap ? img->cap * 2 : 4;
+		struct lg_range *n = realloc(img->ranges, cap * sizeof *n);
+		if (!n)
+			return LG_ERR_NOMEM;
+		img->ranges = n;
+		img->cap = cap;
+	}
+	img->ranges[img->nranges++] = (struct lg_range){gpa, len, data, aux};
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct lg_range *x = a, *y = b;
+	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
+}
+
+int lg_image_finish(struct lg_image *img, const char *path, struct lg_error *err)
+{
+	qsort(img->ranges, img->nranges, sizeof *img->ranges, range_cmp);
+	for (size_t i = 1; i < img->nranges; i++) {
+		const struct lg_range *p = &img->ranges[i - 1], *r = &img->ranges[i];
+		if (p->gpa + p->len > r->gpa)
+			return lg_fail(err, LG_ERR_BADFORMAT,
+				       "%s: memory ranges overlap: [%#llx, %#llx) and [%#llx, %#llx)",
+				       path, (unsigned long long)p->gpa,
+				       (unsigned long long)(p->gpa + p->len), (unsigned long long)r->gpa,
+				       (unsigned long long)(r->gpa + r->len));
+	}
+	return 0;
+}
+
+void lg_image_close(struct lg_image *img)
+{
+	if (!img)
+		return;
+	if (img->destroy)
+		img->destroy(img);
+	if (img->map)
+		munmap(img->map, img->map_len);
+	free(img->ranges);
+	free(img);
+}
+
+enum lg_image_kind lg_image_kind(const struct lg_image *img)
+{
+	return img->kind;
+}
+
+const char *lg_image_kind_name(enum lg_image_kind kind)
+{
+	switch (kind) {
+	case LG_IMAGE_RAW:
+		return "raw";
+	case LG_IMAGE_ELF:
+		return "elf";
+	case LG_IMAGE_KDUMP:
+		return "kdump";
+	case LG_IMAGE_MEMORY:
+		return "memory";
+	}
+	return "unknown";
+}
+
+size_t lg_image_range_count(const struct lg_image *img)
+{
+	return img->nranges;
+}
+
+int lg_image_range(const struct lg_image *img, size_t i, uint64_t *gpa, uint64_t *len)
+{
+	if (i >= img->nranges)
+		return LG_ERR_PARAM;
+	*gpa = img->ranges[i].gpa;
+	*len = img->ranges[i].len;
+	return 0;
+}
+
+/* The range holding gpa, or NULL (binary search). */
+static const struct lg_range *find_range(const struct lg_image *img, uint64_t gpa)
+{
+	size_t lo = 0, hi = img->nranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct lg_range *r = &img->ranges[mid];
+		if (gpa < r->gpa)
+			hi = mid;
+		else if (gpa - r->gpa >= r->len)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+uint64_t lg_image_backed(const struct lg_image *img, uint64_t gpa, uint64_t max)
+{
+	uint64_t got = 0;
+	while (got < max) {
+		const struct lg_range *r = find_range(img, gpa + got);
+		if (!r || gpa + got < gpa)
+			break;
+		got += r->len - (gpa + got - r->gpa);
+	}
+	return got < max ? got : max;
+}
+
+bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len)
+{
+	if (gpa + len < gpa)
+		return false;
+	return lg_image_backed(img, gpa, len) == len;
+}
+
+int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	if (gpa + len < gpa)
+		return LG_ERR_OVERFLOW;
+	while (len) {
+		const struct lg_range *r = find_range(img, gpa);
+		if (!r)
+			return LG_ERR_NOT_IN_IMAGE;
+		uint64_t off = gpa - r->gpa;
+		uint64_t n = r->len - off;
+		if (n > len)
+			n = len;
+		if (r->data) {
+			memcpy(out, r->data + off, (size_t)n);
+		} else {
+			int rc = img->read ? img->read(img, r, off, out, (size_t)n) : LG_ERR_INTERNAL;
+			if (rc < 0)
+				return rc;
+		}
+		out += n;
+		gpa += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+bool lg_image_note(const struct lg_image *img, struct lg_note *note)
+{
+	if (img->has_note && note)
+		*note = img->note;
+	return img->has_note;
+}
+
+void lg_note_encode(const struct lg_note *note, uint8_t out[LG_NOTE_DESC_SIZE])
+{
+	lg_put32(out, LG_NOTE_VERSION);
+	lg_put32(out + 4, 0);
+	lg_put64(out + 8, note->page_addr);
+	lg_put64(out + 16, note->mem);
+	lg_put64(out + 24, note->pfn_limit);
+}
+
+int lg_note_decode(const uint8_t *desc, size_t len, struct lg_note *note)
+{
+	if (len < LG_NOTE_DESC_SIZE)
+		return LG_ERR_TRUNCATED;
+	if (lg_le32(desc) != LG_NOTE_VERSION)
+		return LG_ERR_UNSUPPORTED;
+	note->page_addr = lg_le64(desc + 8);
+	note->mem = lg_le64(desc + 16);
+	note->pfn_limit = lg_le64(desc + 24);
+	if (note->page_addr % LG_PAGE_SIZE)
+		return LG_ERR_BADFORMAT;
+	return 0;
+}
+
+int lg_image_from_memory(const void *buf, size_t len, uint64_t base, struct lg_image **out)
+{
+	*out = NULL;
+	if (!buf && len)
+		return LG_ERR_PARAM;
+	if (base + len < base)
+		return LG_ERR_OVERFLOW;
+	struct lg_image *img = lg_image_new(LG_IMAGE_MEMORY);
+	if (!img)
+		return LG_ERR_NOMEM;
+	int rc = lg_image_add_range(img, base, len, buf, 0);
+	if (rc < 0) {
+		lg_image_close(img);
+		return rc;
+	}
+	*out = img;
+	return 0;
+}
+
+static bool is_elf(const uint8_t *p, size_t len)
+{
+	return len >= 4 && p[0] == 0x7f && p[1] == 'E' && p[2] == 'L' && p[3] == 'F';
+}
+
+static bool is_kdump(const uint8_t *p, size_t len)
+{
+	return (len >= 8 && memcmp(p, "KDUMP   ", 8) == 0) ||
+	       (len >= 16 && memcmp(p, "makedumpfile", 12) == 0);
+}
+
+int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
+		  struct lg_error *err)
+{
+	struct lg_image_opts dflt = {0};
+	struct stat st;
+	int rc;
+
+	if (!out || !path)
+		return lg_fail(err, LG_ERR_PARAM, "no file given");
+	*out = NULL;
+	if (!opts)
+		opts = &dflt;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return lg_fail(err, LG_ERR_TRUNCATED, "%s: file is empty, expected guest memory",
+			       path);
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", path);
+	}
+	size_t len = (size_t)st.st_size;
+	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", path, len,
+			       strerror(errno));
+	madvise(map, len, MADV_SEQUENTIAL);
+
+	struct lg_image *img = NULL;
+	if (!opts->force_raw && is_elf(map, len))
+		rc = lg_image_open_elf(path, map, len, &img, err);
+	else if (!opts->force_raw && is_kdump(map, len))
+		rc = lg_image_open_kdump(path, map, len, &img, err);
+	else {
+		if (opts->base + len < opts->base) {
+			munmap(map, len);
+			return lg_fail(err, LG_ERR_OVERFLOW,
+				       "%s: base %#llx + size %zu passes the end of the 64-bit "
+				       "address space",
+				       path, (unsigned long long)opts->base, len);
+		}
+		img = lg_image_new(LG_IMAGE_RAW);
+		rc = img ? lg_image_add_range(img, opts->base, len, map, 0) : LG_ERR_NOMEM;
+		if (rc < 0)
+			lg_fail(err, rc, "%s: %s", path, lg_strerror(rc));
+	}
+	if (rc < 0) {
+		lg_image_close(img);
+		munmap(map, len);
+		return rc;
+	}
+	img->map = map;
+	img->map_len = len;
+	*out = img;
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* locate.c — finding the descriptor page in an image (note, e820, lowest address). */
+#include "image_priv.h"
+
+const char *lg_page_source_name(enum lg_page_source src)
+{
+	switch (src) {
+	case LG_PAGE_FROM_OPTION:
+		return "--page-addr";
+	case LG_PAGE_FROM_NOTE:
+		return "lgkit note";
+	case LG_PAGE_FROM_E820:
+		return "zero page e820 entry";
+	case LG_PAGE_FROM_FIRST_BYTE:
+		return "first byte of the image";
+	case LG_PAGE_FROM_SCAN:
+		return "scan";
+	}
+	return "unknown";
+}
+
+/* The e820 RAM entry that starts at 0, as the Launcher wrote it (ABI.md §1.5). */
+static int e820_mem(const struct lg_image *img, uint64_t *mem, struct lg_error *err)
+{
+	uint8_t nent;
+	if (lg_image_read(img, LG_BP_E820_ENTRIES, &nent, 1) < 0)
+		return lg_fail(err, LG_ERR_NOTFOUND, "the image does not hold the zero page");
+	if (nent == 0 || nent > LG_BP_E820_MAX)
+		return lg_fail(err, LG_ERR_NOTFOUND,
+			       "zero page e820_entries at 0x1e8 is %u, expected 1..128", nent);
+	for (unsigned i = 0; i < nent; i++) {
+		uint8_t e[LG_BP_E820_ENTRY_SIZE];
+		if (lg_image_read(img, LG_BP_E820_MAP + i * LG_BP_E820_ENTRY_SIZE, e, sizeof e) < 0)
+			break;
+		uint64_t addr = lg_le64(e), size = lg_le64(e + 8);
+		uint32_t type = lg_le32(e + 16);
+		if (type == LG_E820_RAM && addr == 0 && size) {
+			if (size % LG_PAGE_SIZE)
+				return lg_fail(err, LG_ERR_NOTFOUND,
+					       "zero page e820_map[%u] size %#llx is not page aligned",
+					       i, (unsigned long long)size);
+			*mem = size;
+			return 0;
+		}
+	}
+	return lg_fail(err, LG_ERR_NOTFOUND,
+		       "zero page has no e820 RAM entry starting at address 0 (%u entries)", nent);
+}
+
+int lg_locate_page(const struct lg_image *img, uint64_t *page_addr, enum lg_page_source *src,
+		   struct lg_error *err)
+{
+	struct lg_note note;
+	uint64_t mem = 0;
+	struct lg_error why = {0};
+
+	if (lg_image_note(img, &note)) {
+		*page_addr = note.page_addr;
+		*src = LG_PAGE_FROM_NOTE;
+		return 0;
+	}
+	if (img->nranges == 0)
+		return lg_fail(err, LG_ERR_NOTFOUND, "the image holds no memory");
+	if (img->ranges[0].gpa == 0) {
+		if (e820_mem(img, &mem, &why) == 0) {
+			if (!lg_image_covers(img, mem, 1))
+				return lg_fail(err, LG_ERR_NOTFOUND,
+					       "the e820 entry puts the page at %#llx (top of RAM), "
+					       "which the image does not hold",
+					       (unsigned long long)mem);
+			*page_addr = mem;
+			*src = LG_PAGE_FROM_E820;
+			return 0;
+		}
+		/* A zero page without a usable entry: a dump that starts at 0 but is not
+		 * ours to guess about.  Say why, rather than decode RAM as a page. */
+		if (img->kind != LG_IMAGE_RAW && img->kind != LG_IMAGE_MEMORY)
+			return lg_fail(err, LG_ERR_NOTFOUND,
+				       "the image covers address 0 but %s; give --page-addr or --scan",
+				       why.msg);
+	}
+	*page_addr = img->ranges[0].gpa;
+	*src = LG_PAGE_FROM_FIRST_BYTE;
+	return 0;
+}

@@ -1,0 +1,235 @@
+/* common.c — shared pieces of the lgkit command-line tools. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+int lgt_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	unsigned shift = 0;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: return -1;
+		}
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B' || *end == 'b')
+			end++;
+		if (*end)
+			return -1;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog)
+{
+	bool off = opt == 'W' && strncmp(arg, "no-", 3) == 0;
+	const char *name = off ? arg + 3 : arg;
+	int id = lg_check_lookup(name);
+	if (id < 0) {
+		fprintf(stderr, "%s: -%c %s: no check named '%s' (see --list-checks)\n", prog, opt,
+			arg, name);
+		return -1;
+	}
+	cfg->sev[id] = off ? LG_SEV_OFF : opt == 'E' ? LG_SEV_ERROR : LG_SEV_WARNING;
+	return 0;
+}
+
+void lgt_list_checks(FILE *out)
+{
+	for (int i = 0; i < LG_CHECK_COUNT; i++) {
+		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
+		fprintf(out, "%-20s %c %-7s %s\n", ci->name, ci->section,
+			lg_severity_name(ci->severity), ci->summary);
+	}
+}
+
+int lgt_collect(void *ctx, const struct lg_finding *f)
+{
+	struct lgt_findings *fs = ctx;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		struct lg_finding *n = realloc(fs->f, cap * sizeof *n);
+		if (!n) {
+			fs->nomem = true;
+			return 1;
+		}
+		fs->f = n;
+		fs->cap = cap;
+	}
+	fs->f[fs->n++] = *f;
+	return 0;
+}
+
+void lgt_findings_free(struct lgt_findings *fs)
+{
+	free(fs->f);
+	memset(fs, 0, sizeof *fs);
+}
+
+int lgt_parse_format(const char *s, enum lgt_format *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = LGT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*out = LGT_JSON;
+	else if (strcmp(s, "sarif") == 0)
+		*out = LGT_SARIF;
+	else
+		return -1;
+	return 0;
+}
+
+bool lgt_use_color(FILE *out)
+{
+	const char *term = getenv("TERM");
+	return isatty(fileno(out)) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+}
+
+void lgt_print_findings(FILE *out, const char *file, const struct lgt_findings *fs, bool color)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct lg_finding *f = &fs->f[i];
+		const char *c0 = "", *c1 = "";
+		if (color) {
+			c0 = f->severity == LG_SEV_ERROR     ? "\033[1;31m"
+			     : f->severity == LG_SEV_WARNING ? "\033[1;35m"
+							     : "\033[1;36m";
+			c1 = "\033[0m";
+		}
+		fprintf(out, "%s:%#llx: %s%s%s (%s): %s%s%s\n", file, (unsigned long long)f->addr,
+			c0, lg_severity_name(f->severity), c1, f->name, f->where,
+			f->where[0] ? ": " : "", f->msg);
+	}
+}
+
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+void lgt_print_summary(FILE *out, const char *file, const struct lg_check_stats *st)
+{
+	fprintf(out, "%s: %u %s, %u %s, %u %s\n", file, st->errors,
+		plural(st->errors, "error", "errors"), st->warnings,
+		plural(st->warnings, "warning", "warnings"), st->notes,
+		plural(st->notes, "note", "notes"));
+}
+
+char *lgt_hex(const uint8_t *p, size_t len)
+{
+	char *s = malloc(len * 2 + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		snprintf(s + 2 * i, 3, "%02x", p[i]);
+	s[len * 2] = 0;
+	return s;
+}
+
+static void print_bits(FILE *out, const char *label, unsigned type, const uint8_t *bits,
+		       uint8_t len)
+{
+	fprintf(out, "    %-8s", label);
+	bool any = false;
+	for (unsigned b = 0; b < len * 8u; b++) {
+		if (!lg_feature_test(bits, len, b))
+			continue;
+		const char *n = lg_feature_name(type, b);
+		if (n)
+			fprintf(out, " %s(%u)", n, b);
+		else
+			fprintf(out, " bit%u", b);
+		any = true;
+	}
+	fprintf(out, "%s\n", any ? "" : " (none)");
+}
+
+static void print_status(FILE *out, uint8_t s)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} bits[] = {{1, "ACKNOWLEDGE"}, {2, "DRIVER"}, {4, "DRIVER_OK"}, {8, "FEATURES_OK"},
+		    {0x40, "NEEDS_RESET"}, {0x80, "FAILED"}};
+	fprintf(out, "0x%02x", s);
+	const char *sep = " (";
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (s & bits[i].bit) {
+			fprintf(out, "%s%s", sep, bits[i].name);
+			sep = "|";
+		}
+	if (s & 0x30)
+		fprintf(out, "%s0x%02x", sep, s & 0x30);
+	if (s)
+		fprintf(out, ")");
+}
+
+void lgt_print_layout(FILE *out, const struct lg_layout *l)
+{
+	fprintf(out, "descriptor page at %#llx (pfn %#llx), RAM ends at %#llx", (unsigned long long)l->page_addr,
+		(unsigned long long)(l->page_addr >> LG_PAGE_SHIFT), (unsigned long long)l->mem);
+	if (l->pfn_limit)
+		fprintf(out, ", pfn limit %#llx", (unsigned long long)l->pfn_limit);
+	fprintf(out, "\n");
+	for (size_t d = 0; d < l->ndev; d++) {
+		const struct lg_device *dv = &l->dev[d];
+		const char *tn = lg_type_name(dv->type);
+		fprintf(out, "device[%zu] %s (type %u) at +%#x: %u vq, feature_len %u, config_len %u, "
+			"%u bytes, status ",
+			d, tn ? tn : "unknown", dv->type, dv->offset, dv->num_vq, dv->feature_len,
+			dv->config_len, lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len));
+		print_status(out, dv->status);
+		fprintf(out, "%s\n", dv->truncated ? " [crosses the page end]" : "");
+		for (unsigned q = 0; q < dv->vqs_present; q++) {
+			struct lg_ring_geom g;
+			lg_ring_geom(dv->vq[q].num, dv->vq[q].pfn, &g);
+			fprintf(out, "  vq[%u] num %u irq %u pfn %#x", q, dv->vq[q].num, dv->vq[q].irq,
+				dv->vq[q].pfn);
+			if (dv->vq[q].num)
+				fprintf(out, ": ring [%#llx, %#llx) desc %#llx avail %#llx used %#llx",
+					(unsigned long long)g.desc, (unsigned long long)g.end,
+					(unsigned long long)g.desc, (unsigned long long)g.avail,
+					(unsigned long long)g.used);
+			fprintf(out, "\n");
+		}
+		if (dv->feature_len) {
+			print_bits(out, "offered", dv->type, dv->host_features, dv->feature_len);
+			print_bits(out, "acked", dv->type, dv->guest_features, dv->feature_len);
+		}
+		if (dv->config_len) {
+			fprintf(out, "    config  ");
+			for (unsigned i = 0; i < dv->config_len; i++)
+				fprintf(out, " %02x", dv->config[i]);
+			if (dv->type == LG_TYPE_BLOCK && dv->config_len >= 8)
+				fprintf(out, "  (capacity %llu sectors)",
+					(unsigned long long)lg_le64(dv->config));
+			if (dv->type == LG_TYPE_NET && dv->config_len >= 6)
+				fprintf(out, "  (mac %02x:%02x:%02x:%02x:%02x:%02x)", dv->config[0],
+					dv->config[1], dv->config[2], dv->config[3], dv->config[4],
+					dv->config[5]);
+			fprintf(out, "\n");
+		}
+	}
+	if (l->terminated)
+		fprintf(out, "terminator at +%#x\n", l->end);
+	else
+		fprintf(out, "no terminator: the walk stopped at +%#x\n", l->end);
+}

@@ -1,0 +1,46 @@
+/* common.h — what the lgkit tools share: number parsing, -W/-E options, the finding
+ * collector and the one diagnostic format (text, json, sarif). */
+#ifndef LGKIT_TOOLS_COMMON_H
+#define LGKIT_TOOLS_COMMON_H
+
+#include <stdio.h>
+
+#include "lgkit/lgkit.h"
+
+/* Parse "4096", "0x2000000", "32M", "1G", "64k".  Returns 0 or -1 (bad syntax or
+ * overflow of 64 bits). */
+int lgt_parse_size(const char *s, uint64_t *out);
+
+/* Apply "-W name", "-W no-name" or "-E name" to cfg; returns 0 or -1 with a message
+ * on stderr naming the unknown check. */
+int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog);
+
+/* Print every check: name, section, severity, summary. */
+void lgt_list_checks(FILE *out);
+
+struct lgt_findings {
+	struct lg_finding *f;
+	size_t n, cap;
+	bool nomem;
+};
+int lgt_collect(void *ctx, const struct lg_finding *f); /* an lg_sink_fn */
+void lgt_findings_free(struct lgt_findings *fs);
+
+enum lgt_format { LGT_TEXT, LGT_JSON, LGT_SARIF };
+int lgt_parse_format(const char *s, enum lgt_format *out);
+
+/* Colour when out is a terminal and NO_COLOR is unset. */
+bool lgt_use_color(FILE *out);
+
+/* FILE:0xADDR: error (check): where: message — one line per finding. */
+void lgt_print_findings(FILE *out, const char *file, const struct lgt_findings *fs, bool color);
+/* "FILE: 2 errors, 1 warning, 0 notes" */
+void lgt_print_summary(FILE *out, const char *file, const struct lg_check_stats *st);
+
+/* Print the decoded layout for people. */
+void lgt_print_layout(FILE *out, const struct lg_layout *l);
+
+/* Lowercase hex of len bytes into a new string (caller frees). */
+char *lgt_hex(const uint8_t *p, size_t len);
+
+#endif

@@ -151,11 +151,9 @@ static void check_page(struct lg_ckctx *c)
 				  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
 				  dv->config_len);
 	}
-	if (truncated || l->overflowed)
+	if (truncated)
 		return;
-	if (!l->terminated && l->end < LG_PAGE_SIZE)
-		return; /* cannot happen: the walk ends at a terminator or the page end */
-	if (!l->terminated && l->end == LG_PAGE_SIZE) {
+	if (!l->terminated) {
 		/* Exactly full is legal; a walk that ended on the bound is what we flag. */
 		const struct lg_device *last = l->ndev ? &l->dev[l->ndev - 1] : NULL;
 		uint32_t last_end = last ? last->offset + lg_desc_size(last->num_vq,
@@ -163,9 +161,11 @@ static void check_page(struct lg_ckctx *c)
 									last->config_len)
 					 : 0;
 		if (last_end != LG_PAGE_SIZE)
-			lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + l->end, "page", "page",
-				  "no type-0 terminator before the page end (%zu descriptors)",
-				  l->ndev);
+			lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + LG_PAGE_SIZE - 1, "page",
+				  "page",
+				  "no type-0 terminator before the page end: %zu descriptors, the "
+				  "last ends at page offset %u, not at 4096",
+				  l->ndev, last_end);
 		return;
 	}
 	/* Terminated: the tail after the terminator should be zero. */

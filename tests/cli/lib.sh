@@ -1,0 +1,60 @@
+# lib.sh — assertions for the CLI tests: run a command, then state its exact exit code
+# and the text that must (or must not) appear.  Sourced by the tests/cli/*.sh scripts.
+fails=0
+checks=0
+out=""
+err=""
+rc=0
+
+# run CMD...: capture stdout, stderr and the exit code.
+run() {
+	out=$("$@" 2>"$T/stderr") && rc=0 || rc=$?
+	err=$(cat "$T/stderr")
+}
+
+fail() {
+	fails=$((fails + 1))
+	echo "FAIL ($1): $2" >&2
+	echo "  exit $rc; stdout:" >&2
+	printf '%s\n' "$out" | head -20 | sed 's/^/    /' >&2
+	echo "  stderr:" >&2
+	printf '%s\n' "$err" | head -10 | sed 's/^/    /' >&2
+}
+
+expect_rc() {
+	checks=$((checks + 1))
+	[ "$rc" -eq "$1" ] || fail "$2" "expected exit $1, got $rc"
+}
+
+# expect_out NAME TEXT: stdout contains TEXT (fixed string).
+expect_out() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" <<<"$out" || fail "$1" "stdout lacks: $2"
+}
+
+expect_no_out() {
+	checks=$((checks + 1))
+	! grep -qF -- "$2" <<<"$out" || fail "$1" "stdout must not contain: $2"
+}
+
+expect_err() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" <<<"$err" || fail "$1" "stderr lacks: $2"
+}
+
+# expect_line NAME LINE: stdout has exactly this whole line.
+expect_line() {
+	checks=$((checks + 1))
+	grep -qxF -- "$2" <<<"$out" || fail "$1" "stdout lacks the line: $2"
+}
+
+# poke FILE OFFSET HEXBYTES: overwrite bytes in place.
+poke() {
+	printf "$(sed 's/\(..\)/\\x\1/g' <<<"$3")" |
+		dd of="$1" bs=1 seek="$(($2))" conv=notrunc status=none
+}
+
+finish() {
+	echo "$(basename "$0"): $checks checks, $fails failed"
+	[ "$fails" -eq 0 ]
+}

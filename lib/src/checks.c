@@ -48,8 +48,9 @@ void lg_check_config_init(struct lg_check_config *cfg)
 		cfg->sev[i] = table[i].severity;
 }
 
-static bool vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-		    const char *path, const char *where, const char *fmt, va_list ap)
+__attribute__((format(printf, 7, 0))) static bool
+vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+	const char *path, const char *where, const char *fmt, va_list ap)
 {
 	struct lg_finding f;
 	if (sev == LG_SEV_OFF)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# consume.sh PREFIX WORKDIR — build tests/install/consumer.c against an installed lgkit
+# twice (CMake find_package, then pkg-config) and run both.
+set -euo pipefail
+prefix=$1 work=$2 here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$work"
+cmake -S "$here" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake" >/dev/null
+"$work/cmake/consumer"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig"
+cc -o "$work/pc-consumer" "$here/consumer.c" $(pkg-config --cflags lgkit) \
+	$(pkg-config --static --libs lgkit)
+"$work/pc-consumer"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# run-all.sh — set up and run every lgkit test: the -Werror build and its ctest suites,
+# the same suites under ASan+UBSan, static analysis, each fuzz target for a bounded
+# time, and an install that another project consumes.  Exit 0 only if all pass.
+# Environment: LGKIT_FUZZ_SECONDS (default 60 per target), LGKIT_SKIP_SANITIZE=1.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${LGKIT_BUILD_ROOT:-$root/build}
+jobs=$(nproc)
+fuzz_seconds=${LGKIT_FUZZ_SECONDS:-60}
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "dependencies"
+bash "$root/tests/setup-deps.sh"
+
+step "build (warnings are errors) and test"
+cmake -S "$root" -B "$out/main" -DLGKIT_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build "$out/main" -j"$jobs"
+ctest --test-dir "$out/main" --output-on-failure -j"$jobs"
+
+if [ "${LGKIT_SKIP_SANITIZE:-0}" != 1 ]; then
+	step "ASan+UBSan build and test"
+	cmake -S "$root" -B "$out/asan" -DLGKIT_WERROR=ON -DLGKIT_SANITIZE=ON \
+		-DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build "$out/asan" -j"$jobs"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --test-dir "$out/asan" --output-on-failure -j"$jobs"
+fi
+
+step "static analysis (cppcheck, clang-tidy)"
+cppcheck -q --enable=warning,portability,performance --error-exitcode=1 --inline-suppr \
+	--std=c11 -I "$root/lib/include" -I "$root/lib/src" -I "$root/tools/common" \
+	"$root/lib" "$root/tools"
+mapfile -t srcs < <(cd "$root" && ls lib/src/*.c tools/*/*.c)
+(cd "$root" && clang-tidy -p "$out/main" --quiet "${srcs[@]}" 2>/dev/null)
+echo "static analysis: no findings"
+
+step "fuzz targets (${fuzz_seconds}s each)"
+CC=clang cmake -S "$root" -B "$out/fuzz" -DLGKIT_FUZZ=ON -DLGKIT_SANITIZE=ON \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DLGKIT_KVM_TESTS=OFF >/dev/null
+cmake --build "$out/fuzz" -j"$jobs"
+vectors="$root/../shared/vectors/real-launcher"
+for target in "$out"/fuzz/tests/fuzz/fuzz_*; do
+	[ -x "$target" ] || continue
+	name=$(basename "$target" | sed 's/^fuzz_//')
+	corpus="$out/fuzz/corpus-$name"
+	mkdir -p "$corpus"
+	cp "$root/tests/fuzz/corpus/$name"/* "$corpus/" 2>/dev/null || true
+	if [ -d "$vectors" ]; then cp "$vectors"/*.bin "$corpus/"; fi
+	if [ -d "$root/tests/fuzz/seeds/$name" ]; then cp "$root/tests/fuzz/seeds/$name"/* "$corpus/"; fi
+	echo "fuzz_$name: ${fuzz_seconds}s"
+	(cd "$out/fuzz" && "$target" -max_total_time="$fuzz_seconds" -max_len=131072 \
+		-print_final_stats=1 "$corpus" 2>&1 | tail -3)
+done
+
+step "install, then build a consumer with find_package and with pkg-config"
+rm -rf "$out/prefix" "$out/consumer"
+cmake --install "$out/main" --prefix "$out/prefix" >/dev/null
+bash "$root/tests/install/consume.sh" "$out/prefix" "$out/consumer"
+
+step "all tests passed"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# setup-deps.sh — install what lgkit builds and tests with, from Debian 12's packages.
+# Idempotent: packages already present are not fetched again.  Needs root (or sudo).
+set -euo pipefail
+pkgs=(
+	build-essential cmake pkg-config   # the build
+	libelf-dev libcjson-dev zlib1g-dev # the library's dependencies
+	clang libclang-rt-14-dev           # libFuzzer, sanitizers
+	cppcheck clang-tidy                # static analysis
+	gcc-multilib                       # the 32-bit sample guest
+	qemu-system-x86 socat              # real dumps from QEMU (tests/dumps)
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	echo "setup-deps: installing ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -48,8 +48,7 @@ int main(int argc, char **argv)
 		DIR *d = opendir(argv[i]);
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
-			if (e->d_name[0] == '.' || !strstr(e->d_name, ".bin") && !strstr(e->d_name, ".json") &&
-			    !strstr(e->d_name, ".in"))
+			if (e->d_name[0] == '.' || strstr(e->d_name, ".txt") || strstr(e->d_name, ".md"))
 				continue;
 			char p[4096];
 			snprintf(p, sizeof p, "%s/%s", argv[i], e->d_name);

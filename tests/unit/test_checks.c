@@ -368,21 +368,28 @@ static void test_real(const char *dir)
 	struct {
 		const char *check, *path;
 		size_t off;
-		uint8_t val;
+		uint32_t val;
+		int width; /* bytes written little-endian; 0 means 1 */
 	} bm[] = {
-		{"page_tail_zero", "page", 0x200, 1},
-		{"desc_type_known", "device[2].type", 0x48, 0x66},
-		{"status_bits", "device[1].status", 0x27 + 4, 0x10},
-		{"status_order", "device[0].status", 4, 0x03 & 0x02},
-		{"status_failed", "device[3].status", 0x55 + 4, 0x81},
-		{"feat_acked_subset", "device[1].guest_features", 0x27 + 5 + 8 + 2, 0x01},
-		{"vq_num_zero", "device[0].vq[0].num", 5 + 1, 0x00},
-		{"vq_num_pow2", "device[2].vq[0].num", 0x48 + 5, 0x07},
-		{"vq_irq_zero", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 0},
-		{"vq_irq_range", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 40},
-		{"vq_irq_unique", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 1},
-		{"ring_above_ram", "device[1].vq[0].pfn", 0x27 + 5 + 5, 0x30},
-		{"ring_overlap", "device[1].vq[0].pfn", 0x27 + 5 + 4, 0x05},
+		{"page_tail_zero", "page", 0x200, 1, 1},
+		{"desc_type_known", "device[2].type", 0x48, 0x66, 1},
+		{"status_bits", "device[1].status", 0x27 + 4, 0x10, 1},
+		{"status_order", "device[0].status", 4, 0x03 & 0x02, 1},
+		{"status_failed", "device[3].status", 0x55 + 4, 0x81, 1},
+		{"feat_acked_subset", "device[1].guest_features", 0x27 + 5 + 8 + 2, 0x01, 1},
+		{"vq_num_zero", "device[0].vq[0].num", 5 + 1, 0x00, 1},
+		{"vq_num_pow2", "device[2].vq[0].num", 0x48 + 5, 0x07, 1},
+		{"vq_irq_zero", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 0, 1},
+		{"vq_irq_range", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 40, 1},
+		{"vq_irq_unique", "device[3].vq[1].irq", 0x55 + 5 + 8 + 2, 1, 1},
+		{"ring_above_ram", "device[1].vq[0].pfn", 0x27 + 5 + 5, 0x30, 1},
+		{"ring_overlap", "device[1].vq[0].pfn", 0x27 + 5 + 4, 0x05, 1},
+		{"desc_num_vq", "device[2].num_vq", 0x48 + 1, 2, 1},
+		{"desc_config_len", "device[1].config_len", 0x27 + 3, 8, 1},
+		{"vq_num_max", "device[0].vq[1].num", 13, 0x9000, 2},
+		{"vq_pfn_zero", "device[2].vq[0].pfn", 0x48 + 5 + 4, 0, 4},
+		{"ring_below_4g", "device[3].vq[0].pfn", 0x55 + 5 + 4, 0xff00400d, 4},
+		{"ring_stock_order", "device[0].vq[0].pfn", 9, 0x4004, 4},
 	};
 	struct cas c;
 	struct seen s;
@@ -394,13 +401,28 @@ static void test_real(const char *dir)
 	EXPECT(s.n == 0, "real page clean: %d findings", s.n);
 	for (size_t i = 0; i < sizeof bm / sizeof bm[0]; i++) {
 		memcpy(c.page, real, 4096);
-		c.page[bm[i].off] = bm[i].val;
+		for (int b = 0; b < (bm[i].width ? bm[i].width : 1); b++)
+			c.page[bm[i].off + (size_t)b] = (uint8_t)(bm[i].val >> (8 * b));
 		run(&c, &s);
 		EXPECT(fired(&s, bm[i].check, bm[i].path), "real mangle %s at %s", bm[i].check,
 		       bm[i].path);
 		if (!fired(&s, bm[i].check, bm[i].path))
 			dump(&s);
 	}
+	/* Whole-page facts: truncation, the pfn limit, a ring outside the device area. */
+	memcpy(c.page, real, 4096);
+	c.page_len = 3000;
+	run(&c, &s);
+	EXPECT(fired(&s, "page_truncated", "page"), "real page truncated");
+	c.page_len = 4096;
+	c.pfn_limit = 0x4012;
+	run(&c, &s);
+	EXPECT(fired(&s, "ring_in_pfnlimit", "device[3].vq[1].pfn") && s.n == 1, "real pfn limit");
+	c.pfn_limit = 0x4013;
+	c.with_area = true;
+	c.page[0x55 + 5 + 8 + 5] = 0x50; /* console vq[1] pfn 0x5010: outside the 40-page area */
+	run(&c, &s);
+	EXPECT(fired(&s, "ring_in_image", "device[3].vq[1].pfn"), "real ring outside the area");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,163 @@
+/* dev_block.c — virtio block (type 2), legacy requests over one queue:
+ * a readable 16-byte header {u32 type, u32 ioprio, u64 sector}, the data (readable for OUT,
+ * writable for IN/GET_ID), and a writable status byte last.  Backed by a file: pread/pwrite
+ * straight between the file and guest memory, fsync on FLUSH; requests past the end are
+ * refused with IOERR (the real Launcher's "Write past end"). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lglaunch.h"
+
+#define BLK_T_IN 0u
+#define BLK_T_OUT 1u
+#define BLK_T_FLUSH 4u
+#define BLK_T_GET_ID 8u
+#define BLK_S_OK 0u
+#define BLK_S_IOERR 1u
+#define BLK_S_UNSUPP 2u
+#define BLK_ID_BYTES 20u
+
+/* Host iovecs for [off, off+len) of the readable (write=false) or writable part. */
+static int gather(const struct lgl_chain *c, bool w, uint64_t off, uint64_t len,
+		  struct iovec *iov, int max)
+{
+	int n = 0;
+	unsigned lo = w ? c->nout : 0, hi = w ? c->n : c->nout;
+	for (unsigned i = lo; i < hi && len; i++) {
+		const struct lgl_iov *v = &c->iov[i];
+		if (off >= v->len) {
+			off -= v->len;
+			continue;
+		}
+		uint64_t take = v->len - off < len ? v->len - off : len;
+		if (n == max)
+			return -1;
+		iov[n++] = (struct iovec){.iov_base = v->host + off, .iov_len = (size_t)take};
+		len -= take;
+		off = 0;
+	}
+	return n;
+}
+
+static int do_io(int fd, bool write_file, struct iovec *iov, int n, off_t pos, uint64_t want)
+{
+	uint64_t done = 0;
+	while (done < want) {
+		ssize_t r = write_file ? pwritev(fd, iov, n, pos + (off_t)done)
+				       : preadv(fd, iov, n, pos + (off_t)done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		done += (uint64_t)r;
+		/* Advance the iovecs past what was transferred. */
+		size_t adv = (size_t)r;
+		while (n && adv >= iov->iov_len) {
+			adv -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (uint8_t *)iov->iov_base + adv;
+			iov->iov_len -= adv;
+		}
+	}
+	return 0;
+}
+
+static uint8_t handle(struct lgl_vq *vq, struct lgl_block *b,
+		      const struct lgl_chain *c, uint32_t *written)
+{
+	uint8_t hdr[16];
+	*written = 0;
+	if (lgl_chain_read(c, 0, hdr, sizeof hdr) != sizeof hdr) {
+		fprintf(stderr, "lglaunch: device[%u] (block): request header of %llu bytes, "
+				"expected 16\n",
+			vq->dev->index, (unsigned long long)c->out_len);
+		return BLK_S_IOERR;
+	}
+	uint32_t type = lg_le32(hdr);
+	uint64_t sector = lg_le64(hdr + 8);
+	struct iovec *iov = b->iov;
+	int max = (int)vq->num;
+	uint64_t pos, len, end;
+	int n;
+	switch (type) {
+	case BLK_T_IN:
+	case BLK_T_OUT: {
+		bool out = type == BLK_T_OUT;
+		len = out ? c->out_len - 16 : c->in_len - 1;
+		if (__builtin_mul_overflow(sector, 512u, &pos) ||
+		    __builtin_add_overflow(pos, len, &end) || end > b->size) {
+			fprintf(stderr, "lglaunch: device[%u] (block): %s past end: sector %llu + %llu "
+					"bytes > %llu bytes in %s\n",
+				vq->dev->index, out ? "write" : "read", (unsigned long long)sector,
+				(unsigned long long)len, (unsigned long long)b->size, b->path);
+			return BLK_S_IOERR;
+		}
+		if (out && b->readonly)
+			return BLK_S_IOERR;
+		n = gather(c, !out, out ? 16 : 0, len, iov, max);
+		if (n < 0 || (len && do_io(b->fd, out, iov, n, (off_t)pos, len) < 0)) {
+			fprintf(stderr, "lglaunch: device[%u] (block): %s: %s\n", vq->dev->index,
+				b->path, strerror(errno));
+			return BLK_S_IOERR;
+		}
+		b->bytes += len;
+		if (!out)
+			*written = (uint32_t)len;
+		return BLK_S_OK;
+	}
+	case BLK_T_FLUSH:
+		return fsync(b->fd) < 0 ? BLK_S_IOERR : BLK_S_OK;
+	case BLK_T_GET_ID: {
+		uint8_t id[BLK_ID_BYTES] = "lgkit-block";
+		len = c->in_len - 1 < BLK_ID_BYTES ? c->in_len - 1 : BLK_ID_BYTES;
+		n = gather(c, true, 0, len, iov, max);
+		uint64_t o = 0;
+		for (int i = 0; i < n; i++) {
+			memcpy(iov[i].iov_base, id + o, iov[i].iov_len);
+			o += iov[i].iov_len;
+		}
+		*written = (uint32_t)len;
+		return BLK_S_OK;
+	}
+	default:
+		return BLK_S_UNSUPP;
+	}
+}
+
+static void block_service(struct lgl_vm *vm, struct lgl_vq *vq)
+{
+	struct lgl_block *b = vq->dev->priv;
+	struct lgl_chain c;
+	while (lgl_vq_pop(vm, vq, &c) == LGL_POP_OK) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (c.in_len < 1) {
+			fprintf(stderr, "lglaunch: device[%u] (block): request from head %u has no "
+					"writable status byte\n",
+				vq->dev->index, c.head);
+			lgl_device_fail(vm, vq->dev);
+			return;
+		}
+		uint32_t written;
+		uint8_t st = handle(vq, b, &c, &written);
+		const struct lgl_iov *last = &c.iov[c.n - 1];
+		last->host[last->len - 1] = st;
+		lgl_vq_push(vm, vq, c.head, written + 1);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		b->reqs++;
+		b->host_ns += (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	}
+}
+
+const struct lgl_dev_ops lgl_block_ops = {
+	.name = "block",
+	.service = block_service,
+};

@@ -1,0 +1,94 @@
+/* dump.c — --dump FILE: guest memory as an ELF64 core.  One PT_LOAD per range (RAM, then
+ * the device area up to guest_limit) with p_paddr = guest-physical address, and a PT_NOTE
+ * holding the "LGKIT" note (lg_note_encode) that tells lgcheck where the page is. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lglaunch.h"
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int lgl_dump(const struct lgl_vm *vm, const char *path)
+{
+	const struct lgl_mem *m = &vm->mem;
+	struct {
+		uint64_t gpa, len;
+	} rng[2] = {{0, m->ram}, {m->ram, m->limit - m->ram}};
+	enum { NPH = 3 };
+	uint8_t note[12 + 8 + LG_NOTE_DESC_SIZE];
+	memset(note, 0, sizeof note);
+	lg_put32(note, sizeof LG_NOTE_NAME);     /* namesz, with the NUL: 6 */
+	lg_put32(note + 4, LG_NOTE_DESC_SIZE);   /* descsz */
+	lg_put32(note + 8, LG_NOTE_TYPE);
+	memcpy(note + 12, LG_NOTE_NAME, sizeof LG_NOTE_NAME); /* padded to 8 */
+	struct lg_note n = {.page_addr = vm->page_addr, .mem = m->ram,
+			    .pfn_limit = m->limit >> LG_PAGE_SHIFT};
+	lg_note_encode(&n, note + 20);
+
+	Elf64_Ehdr eh;
+	memset(&eh, 0, sizeof eh);
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = ET_CORE;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_phoff = sizeof eh;
+	eh.e_ehsize = sizeof eh;
+	eh.e_phentsize = sizeof(Elf64_Phdr);
+	eh.e_phnum = NPH;
+
+	Elf64_Phdr ph[NPH];
+	memset(ph, 0, sizeof ph);
+	uint64_t off = sizeof eh + sizeof ph;
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = off;
+	ph[0].p_filesz = sizeof note;
+	ph[0].p_align = 4;
+	off = (off + sizeof note + 4095) & ~4095ull;
+	for (int i = 0; i < 2; i++) {
+		ph[1 + i].p_type = PT_LOAD;
+		ph[1 + i].p_flags = PF_R | PF_W;
+		ph[1 + i].p_offset = off;
+		ph[1 + i].p_vaddr = rng[i].gpa;
+		ph[1 + i].p_paddr = rng[i].gpa;
+		ph[1 + i].p_filesz = ph[1 + i].p_memsz = rng[i].len;
+		ph[1 + i].p_align = 4096;
+		off += rng[i].len;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "lglaunch: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	static const uint8_t zero[4096];
+	size_t pad = (size_t)(ph[1].p_offset - (sizeof eh + sizeof ph + sizeof note));
+	int bad = write_all(fd, &eh, sizeof eh) || write_all(fd, ph, sizeof ph) ||
+		  write_all(fd, note, sizeof note) || write_all(fd, zero, pad) ||
+		  write_all(fd, m->base, m->ram) || write_all(fd, m->base + m->ram, m->limit - m->ram);
+	if (close(fd) < 0)
+		bad = 1;
+	if (bad) {
+		fprintf(stderr, "lglaunch: writing %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,179 @@
+/* lglaunch.h — what the launcher's files share: the VM, guest memory, devices and rings.
+ *
+ * Split like Solo5 hvt / kvmtool: main.c (options, orchestration), kvm.c (VM, vCPU,
+ * memslot, ioeventfds, interrupts, run loop), x86.c (CPU modes), elf.c (kernel loader),
+ * boot.c (zero page), virtq.c (host-side ring walking), dev_*.c (one per device),
+ * dump.c (--dump).  Everything runs on one thread: while a device is serviced the vCPU is
+ * stopped, so guest memory cannot change under the walker.
+ */
+#ifndef LGLAUNCH_H
+#define LGLAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "lgkit/lgkit.h"
+#include "lg_hcall.h"
+
+#define LGL_EXIT_LAYOUT 1 /* the layout has errors: refused before boot */
+#define LGL_EXIT_FAIL 2   /* launcher failure: options, KVM, kernel file */
+#define LGL_EXIT_GUEST 3  /* the guest broke the rules: a device failed, a bad notify, a crash */
+
+#define LGL_MAX_DEVICES 32
+
+struct lgl_vm;
+struct lgl_device;
+
+/* ---------------------------------------------------------------- guest memory */
+
+struct lgl_mem {
+	uint8_t *base;        /* host mapping of guest-physical 0 */
+	uint64_t size;        /* bytes mapped: RAM + the device area (guest_max) */
+	uint64_t ram;         /* top of RAM (= the descriptor page) */
+	uint64_t limit;       /* guest_limit: RAM + page + rings actually allocated */
+};
+
+/* The one way a guest-physical address becomes a host pointer: NULL unless all of
+ * [gpa, gpa+len) lies in guest memory (overflow-safe).  Failures are not printed here;
+ * callers report them by check name. */
+void *lgl_gpa_ptr(const struct lgl_mem *m, uint64_t gpa, uint64_t len);
+/* The same, but a failure is a launcher bug and is reported with the caller's place. */
+void *lgl_gpa_must(const struct lgl_mem *m, uint64_t gpa, uint64_t len, const char *file,
+		   int line);
+#define LGL_GPA(m, gpa, len) lgl_gpa_must((m), (gpa), (len), __FILE__, __LINE__)
+
+/* ---------------------------------------------------------------- rings */
+
+struct lgl_iov {
+	uint64_t gpa;
+	uint32_t len;
+	bool write;
+	uint8_t *host; /* checked pointer into guest memory */
+};
+
+struct lgl_chain {
+	uint16_t head;
+	unsigned n;        /* buffers in iov[] */
+	unsigned nout;     /* the first nout are device-readable, the rest writable */
+	uint64_t out_len;  /* bytes readable */
+	uint64_t in_len;   /* bytes writable */
+	struct lgl_iov *iov;
+};
+
+struct lgl_vq {
+	struct lgl_device *dev;
+	unsigned index;
+	uint16_t num, irq;
+	uint32_t pfn;
+	struct lg_ring_geom g;
+	uint16_t last_avail; /* next avail entry to take (our copy; never re-read) */
+	uint16_t used_idx;   /* our copy of used.idx */
+	int eventfd;         /* KVM_IOEVENTFD on the notify port, data = pfn << 12; -1 when off */
+	struct lgl_iov *iov; /* num entries, for lgl_vq_pop */
+	uint8_t *seen;       /* num bits, for loop detection */
+	uint64_t kicks, bufs;
+};
+
+enum lgl_pop { LGL_POP_EMPTY = 0, LGL_POP_OK = 1, LGL_POP_BAD = -1 };
+
+/* Take the next available chain: checks every descriptor (head_range, desc_next_range,
+ * desc_loop, desc_flags, ind_not_negotiated, buf_in_ram, buf_into_rings,
+ * desc_out_after_in, chain_len_overflow, idx_window).  On LGL_POP_BAD the problem has been
+ * reported and the device failed. */
+enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c);
+/* Return a chain to the guest with len bytes written; raises the irq unless suppressed. */
+void lgl_vq_push(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t head, uint32_t len);
+/* Is something available (without taking it)?  Reports idx_window. */
+bool lgl_vq_has_avail(struct lgl_vm *vm, struct lgl_vq *vq);
+/* Zero the ring and our indices (device reset). */
+void lgl_vq_reset(struct lgl_vm *vm, struct lgl_vq *vq);
+/* Copy up to len bytes of the chain's readable part from offset off; returns the count. */
+size_t lgl_chain_read(const struct lgl_chain *c, uint64_t off, void *buf, size_t len);
+
+/* Report a guest rule broken at runtime, lgcheck-style, on stderr:
+ * "lglaunch:0xADDR: error (check): device[d] (type) vq[q]: message". */
+void lgl_report(struct lgl_vm *vm, enum lg_check_id check, uint64_t addr,
+		const struct lgl_device *dev, int vq, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Mark a device failed (FAILED semantics: no longer serviced until the guest resets it). */
+void lgl_device_fail(struct lgl_vm *vm, struct lgl_device *dev);
+
+/* ---------------------------------------------------------------- devices */
+
+struct lgl_dev_ops {
+	const char *name;
+	void (*service)(struct lgl_vm *vm, struct lgl_vq *vq); /* a kick (or poll) */
+	void (*reset)(struct lgl_vm *vm, struct lgl_device *dev);
+	bool (*wants_input)(struct lgl_vm *vm, struct lgl_device *dev, int *fd);
+	void (*input)(struct lgl_vm *vm, struct lgl_device *dev); /* *fd became readable */
+};
+
+struct lgl_device {
+	unsigned index;     /* in page order */
+	uint32_t offset;    /* of the descriptor in the page */
+	uint8_t type, num_vq, feature_len, config_len;
+	const struct lgl_dev_ops *ops;
+	bool running;       /* features finalised, rings live */
+	bool failed;        /* broke a rule: not serviced until reset */
+	unsigned nvq;
+	struct lgl_vq vq[2];
+	void *priv;
+};
+
+/* Device constructors (main.c fills the layout; these fill the device's descriptor). */
+struct lgl_block {
+	int fd;
+	uint64_t size;   /* bytes */
+	bool readonly;
+	const char *path;
+	uint64_t reqs, bytes;
+	double host_ns;  /* time spent servicing requests */
+	struct iovec *iov; /* num entries */
+};
+extern const struct lgl_dev_ops lgl_console_ops, lgl_block_ops, lgl_rng_ops;
+
+/* ---------------------------------------------------------------- the VM */
+
+struct lgl_vm {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct lgl_mem mem;
+	uint64_t page_addr;
+	bool verbose;
+	bool guest_broke;        /* a runtime check fired (exit LGL_EXIT_GUEST) */
+	uint32_t irq_pending;    /* bit per guest irq */
+	unsigned ndev;
+	struct lgl_device dev[LGL_MAX_DEVICES];
+	double timeout;          /* seconds, 0 = none */
+	uint64_t exits, io_exits, hlt_exits, irqs;
+};
+
+/* kvm.c */
+int lgl_kvm_open(struct lgl_vm *vm, uint64_t ram, uint64_t area);
+int lgl_kvm_vcpu(struct lgl_vm *vm);
+int lgl_ioeventfd(struct lgl_vm *vm, struct lgl_vq *vq, bool on);
+void lgl_raise_irq(struct lgl_vm *vm, unsigned irq);
+/* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*). */
+int lgl_run(struct lgl_vm *vm);
+void lgl_kvm_close(struct lgl_vm *vm);
+void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev);
+void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev);
+void lgl_service_all(struct lgl_vm *vm);
+
+/* x86.c */
+enum lgl_mode { LGL_MODE_32 = 32, LGL_MODE_64 = 64 };
+int lgl_x86_setup(struct lgl_vm *vm, enum lgl_mode mode, uint64_t entry);
+
+/* elf.c: load PT_LOADs into RAM; returns 0 or -1 after one message per rejection. */
+int lgl_elf_load(const char *path, struct lgl_mem *m, uint64_t *entry, enum lgl_mode *mode);
+
+/* boot.c */
+int lgl_boot_params(struct lgl_mem *m, const char *cmdline);
+
+/* dump.c */
+int lgl_dump(const struct lgl_vm *vm, const char *path);
+
+#endif

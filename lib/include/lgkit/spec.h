@@ -1,0 +1,56 @@
+/* lgkit/spec.h — JSON layout specs (docs/spec.md, schemas/layout.schema.json) to the layout
+ * model, and the model back to a fully explicit spec.
+ *
+ * Promise: nothing here prints or exits, and the loader trusts nothing in its input: any
+ * bytes give either a layout or exactly one message naming the file and the place (line and
+ * column for syntax errors, a JSON path such as .devices[2].queues[0].num otherwise) and
+ * what was expected.  A loaded layout is packed (lg_layout_pack): its page bytes, offsets
+ * and pfn limit are set, ready for lg_check_layout() and lg_emit().
+ */
+#ifndef LGKIT_SPEC_H
+#define LGKIT_SPEC_H
+
+#include "lgkit/lgkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Accept every value the wire fields can hold (a ring size of 0 or 300, …) so that bad
+ * layouts can be built on purpose; the named checks then report them.  Without it the
+ * loader insists on ring sizes that are powers of two from 1 to 32768. */
+#define LG_SPEC_LAX 0x1u
+
+struct lg_spec_opts {
+	unsigned flags;  /* LG_SPEC_* */
+	uint64_t mem;    /* when non-zero: overrides (or stands in for) the spec's "mem" */
+};
+
+/* Largest spec text the loader takes (a real spec is a few kilobytes). */
+#define LG_SPEC_MAX_SIZE (16u << 20)
+
+/* Parse len bytes of JSON (no NUL needed) named name (for messages; NULL = "spec") into
+ * *out, which must be released with lg_layout_free() on success; on failure *out holds
+ * nothing to free.  opts may be NULL.
+ * Errors: LG_ERR_SYNTAX (empty, not JSON, trailing text; err->msg is "NAME:LINE:COL: …"),
+ * LG_ERR_SPEC (valid JSON that is not a valid spec; err->msg is "NAME: .path: expected …,
+ * got …"), LG_ERR_NOMEM, LG_ERR_PARAM. */
+int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
+		 struct lg_layout *out, struct lg_error *err);
+
+/* Write l as a fully explicit spec: every queue's irq and pfn, feature_len, config_len,
+ * the pfn limit when known, and config as typed fields when they give back exactly the
+ * same bytes (else as hex).  *json is a NUL-terminated string for free().
+ * Errors: LG_ERR_LAYOUT (a descriptor crosses the page end: no spec can say that),
+ * LG_ERR_NOMEM, LG_ERR_PARAM. */
+int lg_spec_dump(const struct lg_layout *l, char **json);
+
+/* True when a and b describe the same layout: mem, page address, pfn limit, and every
+ * device's header, virtqueues, feature and config bytes. */
+bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1099 @@
+/* spec.c — JSON layout specs to the layout model and back (docs/spec.md).
+ *
+ * Loading happens in two passes over the cJSON tree, both in document order: the first
+ * checks every key and type and stops at the first problem (so a file gets exactly one
+ * message); the second allocates what the spec left out — irqs and ring pages — the way
+ * the real Launcher's add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
+ * and matches keys without regard to case, so objects are walked child by child and keys
+ * compared exactly.  Numbers arrive as doubles: integers are accepted only where they are
+ * exact (up to 2^53); larger values are written as strings.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "lgkit/emit.h"
+#include "lgkit/spec.h"
+
+/* ---------------------------------------------------------------- typed config fields */
+
+enum fkind { F_U8 = 1, F_U16 = 2, F_U32 = 4, F_U64 = 8, F_MAC = 6 };
+
+struct cfield {
+	const char *name;
+	uint8_t off;
+	enum fkind kind; /* the size in bytes, too */
+};
+
+/* struct virtio_blk_config (3.x headers): contiguous from 0. */
+static const struct cfield blk_fields[] = {
+	{"capacity", 0, F_U64},	       {"size_max", 8, F_U32},	       {"seg_max", 12, F_U32},
+	{"cylinders", 16, F_U16},      {"heads", 18, F_U8},	       {"sectors", 19, F_U8},
+	{"blk_size", 20, F_U32},       {"physical_block_exp", 24, F_U8},
+	{"alignment_offset", 25, F_U8}, {"min_io_size", 26, F_U16},   {"opt_io_size", 28, F_U32},
+	{"wce", 32, F_U8},
+};
+/* struct virtio_net_config. */
+static const struct cfield net_fields[] = {
+	{"mac", 0, F_MAC},
+	{"status", 6, F_U16},
+	{"max_virtqueue_pairs", 8, F_U16},
+	{"mtu", 10, F_U16},
+};
+/* struct virtio_console_config. */
+static const struct cfield con_fields[] = {
+	{"cols", 0, F_U16},
+	{"rows", 2, F_U16},
+	{"max_nr_ports", 4, F_U32},
+	{"emerg_wr", 8, F_U32},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct cfield *fields_for(unsigned type, size_t *n)
+{
+	switch (type) {
+	case LG_TYPE_BLOCK:
+		*n = NELEM(blk_fields);
+		return blk_fields;
+	case LG_TYPE_NET:
+		*n = NELEM(net_fields);
+		return net_fields;
+	case LG_TYPE_CONSOLE:
+		*n = NELEM(con_fields);
+		return con_fields;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+/* ---------------------------------------------------------------- messages */
+
+struct ld {
+	const char *name;
+	const char *text;
+	size_t len;
+	unsigned flags;
+	struct lg_error *err;
+};
+
+static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
+{
+	if (c->err) {
+		char m[400];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(m, sizeof m, fmt, ap);
+		va_end(ap);
+		if (path)
+			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s: %s", c->name, path, m);
+		else
+			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s", c->name, m);
+		c->err->code = code;
+	}
+	return code;
+}
+
+#define PATHLEN 192
+
+static void pathf(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A JSON path into a PATHLEN buffer (cut short if it ever were longer). */
+static void pathf(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out, PATHLEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Printable excerpt of s[0..n) with non-printing bytes as \xNN, quoted. */
+static void excerpt(char *out, size_t outlen, const char *s, size_t n, size_t max)
+{
+	size_t o = 0;
+	if (outlen < 8)
+		return;
+	out[o++] = '"';
+	for (size_t i = 0; i < n && i < max && o + 6 < outlen; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", ch);
+	}
+	if (n > max && o + 4 < outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o++] = '"';
+	out[o] = 0;
+}
+
+/* What a value is, for "got …". */
+static void describe(char *out, size_t outlen, const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		excerpt(out, outlen, v->valuestring, strlen(v->valuestring), 40);
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d == floor(d) && fabs(d) < 1e17)
+			snprintf(out, outlen, "%.0f", d);
+		else
+			snprintf(out, outlen, "%.17g", d);
+	} else if (cJSON_IsTrue(v)) {
+		snprintf(out, outlen, "true");
+	} else if (cJSON_IsFalse(v)) {
+		snprintf(out, outlen, "false");
+	} else if (cJSON_IsNull(v)) {
+		snprintf(out, outlen, "null");
+	} else if (cJSON_IsArray(v)) {
+		snprintf(out, outlen, "an array");
+	} else if (cJSON_IsObject(v)) {
+		snprintf(out, outlen, "an object");
+	} else {
+		snprintf(out, outlen, "an invalid value");
+	}
+}
+
+static int expected(struct ld *c, const char *path, const char *what, const cJSON *v)
+{
+	char got[128];
+	describe(got, sizeof got, v);
+	return fail(c, LG_ERR_SPEC, path, "expected %s, got %s", what, got);
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+/* Parse an unsigned integer in decimal or 0x hex; with sizes, a K/M/G suffix (optionally
+ * followed by "iB" or "B") multiplies.  Returns false on any other text or on overflow. */
+static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+	const char *p = s;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	const char *digits = p;
+	for (;; p++) {
+		unsigned dv;
+		if (*p >= '0' && *p <= '9')
+			dv = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			dv = (unsigned)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			dv = (unsigned)(*p - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - dv) / base)
+			return false;
+		v = v * base + dv;
+	}
+	if (p == digits)
+		return false;
+	if (*p && sizes) {
+		unsigned shift;
+		switch (*p) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: return false;
+		}
+		p++;
+		if (p[0] == 'i' && p[1] == 'B')
+			p += 2;
+		else if (p[0] == 'B')
+			p++;
+		if (v > (UINT64_MAX >> shift))
+			return false;
+		v <<= shift;
+	}
+	if (*p)
+		return false;
+	*out = v;
+	return true;
+}
+
+#define EXACT_MAX 9007199254740992.0 /* 2^53: every integer up to it is exact in a double */
+
+/* An unsigned integer field: a JSON number (exact, non-negative) or a string. */
+static int get_uint(struct ld *c, const cJSON *v, const char *path, bool sizes, uint64_t max,
+		    uint64_t *out)
+{
+	const char *what = sizes ? "a size (a number, or a string such as \"32M\" or "
+				   "\"0x2000000\")"
+				 : "an unsigned integer (a number, or a string such as \"0x4000\")";
+	uint64_t u;
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (!isfinite(d) || d != floor(d) || d < 0)
+			return expected(c, path, what, v);
+		if (d > EXACT_MAX)
+			return fail(c, LG_ERR_SPEC, path,
+				    "expected a number up to 2^53, got %.17g: write larger values "
+				    "as strings (\"0x…\")",
+				    d);
+		u = (uint64_t)d;
+	} else if (cJSON_IsString(v)) {
+		if (!parse_uint_text(v->valuestring, sizes, &u))
+			return expected(c, path, what, v);
+	} else {
+		return expected(c, path, what, v);
+	}
+	if (u > max) {
+		char got[128];
+		describe(got, sizeof got, v);
+		return fail(c, LG_ERR_SPEC, path, "expected at most %llu (%#llx), got %s",
+			    (unsigned long long)max, (unsigned long long)max, got);
+	}
+	*out = u;
+	return 0;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* "02:4c:47:00:00:01" */
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return false;
+	}
+	return *s == 0;
+}
+
+/* Hex bytes, optionally separated by single spaces: "0040 0000" or "00 40". */
+static int parse_hex(const char *s, uint8_t *out, size_t max, size_t *n)
+{
+	size_t k = 0;
+	while (*s) {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		if (k == max)
+			return -2;
+		out[k++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	*n = k;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- objects */
+
+/* Walk obj's members: each key must be one of keys[] (exact case) and appear once.
+ * Fills got[i] with the member for keys[i] (or NULL). */
+static int members(struct ld *c, const cJSON *obj, const char *path, const char *const *keys,
+		   size_t nkeys, const cJSON **got)
+{
+	for (size_t i = 0; i < nkeys; i++)
+		got[i] = NULL;
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		char mpath[PATHLEN];
+		pathf(mpath, "%s%s%s", strcmp(path, ".") ? path : "", ".",
+			 m->string ? m->string : "");
+		size_t i;
+		for (i = 0; i < nkeys; i++)
+			if (m->string && strcmp(m->string, keys[i]) == 0)
+				break;
+		if (i == nkeys) {
+			char list[256] = "";
+			size_t o = 0;
+			for (size_t k = 0; k < nkeys && o < sizeof list; k++)
+				o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+						      k ? ", " : "", keys[k]);
+			char kx[96];
+			excerpt(kx, sizeof kx, m->string ? m->string : "",
+				m->string ? strlen(m->string) : 0, 40);
+			pathf(mpath, "%s", path);
+			return fail(c, LG_ERR_SPEC, mpath, "unknown key %s; expected one of: %s", kx,
+				    list);
+		}
+		if (got[i])
+			return fail(c, LG_ERR_SPEC, mpath,
+				    "duplicate key \"%s\" (each key may appear once)", keys[i]);
+		got[i] = m;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- pass 1: one device */
+
+/* What pass 1 learns about a queue before allocation. */
+struct qspec {
+	uint16_t num;
+	bool has_irq, has_pfn;
+	uint16_t irq;
+	uint32_t pfn;
+};
+
+struct dspec {
+	struct qspec q[255];
+	unsigned nq;
+};
+
+static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsigned type,
+			uint8_t bits[255], unsigned *need_len)
+{
+	if (!cJSON_IsArray(arr))
+		return expected(c, path, "an array of feature names or bit numbers", arr);
+	int idx = 0;
+	int16_t where[2040];
+	for (unsigned b = 0; b < 2040; b++)
+		where[b] = -1;
+	for (const cJSON *e = arr->child; e; e = e->next, idx++) {
+		char p[PATHLEN];
+		pathf(p, "%s[%d]", path, idx);
+		unsigned bit;
+		if (cJSON_IsString(e)) {
+			int r = lg_feature_lookup(type, e->valuestring);
+			if (r < 0 || r >= 2040) {
+				char list[300] = "";
+				size_t o = 0;
+				for (unsigned b = 0; b < 64 && o < sizeof list; b++) {
+					const char *n = lg_feature_name(type, b);
+					if (n && lg_feature_lookup(type, n) == (int)b)
+						o += (size_t)snprintf(list + o, sizeof list - o,
+								      "%s%s", o ? ", " : "", n);
+				}
+				char kx[96];
+				excerpt(kx, sizeof kx, e->valuestring, strlen(e->valuestring), 40);
+				const char *tn = lg_type_name(type);
+				char tbuf[32];
+				if (!tn) {
+					snprintf(tbuf, sizeof tbuf, "type %u", type);
+					tn = tbuf;
+				}
+				return fail(c, LG_ERR_SPEC, p,
+					    "unknown feature %s for a %s device; expected a bit "
+					    "number or one of: %s",
+					    kx, tn, list);
+			}
+			bit = (unsigned)r;
+		} else {
+			uint64_t u;
+			if (!cJSON_IsNumber(e))
+				return expected(c, p, "a feature name or a bit number 0..2039", e);
+			int rc = get_uint(c, e, p, false, 2039, &u);
+			if (rc < 0)
+				return rc;
+			bit = (unsigned)u;
+		}
+		if (where[bit] >= 0)
+			return fail(c, LG_ERR_SPEC, p, "feature bit %u is already listed at [%d]",
+				    bit, where[bit]);
+		where[bit] = (int16_t)idx;
+		bits[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		if (bit / 8 + 1 > *need_len)
+			*need_len = bit / 8 + 1;
+	}
+	return 0;
+}
+
+static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qspec *out)
+{
+	static const char *const keys[] = {"num", "irq", "pfn"};
+	const cJSON *m[3];
+	if (!cJSON_IsObject(q))
+		return expected(c, path, "an object such as {\"num\": 256}", q);
+	int rc = members(c, q, path, keys, 3, m);
+	if (rc < 0)
+		return rc;
+	char p[PATHLEN];
+	if (!m[0])
+		return fail(c, LG_ERR_SPEC, path, "missing key \"num\" (the ring size)");
+	pathf(p, "%s.num", path);
+	uint64_t u;
+	if (c->flags & LG_SPEC_LAX) {
+		if ((rc = get_uint(c, m[0], p, false, UINT16_MAX, &u)) < 0)
+			return rc;
+	} else {
+		if ((rc = get_uint(c, m[0], p, false, UINT64_MAX, &u)) < 0)
+			return rc;
+		if (u == 0 || u > LG_VQ_NUM_MAX)
+			return expected(c, p, "a power of two from 1 to 32768", m[0]);
+		if (u & (u - 1))
+			return expected(c, p, "a power of two", m[0]);
+	}
+	out->num = (uint16_t)u;
+	if (m[1]) {
+		pathf(p, "%s.irq", path);
+		if ((rc = get_uint(c, m[1], p, false, UINT16_MAX, &u)) < 0)
+			return rc;
+		out->has_irq = true;
+		out->irq = (uint16_t)u;
+	}
+	if (m[2]) {
+		pathf(p, "%s.pfn", path);
+		if ((rc = get_uint(c, m[2], p, false, UINT32_MAX, &u)) < 0)
+			return rc;
+		out->has_pfn = true;
+		out->pfn = (uint32_t)u;
+	}
+	return 0;
+}
+
+static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
+		       unsigned *need)
+{
+	if (!cJSON_IsObject(cfg))
+		return expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+	const cJSON *hex = NULL;
+	for (const cJSON *m = cfg->child; m; m = m->next)
+		if (m->string && strcmp(m->string, "hex") == 0)
+			hex = m;
+	if (hex) {
+		static const char *const keys[] = {"hex"};
+		const cJSON *got[1];
+		int rc = members(c, cfg, path, keys, 1, got);
+		if (rc < 0)
+			return rc;
+		char p[PATHLEN];
+		pathf(p, "%s.hex", path);
+		size_t n;
+		if (!cJSON_IsString(hex))
+			return expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
+		rc = parse_hex(hex->valuestring, d->config, 255, &n);
+		if (rc == -2)
+			return fail(c, LG_ERR_SPEC, p,
+				    "expected at most 255 bytes (config_len is 8 bits), got more");
+		if (rc < 0)
+			return expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
+		*need = (unsigned)n;
+		return 0;
+	}
+	size_t nf;
+	const struct cfield *f = fields_for(d->type, &nf);
+	if (!f) {
+		if (!cfg->child)
+			return 0;
+		const char *tn = lg_type_name(d->type);
+		char tbuf[32];
+		if (!tn) {
+			snprintf(tbuf, sizeof tbuf, "type %u", d->type);
+			tn = tbuf;
+		}
+		return fail(c, LG_ERR_SPEC, path,
+			    "a %s device has no typed config fields; expected {\"hex\": \"…\"}", tn);
+	}
+	const char *keys[16];
+	const cJSON *got[16];
+	for (size_t i = 0; i < nf; i++)
+		keys[i] = f[i].name;
+	int rc = members(c, cfg, path, keys, nf, got);
+	if (rc < 0)
+		return rc;
+	/* Values in document order, so the first bad one is the one reported. */
+	for (const cJSON *m = cfg->child; m; m = m->next) {
+		size_t i;
+		for (i = 0; i < nf; i++)
+			if (got[i] == m)
+				break;
+		char p[PATHLEN];
+		pathf(p, "%s.%s", path, f[i].name);
+		uint8_t *dst = d->config + f[i].off;
+		if (f[i].kind == F_MAC) {
+			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst))
+				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
+						m);
+		} else {
+			uint64_t u, max = f[i].kind == F_U64 ? UINT64_MAX
+					  : (1ull << (8 * f[i].kind)) - 1;
+			if ((rc = get_uint(c, m, p, false, max, &u)) < 0)
+				return rc;
+			for (unsigned b = 0; b < (unsigned)f[i].kind; b++)
+				dst[b] = (uint8_t)(u >> (8 * b));
+		}
+		unsigned end = f[i].off + (unsigned)f[i].kind;
+		if (end > *need)
+			*need = end;
+	}
+	return 0;
+}
+
+static int load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+		       struct dspec *ds)
+{
+	enum { K_TYPE, K_QUEUES, K_FEATURES, K_ACKED, K_FLEN, K_STATUS, K_CONFIG, K_CLEN,
+	       K_COMMENT, K_N };
+	static const char *const keys[K_N] = {"type",	     "queues", "features",
+					      "acked",	     "feature_len", "status",
+					      "config",	     "config_len", "comment"};
+	const cJSON *m[K_N];
+	char p[PATHLEN];
+	uint64_t u;
+	int rc;
+
+	if (!cJSON_IsObject(dj))
+		return expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
+					 "[{\"num\": 256}]}",
+				dj);
+	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
+		return rc;
+	if (!m[K_TYPE])
+		return fail(c, LG_ERR_SPEC, path,
+			    "missing key \"type\" (net, block, console, rng or a virtio id)");
+	if (!m[K_QUEUES])
+		return fail(c, LG_ERR_SPEC, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
+
+	/* The type first: feature names and config fields depend on it. */
+	pathf(p, "%s.type", path);
+	if (cJSON_IsString(m[K_TYPE])) {
+		int t = lg_type_lookup(m[K_TYPE]->valuestring);
+		if (t < 0 || t > 255)
+			return expected(c, p, "net, block, console, rng or a virtio id 1..255",
+					m[K_TYPE]);
+		d->type = (uint8_t)t;
+	} else if (cJSON_IsNumber(m[K_TYPE])) {
+		if (get_uint(c, m[K_TYPE], p, false, 255, &u) < 0 || u == 0)
+			return expected(c, p, "a virtio id 1..255 (0 would end the device list)",
+					m[K_TYPE]);
+		d->type = (uint8_t)u;
+	} else {
+		return expected(c, p, "a device type name (net, block, console, rng) or a virtio id",
+				m[K_TYPE]);
+	}
+
+	unsigned flen = 0, clen = 0;
+	for (const cJSON *v = dj->child; v; v = v->next) {
+		int k = 0;
+		while (m[k] != v)
+			k++;
+		if (k == K_TYPE)
+			continue;
+		pathf(p, "%s.%s", path, keys[k]);
+		switch (k) {
+		case K_QUEUES: {
+			if (!cJSON_IsArray(v))
+				return expected(c, p, "an array of queues such as [{\"num\": 256}]",
+						v);
+			int n = cJSON_GetArraySize(v);
+			if (n > 255)
+				return fail(c, LG_ERR_SPEC, p,
+					    "expected at most 255 queues (num_vq is 8 bits), got %d",
+					    n);
+			int i = 0;
+			for (const cJSON *q = v->child; q; q = q->next, i++) {
+				char qp[PATHLEN];
+				pathf(qp, "%s[%d]", p, i);
+				if ((rc = load_queue(c, q, qp, &ds->q[i])) < 0)
+					return rc;
+			}
+			ds->nq = (unsigned)n;
+			d->num_vq = (uint8_t)n;
+			break;
+		}
+		case K_FEATURES:
+			if ((rc = feature_list(c, v, p, d->type, d->host_features, &flen)) < 0)
+				return rc;
+			break;
+		case K_ACKED:
+			if ((rc = feature_list(c, v, p, d->type, d->guest_features, &flen)) < 0)
+				return rc;
+			break;
+		case K_STATUS:
+			if ((rc = get_uint(c, v, p, false, 255, &u)) < 0)
+				return rc;
+			d->status = (uint8_t)u;
+			break;
+		case K_CONFIG:
+			if ((rc = load_config(c, v, p, d, &clen)) < 0)
+				return rc;
+			break;
+		case K_COMMENT:
+			if (!cJSON_IsString(v))
+				return expected(c, p, "a string", v);
+			break;
+		default: /* lengths: below, once the contents are known */
+			if ((rc = get_uint(c, v, p, false, 255, &u)) < 0)
+				return rc;
+		}
+	}
+	/* Explicit lengths may grow the bitmaps or config (zero-filled), never cut them. */
+	d->feature_len = (uint8_t)flen;
+	if (m[K_FLEN]) {
+		pathf(p, "%s.feature_len", path);
+		get_uint(c, m[K_FLEN], p, false, 255, &u);
+		if (u < flen)
+			return fail(c, LG_ERR_SPEC, p,
+				    "expected at least %u to hold the highest feature bit listed, "
+				    "got %llu",
+				    flen, (unsigned long long)u);
+		d->feature_len = (uint8_t)u;
+	}
+	d->config_len = (uint8_t)clen;
+	if (m[K_CLEN]) {
+		pathf(p, "%s.config_len", path);
+		get_uint(c, m[K_CLEN], p, false, 255, &u);
+		if (u < clen)
+			return fail(c, LG_ERR_SPEC, p,
+				    "expected at least %u to hold the config given, got %llu", clen,
+				    (unsigned long long)u);
+		d->config_len = (uint8_t)u;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- load */
+
+static int syntax_error(struct ld *c, const char *at)
+{
+	size_t pos = at && at >= c->text && at <= c->text + c->len ? (size_t)(at - c->text)
+								   : c->len;
+	unsigned line = 1, col = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (c->text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	char where[64];
+	snprintf(where, sizeof where, "%u:%u", line, col);
+	/* Point at the first byte that is not blank. */
+	while (pos < c->len && (c->text[pos] == ' ' || c->text[pos] == '\t' ||
+				c->text[pos] == '\r' || c->text[pos] == '\n'))
+		pos++;
+	if (c->err) {
+		char ex[128];
+		if (pos >= c->len)
+			snprintf(ex, sizeof ex, "unexpected end of input (truncated?)");
+		else {
+			char q[80];
+			excerpt(q, sizeof q, c->text + pos, c->len - pos, 16);
+			snprintf(ex, sizeof ex, "unexpected text at %s", q);
+		}
+		snprintf(c->err->msg, sizeof c->err->msg, "%s:%s: JSON syntax error: %s", c->name,
+			 where, ex);
+		c->err->code = LG_ERR_SYNTAX;
+	}
+	return LG_ERR_SYNTAX;
+}
+
+static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
+		     struct lg_layout *l)
+{
+	enum { K_SCHEMA, K_COMMENT, K_MEM, K_PAGE, K_PFNLIM, K_DEVICES, K_N };
+	static const char *const keys[K_N] = {"$schema", "comment", "mem", "page_addr",
+					      "pfn_limit", "devices"};
+	const cJSON *m[K_N];
+	uint64_t mem = 0, page = 0, pfnlim = 0;
+	int rc;
+
+	if (!cJSON_IsObject(root))
+		return expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
+	if ((rc = members(c, root, ".", keys, K_N, m)) < 0)
+		return rc;
+	if (!m[K_DEVICES])
+		return fail(c, LG_ERR_SPEC, ".", "missing key \"devices\" (an array of devices)");
+	if (!m[K_MEM] && !o->mem)
+		return fail(c, LG_ERR_SPEC, ".",
+			    "missing key \"mem\" (guest RAM size, such as \"32M\")");
+	struct dspec *ds = NULL;
+	lg_layout_init(l, 0);
+
+	for (const cJSON *v = root->child; v; v = v->next) {
+		int k = 0;
+		while (m[k] != v)
+			k++;
+		char p[PATHLEN];
+		pathf(p, ".%s", keys[k]);
+		switch (k) {
+		case K_SCHEMA:
+		case K_COMMENT:
+			if (!cJSON_IsString(v)) {
+				rc = expected(c, p, "a string", v);
+				goto out;
+			}
+			break;
+		case K_MEM:
+			if ((rc = get_uint(c, v, p, true, UINT64_MAX, &mem)) < 0)
+				goto out;
+			if (mem == 0 || mem % LG_PAGE_SIZE || mem > UINT64_MAX / 2) {
+				rc = expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)",
+					      v);
+				goto out;
+			}
+			break;
+		case K_PAGE:
+			if ((rc = get_uint(c, v, p, true, UINT64_MAX, &page)) < 0)
+				goto out;
+			if (page % LG_PAGE_SIZE || page > UINT64_MAX / 2) {
+				rc = expected(c, p, "a multiple of 4096", v);
+				goto out;
+			}
+			break;
+		case K_PFNLIM:
+			if ((rc = get_uint(c, v, p, false, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
+					   &pfnlim)) < 0)
+				goto out;
+			break;
+		case K_DEVICES: {
+			if (!cJSON_IsArray(v)) {
+				rc = expected(c, p, "an array of devices", v);
+				goto out;
+			}
+			int i = 0;
+			uint32_t off = 0;
+			for (const cJSON *dj = v->child; dj; dj = dj->next, i++) {
+				char dp[PATHLEN];
+				pathf(dp, ".devices[%d]", i);
+				struct lg_device *d = lg_layout_add(l);
+				struct dspec *nds = realloc(ds, (size_t)(i + 1) * sizeof *ds);
+				if (!d || !nds) {
+					free(nds);
+					ds = NULL;
+					rc = fail(c, LG_ERR_NOMEM, NULL, "out of memory");
+					goto out;
+				}
+				ds = nds;
+				memset(&ds[i], 0, sizeof ds[i]);
+				if ((rc = load_device(c, dj, dp, d, &ds[i])) < 0)
+					goto out;
+				uint32_t size = lg_desc_size(d->num_vq, d->feature_len,
+							     d->config_len);
+				if (size > LG_PAGE_SIZE - off) {
+					rc = fail(c, LG_ERR_SPEC, dp,
+						  "descriptor of %u bytes at page offset %u ends at "
+						  "%u, past the end of the 4096-byte page",
+						  size, off, off + size);
+					goto out;
+				}
+				off += size;
+			}
+			break;
+		}
+		}
+	}
+	if (o->mem)
+		mem = o->mem;
+	if (!m[K_PAGE])
+		page = mem;
+	if (page < mem) {
+		rc = fail(c, LG_ERR_SPEC, ".page_addr",
+			  "expected at least mem (%#llx): the page lies above RAM, got %#llx",
+			  (unsigned long long)mem, (unsigned long long)page);
+		goto out;
+	}
+	l->mem = mem;
+	l->page_addr = page;
+
+	/* Pass 2: allocate as add_virtqueue() did — each ring right after the previous one
+	 * (the first right after the page), irqs counting up from 1. */
+	uint64_t next_pfn = (page >> LG_PAGE_SHIFT) + 1;
+	uint64_t next_irq = 1;
+	for (size_t d = 0; d < l->ndev; d++) {
+		struct lg_device *dv = &l->dev[d];
+		for (unsigned q = 0; q < ds[d].nq; q++) {
+			const struct qspec *qs = &ds[d].q[q];
+			uint64_t pfn = qs->has_pfn ? qs->pfn : next_pfn;
+			uint64_t irq = qs->has_irq ? qs->irq : next_irq;
+			char p[PATHLEN];
+			if (pfn > UINT32_MAX) {
+				pathf(p, ".devices[%zu].queues[%u]", d, q);
+				rc = fail(c, LG_ERR_SPEC, p,
+					  "the ring would be at page frame %#llx, which does not fit "
+					  "the 32-bit pfn field",
+					  (unsigned long long)pfn);
+				goto out;
+			}
+			if (irq > UINT16_MAX) {
+				pathf(p, ".devices[%zu].queues[%u]", d, q);
+				rc = fail(c, LG_ERR_SPEC, p,
+					  "the irq would be %llu, which does not fit the 16-bit field",
+					  (unsigned long long)irq);
+				goto out;
+			}
+			dv->vq[q] = (struct lg_vq){qs->num, (uint16_t)irq, (uint32_t)pfn};
+			struct lg_ring_geom g;
+			lg_ring_geom(qs->num, (uint32_t)pfn, &g);
+			next_pfn = pfn + g.pages;
+			next_irq = irq + 1;
+		}
+	}
+	if (m[K_PFNLIM]) {
+		if (pfnlim <= page >> LG_PAGE_SHIFT) {
+			rc = fail(c, LG_ERR_SPEC, ".pfn_limit",
+				  "expected more than the page's frame %#llx (the limit counts the "
+				  "page), got %#llx",
+				  (unsigned long long)(page >> LG_PAGE_SHIFT),
+				  (unsigned long long)pfnlim);
+			goto out;
+		}
+		l->pfn_limit = pfnlim;
+	} else {
+		l->pfn_limit = lg_layout_area_end(l) >> LG_PAGE_SHIFT;
+	}
+	rc = lg_layout_pack(l);
+	if (rc < 0)
+		rc = fail(c, rc, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
+out:
+	free(ds);
+	if (rc < 0)
+		lg_layout_free(l);
+	return rc;
+}
+
+int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
+		 struct lg_layout *out, struct lg_error *err)
+{
+	struct lg_spec_opts dflt = {0};
+	struct ld c = {name ? name : "spec", text, len, 0, err};
+	if (!opts)
+		opts = &dflt;
+	c.flags = opts->flags;
+	if (!out || (!text && len))
+		return fail(&c, LG_ERR_PARAM, NULL, "no spec given");
+	lg_layout_init(out, 0);
+	if (opts->mem % LG_PAGE_SIZE || opts->mem > UINT64_MAX / 2)
+		return fail(&c, LG_ERR_PARAM, NULL, "mem %#llx is not a multiple of 4096",
+			    (unsigned long long)opts->mem);
+	if (len > LG_SPEC_MAX_SIZE)
+		return fail(&c, LG_ERR_SPEC, NULL,
+			    "%zu bytes is too large for a layout spec (the limit is %u MiB)", len,
+			    LG_SPEC_MAX_SIZE >> 20);
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+		i++;
+	if (i == len)
+		return fail(&c, LG_ERR_SYNTAX, NULL,
+			    len ? "no JSON in the file, expected an object {\"mem\": …, "
+				  "\"devices\": […]}"
+				: "empty file, expected a JSON object {\"mem\": …, \"devices\": […]}");
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!root)
+		return syntax_error(&c, end);
+	/* Only blanks may follow the value. */
+	size_t pos = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
+	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
+			     text[pos] == '\n'))
+		pos++;
+	int rc;
+	if (pos < len)
+		rc = syntax_error(&c, text + pos);
+	else
+		rc = load_tree(&c, root, opts, out);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- dump */
+
+struct sb {
+	char *s;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void put(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct sb *b, const char *fmt, ...)
+{
+	if (b->nomem)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int k = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+		va_end(ap);
+		if (k < 0) {
+			b->nomem = true;
+			return;
+		}
+		if ((size_t)k < b->cap - b->n) {
+			b->n += (size_t)k;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)k + 1) * 2;
+		char *ns = realloc(b->s, cap);
+		if (!ns) {
+			b->nomem = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+}
+
+static void put_size(struct sb *b, uint64_t v)
+{
+	if (v && v % (1u << 20) == 0)
+		put(b, "\"%lluM\"", (unsigned long long)(v >> 20));
+	else
+		put(b, "\"%#llx\"", (unsigned long long)v);
+}
+
+static void put_uint(struct sb *b, uint64_t v)
+{
+	if (v <= (1ull << 53))
+		put(b, "%llu", (unsigned long long)v);
+	else
+		put(b, "\"%#llx\"", (unsigned long long)v);
+}
+
+static void put_features(struct sb *b, const char *key, unsigned type, const uint8_t *bits,
+			 uint8_t len)
+{
+	put(b, "      \"%s\": [", key);
+	bool first = true;
+	for (unsigned bit = 0; bit < len * 8u; bit++) {
+		if (!lg_feature_test(bits, len, bit))
+			continue;
+		const char *n = lg_feature_name(type, bit);
+		if (n && lg_feature_lookup(type, n) == (int)bit)
+			put(b, "%s\"%s\"", first ? "" : ", ", n);
+		else
+			put(b, "%s%u", first ? "" : ", ", bit);
+		first = false;
+	}
+	put(b, "],\n");
+}
+
+/* Typed config when the fields cover config_len exactly (a prefix of the struct). */
+static bool typed_config(struct sb *b, const struct lg_device *d)
+{
+	size_t nf;
+	const struct cfield *f = fields_for(d->type, &nf);
+	size_t upto = 0;
+	if (!f || !d->config_len)
+		return false;
+	while (upto < nf && f[upto].off + (unsigned)f[upto].kind <= d->config_len)
+		upto++;
+	if (!upto || f[upto - 1].off + (unsigned)f[upto - 1].kind != d->config_len)
+		return false;
+	put(b, "      \"config\": {");
+	for (size_t i = 0; i < upto; i++) {
+		const uint8_t *p = d->config + f[i].off;
+		put(b, "%s\"%s\": ", i ? ", " : "", f[i].name);
+		switch (f[i].kind) {
+		case F_MAC:
+			put(b, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", p[0], p[1], p[2], p[3], p[4],
+			    p[5]);
+			break;
+		case F_U8:
+			put_uint(b, p[0]);
+			break;
+		case F_U16:
+			put_uint(b, lg_le16(p));
+			break;
+		case F_U32:
+			put_uint(b, lg_le32(p));
+			break;
+		case F_U64:
+			put_uint(b, lg_le64(p));
+			break;
+		}
+	}
+	put(b, "}\n");
+	return true;
+}
+
+int lg_spec_dump(const struct lg_layout *l, char **json)
+{
+	if (!l || !json || (l->ndev && !l->dev))
+		return LG_ERR_PARAM;
+	*json = NULL;
+	for (size_t d = 0; d < l->ndev; d++)
+		if (l->dev[d].truncated || l->dev[d].type == 0)
+			return LG_ERR_LAYOUT;
+	struct sb b = {0};
+	put(&b, "{\n  \"mem\": ");
+	put_size(&b, l->mem);
+	if (l->page_addr != l->mem) {
+		put(&b, ",\n  \"page_addr\": ");
+		put_size(&b, l->page_addr);
+	}
+	if (l->pfn_limit)
+		put(&b, ",\n  \"pfn_limit\": \"%#llx\"", (unsigned long long)l->pfn_limit);
+	put(&b, ",\n  \"devices\": [");
+	for (size_t i = 0; i < l->ndev; i++) {
+		const struct lg_device *d = &l->dev[i];
+		const char *tn = lg_type_name(d->type);
+		put(&b, "%s\n    {\n", i ? "," : "");
+		if (tn && lg_type_lookup(tn) == d->type)
+			put(&b, "      \"type\": \"%s\",\n", tn);
+		else
+			put(&b, "      \"type\": %u,\n", d->type);
+		put(&b, "      \"status\": %u,\n", d->status);
+		put(&b, "      \"queues\": [");
+		for (unsigned q = 0; q < d->num_vq; q++)
+			put(&b, "%s\n        {\"num\": %u, \"irq\": %u, \"pfn\": \"%#x\"}",
+			    q ? "," : "", d->vq[q].num, d->vq[q].irq, d->vq[q].pfn);
+		put(&b, "%s],\n", d->num_vq ? "\n      " : "");
+		put(&b, "      \"feature_len\": %u,\n", d->feature_len);
+		put_features(&b, "features", d->type, d->host_features, d->feature_len);
+		put_features(&b, "acked", d->type, d->guest_features, d->feature_len);
+		put(&b, "      \"config_len\": %u", d->config_len);
+		if (d->config_len) {
+			put(&b, ",\n");
+			if (!typed_config(&b, d)) {
+				put(&b, "      \"config\": {\"hex\": \"");
+				for (unsigned k = 0; k < d->config_len; k++)
+					put(&b, "%02x", d->config[k]);
+				put(&b, "\"}\n");
+			}
+		} else {
+			put(&b, "\n");
+		}
+		put(&b, "    }");
+	}
+	put(&b, "%s]\n}\n", l->ndev ? "\n  " : "");
+	if (b.nomem) {
+		free(b.s);
+		return LG_ERR_NOMEM;
+	}
+	*json = b.s;
+	return 0;
+}
+
+bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b)
+{
+	if (a->mem != b->mem || a->page_addr != b->page_addr || a->pfn_limit != b->pfn_limit ||
+	    a->ndev != b->ndev)
+		return false;
+	for (size_t i = 0; i < a->ndev; i++) {
+		const struct lg_device *x = &a->dev[i], *y = &b->dev[i];
+		if (x->type != y->type || x->num_vq != y->num_vq ||
+		    x->feature_len != y->feature_len || x->config_len != y->config_len ||
+		    x->status != y->status)
+			return false;
+		for (unsigned q = 0; q < x->num_vq; q++)
+			if (x->vq[q].num != y->vq[q].num || x->vq[q].irq != y->vq[q].irq ||
+			    x->vq[q].pfn != y->vq[q].pfn)
+				return false;
+		if (memcmp(x->host_features, y->host_features, x->feature_len) ||
+		    memcmp(x->guest_features, y->guest_features, x->feature_len) ||
+		    memcmp(x->config, y->config, x->config_len))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,29 @@
+/* locate_cli.h — open a dump, find and decode its descriptor page the way lgcheck does
+ * (--page-addr, the lgkit note, the e820 entry, the first byte; a raw file without a base
+ * is placed one page below its lowest ring), for every tool that reads dumps. */
+#ifndef LGKIT_TOOLS_LOCATE_CLI_H
+#define LGKIT_TOOLS_LOCATE_CLI_H
+
+#include "lgkit/lgkit.h"
+
+struct lgt_locate_opts {
+	struct lg_image_opts iopts; /* force_raw, base */
+	bool have_base;             /* --base was given: never infer it */
+	bool have_page;             /* --page-addr was given */
+	uint64_t page_addr;
+};
+
+struct lgt_located {
+	struct lg_image *img;
+	struct lg_layout l;          /* mem and pfn_limit from the note when there is one */
+	enum lg_page_source src;
+	bool inferred;               /* the raw file's base was inferred from its rings */
+	const char *page_source;     /* for people: how the page was found */
+};
+
+/* Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */
+int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_opts *o,
+		    struct lgt_located *out);
+void lgt_located_free(struct lgt_located *lo);
+
+#endif

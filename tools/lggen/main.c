@@ -1,0 +1,500 @@
+/* lggen — build the descriptor page, device area or whole guest memory image from a JSON
+ * layout spec; or (--decode) turn a page, area or image back into a fully explicit spec.
+ * Exit 0: written; 1: the spec or layout has errors (nothing written); 2: could not run. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "lgkit/emit.h"
+#include "lgkit/spec.h"
+#include "locate_cli.h"
+
+static const char *prog = "lggen";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s [options] SPEC.json -o OUT [--page|--area|--image]\n"
+		"       %s --decode FILE [--base ADDR] [--page-addr ADDR] [-o OUT.json]\n"
+		"Write the lguest descriptor page (default), the device area (the page and its\n"
+		"zeroed ring pages up to the pfn limit) or a whole raw guest memory image (zero\n"
+		"page, command line, RAM, page, rings) described by a JSON layout spec.  A layout\n"
+		"with errors is refused with the diagnostics lgcheck would print.\n"
+		"With --decode, read a page, device area, raw image or core and write the layout\n"
+		"back as a fully explicit spec (stdout unless -o is given).\n\n"
+		"  -o, --output FILE   where to write (through a temporary file and rename)\n"
+		"  --page              write the 4096-byte descriptor page (default)\n"
+		"  --area              write the device area: page_addr .. pfn_limit*4096\n"
+		"  --image             write guest memory from address 0 to pfn_limit*4096\n"
+		"  --cmdline TEXT      --image: the kernel command line at 0x1000 (default empty)\n"
+		"  --mem SIZE          top of guest RAM, overriding the spec's \"mem\" (--decode:\n"
+		"                      overriding the page address)\n"
+		"  --force             write even when the layout has errors, and accept any value\n"
+		"                      the wire fields hold (ring sizes that are not powers of two)\n"
+		"  -W NAME, -E NAME    change a check's severity, as lgcheck does\n"
+		"  -q, --quiet         print no summary line\n"
+		"  --color WHEN        auto (default), always or never\n"
+		"  --decode FILE       turn FILE back into a spec\n"
+		"  --base ADDR         --decode: guest-physical address of a raw file's first byte\n"
+		"  --page-addr ADDR    --decode: the page is at ADDR\n"
+		"  --raw               --decode: read FILE as raw bytes even if it looks like a core\n"
+		"  -h, --help          this help\n"
+		"  -V, --version       print the version\n\n"
+		"Sizes and addresses accept decimal, 0x hex and K/M/G suffixes (32M, 0x2000000).\n"
+		"Exit status: 0 written, 1 the spec or layout has errors (nothing written),\n"
+		"2 the tool could not run (usage, unreadable input, cannot write).\n",
+		prog, prog);
+}
+
+enum { OPT_PAGE = 256, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE, OPT_DECODE,
+       OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR };
+
+static int parse_addr(const char *opt, const char *arg, uint64_t *out)
+{
+	if (lgt_parse_size(arg, out) < 0) {
+		fprintf(stderr, "%s: %s '%s': expected a number such as 0x2000000 or 32M\n", prog,
+			opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a whole spec file; at most LG_SPEC_MAX_SIZE + 1 bytes (the loader refuses more). */
+static char *read_spec(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "%s: %s: cannot open: %s\n", prog, path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n == cap) {
+			if (cap > LG_SPEC_MAX_SIZE)
+				break;
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		fprintf(stderr, "%s: %s: out of memory\n", prog, path);
+		return NULL;
+	}
+	if (bad) {
+		fprintf(stderr, "%s: %s: cannot read: %s\n", prog, path, strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* ---------------------------------------------------------------- atomic output */
+
+struct out {
+	const char *path;
+	char tmp[4096];
+	int fd;
+};
+
+/* A temporary file beside path, so that rename() is atomic. */
+static int out_open(struct out *o, const char *path)
+{
+	char dir[4096];
+	o->path = path;
+	o->fd = -1;
+	if (strlen(path) >= sizeof dir - 32) {
+		fprintf(stderr, "%s: %s: path too long\n", prog, path);
+		return -1;
+	}
+	snprintf(dir, sizeof dir, "%s", path);
+	snprintf(o->tmp, sizeof o->tmp, "%s/.lggen-XXXXXX", dirname(dir));
+	o->fd = mkstemp(o->tmp);
+	if (o->fd < 0) {
+		fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog,
+			path, strerror(errno));
+		return -1;
+	}
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(o->fd, 0666 & ~um) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
+		close(o->fd);
+		unlink(o->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void out_abort(struct out *o)
+{
+	if (o->fd >= 0) {
+		close(o->fd);
+		unlink(o->tmp);
+		o->fd = -1;
+	}
+}
+
+static int out_commit(struct out *o)
+{
+	int rc = close(o->fd);
+	o->fd = -1;
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
+		unlink(o->tmp);
+		return -1;
+	}
+	if (rename(o->tmp, o->path) < 0) {
+		fprintf(stderr, "%s: %s: cannot rename the temporary file into place: %s\n", prog,
+			o->path, strerror(errno));
+		unlink(o->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, uint64_t off, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t k = pwrite(fd, p, len, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		off += (uint64_t)k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+static int sink(void *ctx, uint64_t off, const uint8_t *bytes, size_t len)
+{
+	struct out *o = ctx;
+	return write_all(o->fd, off, bytes, len) < 0 ? LG_ERR_IO : 0;
+}
+
+/* ---------------------------------------------------------------- --decode */
+
+static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_mem,
+		  uint64_t mem, const char *outpath)
+{
+	struct lgt_located loc;
+	if (lgt_open_layout(prog, file, lo, &loc) < 0)
+		return 2;
+	struct lg_layout *l = &loc.l;
+	int ret = 2;
+	for (size_t d = 0; d < l->ndev; d++)
+		if (l->dev[d].truncated) {
+			fprintf(stderr,
+				"%s: %s: device[%zu] at page offset %u crosses the end of the page; "
+				"a spec cannot describe it\n",
+				prog, file, d, l->dev[d].offset);
+			goto done;
+		}
+	if (l->terminated) {
+		unsigned nz = 0;
+		for (uint32_t i = l->end + 1; i < l->page_len; i++)
+			nz += l->page[i] != 0;
+		if (nz)
+			fprintf(stderr,
+				"%s: %s: note: %u non-zero bytes after the terminator at page offset "
+				"%u belong to no device; the spec leaves them out\n",
+				prog, file, nz, l->end);
+	}
+	if (have_mem)
+		l->mem = mem;
+	/* Without a note, the pfn limit is where the bytes after the page stop: a device
+	 * area or image ends exactly there.  A bare page leaves it to the rings. */
+	if (!l->pfn_limit) {
+		uint64_t backed = lg_image_backed(loc.img, l->page_addr, UINT64_MAX - l->page_addr);
+		if (backed > LG_PAGE_SIZE)
+			l->pfn_limit = (l->page_addr + backed) >> LG_PAGE_SHIFT;
+	}
+	char *json = NULL;
+	int rc = lg_spec_dump(l, &json);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file, lg_strerror(rc));
+		goto done;
+	}
+	size_t n = strlen(json);
+	if (!outpath || strcmp(outpath, "-") == 0) {
+		if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
+			fprintf(stderr, "%s: writing the spec failed\n", prog);
+			goto done_json;
+		}
+	} else {
+		struct out o;
+		if (out_open(&o, outpath) < 0)
+			goto done_json;
+		if (write_all(o.fd, 0, (const uint8_t *)json, n) < 0) {
+			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, o.tmp, strerror(errno));
+			out_abort(&o);
+			goto done_json;
+		}
+		if (out_commit(&o) < 0)
+			goto done_json;
+	}
+	ret = 0;
+done_json:
+	free(json);
+done:
+	lgt_located_free(&loc);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"page", no_argument, NULL, OPT_PAGE},
+		{"area", no_argument, NULL, OPT_AREA},
+		{"image", no_argument, NULL, OPT_IMAGE},
+		{"cmdline", required_argument, NULL, OPT_CMDLINE},
+		{"mem", required_argument, NULL, OPT_MEM},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"decode", no_argument, NULL, OPT_DECODE},
+		{"base", required_argument, NULL, OPT_BASE},
+		{"page-addr", required_argument, NULL, OPT_PAGEADDR},
+		{"raw", no_argument, NULL, OPT_RAW},
+		{"color", required_argument, NULL, OPT_COLOR},
+		{"colour", required_argument, NULL, OPT_COLOR},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct lg_check_config cfg;
+	struct lgt_locate_opts lo = {0};
+	enum lg_emit_kind kind = LG_EMIT_PAGE;
+	const char *outpath = NULL, *cmdline = NULL;
+	uint64_t mem = 0;
+	bool have_mem = false, force = false, do_decode = false, quiet = false;
+	int color = -1, c, nkind = 0;
+
+	lg_check_config_init(&cfg);
+	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_PAGE:
+		case OPT_AREA:
+		case OPT_IMAGE:
+			kind = c == OPT_PAGE ? LG_EMIT_PAGE : c == OPT_AREA ? LG_EMIT_AREA
+									     : LG_EMIT_IMAGE;
+			nkind++;
+			break;
+		case OPT_CMDLINE:
+			cmdline = optarg;
+			break;
+		case OPT_MEM:
+			if (parse_addr("--mem", optarg, &mem) < 0)
+				return 2;
+			if (mem == 0 || mem % LG_PAGE_SIZE) {
+				fprintf(stderr, "%s: --mem %#llx: expected a non-zero multiple of 4096\n",
+					prog, (unsigned long long)mem);
+				return 2;
+			}
+			have_mem = true;
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_DECODE:
+			do_decode = true;
+			break;
+		case OPT_BASE:
+			if (parse_addr("--base", optarg, &lo.iopts.base) < 0)
+				return 2;
+			lo.have_base = true;
+			break;
+		case OPT_PAGEADDR:
+			if (parse_addr("--page-addr", optarg, &lo.page_addr) < 0)
+				return 2;
+			if (lo.page_addr % LG_PAGE_SIZE) {
+				fprintf(stderr, "%s: --page-addr %#llx is not a multiple of 4096\n",
+					prog, (unsigned long long)lo.page_addr);
+				return 2;
+			}
+			lo.have_page = true;
+			break;
+		case OPT_RAW:
+			lo.iopts.force_raw = true;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				color = -1;
+			else if (strcmp(optarg, "always") == 0)
+				color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				color = 0;
+			else {
+				fprintf(stderr, "%s: --color '%s': expected auto, always or never\n",
+					prog, optarg);
+				return 2;
+			}
+			break;
+		case 'W':
+		case 'E':
+			if (lgt_apply_flag(&cfg, (char)c, optarg, prog) < 0)
+				return 2;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("lggen (lgkit) %s\n", LGKIT_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "%s: %s\n", prog,
+			optind == argc ? "no input file given" : "expected exactly one input file");
+		usage(stderr);
+		return 2;
+	}
+	const char *file = argv[optind];
+	if (nkind > 1) {
+		fprintf(stderr, "%s: give at most one of --page, --area and --image\n", prog);
+		return 2;
+	}
+	if (do_decode) {
+		if (nkind || cmdline || force) {
+			fprintf(stderr, "%s: --decode writes a spec: --page, --area, --image, "
+					"--cmdline and --force do not apply\n",
+				prog);
+			return 2;
+		}
+		return decode(file, &lo, have_mem, mem, outpath);
+	}
+	if (lo.have_base || lo.have_page || lo.iopts.force_raw) {
+		fprintf(stderr, "%s: --base, --page-addr and --raw apply to --decode only\n", prog);
+		return 2;
+	}
+	if (!outpath) {
+		fprintf(stderr, "%s: no output file given (-o OUT)\n", prog);
+		return 2;
+	}
+	if (cmdline && kind != LG_EMIT_IMAGE) {
+		fprintf(stderr, "%s: --cmdline applies to --image only\n", prog);
+		return 2;
+	}
+
+	size_t len = 0;
+	char *text = read_spec(file, &len);
+	if (!text)
+		return 2;
+	struct lg_spec_opts so = {force ? LG_SPEC_LAX : 0, have_mem ? mem : 0};
+	struct lg_layout l;
+	struct lg_error err = {0};
+	int rc = lg_spec_load(text, len, file, &so, &l, &err);
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return rc == LG_ERR_NOMEM || rc == LG_ERR_PARAM ? 2 : 1;
+	}
+
+	struct lgt_findings fs = {0};
+	struct lg_check_stats st;
+	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st);
+	if (rc < 0 || fs.nomem) {
+		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
+			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		lgt_findings_free(&fs);
+		lg_layout_free(&l);
+		return 2;
+	}
+	/* Diagnostics go where a compiler's go: stderr, in lgcheck's format. */
+	bool use_color = color < 0 ? lgt_use_color(stderr) : color;
+	lgt_print_findings(stderr, file, &fs, use_color);
+	if (!quiet && fs.n)
+		lgt_print_summary(stderr, file, &st);
+	lgt_findings_free(&fs);
+	if (st.errors && !force) {
+		fprintf(stderr, "%s: %s: the layout has errors; nothing written (--force writes it "
+				"anyway)\n",
+			prog, file);
+		lg_layout_free(&l);
+		return 1;
+	}
+
+	uint64_t size;
+	rc = lg_emit_size(&l, kind, &size);
+	if (rc < 0) {
+		if (kind == LG_EMIT_IMAGE && l.page_addr != l.mem)
+			fprintf(stderr, "%s: %s: an image needs the page at the top of RAM (mem "
+					"%#llx), not at %#llx\n",
+				prog, file, (unsigned long long)l.mem,
+				(unsigned long long)l.page_addr);
+		else if (kind == LG_EMIT_IMAGE && l.mem < 2 * LG_PAGE_SIZE)
+			fprintf(stderr, "%s: %s: an image needs at least 8 KiB of RAM for the zero "
+					"page and the command line\n",
+				prog, file);
+		else
+			fprintf(stderr, "%s: %s: cannot size the output: %s\n", prog, file,
+				lg_strerror(rc));
+		lg_layout_free(&l);
+		return 2;
+	}
+	if (kind == LG_EMIT_IMAGE && cmdline && strlen(cmdline) >= l.mem - LG_BOOT_CMDLINE_ADDR) {
+		fprintf(stderr, "%s: --cmdline of %zu bytes does not fit below the top of RAM\n",
+			prog, strlen(cmdline));
+		lg_layout_free(&l);
+		return 2;
+	}
+	struct out o;
+	if (out_open(&o, outpath) < 0) {
+		lg_layout_free(&l);
+		return 2;
+	}
+	int ret = 0;
+	/* ftruncate first: the zeros of RAM and of the rings become holes. */
+	if (ftruncate(o.fd, (off_t)size) < 0) {
+		fprintf(stderr, "%s: %s: cannot size the output to %llu bytes: %s\n", prog, outpath,
+			(unsigned long long)size, strerror(errno));
+		ret = 2;
+	} else if ((rc = lg_emit(&l, kind, cmdline, sink, &o)) < 0) {
+		if (rc == LG_ERR_IO)
+			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, outpath, strerror(errno));
+		else
+			fprintf(stderr, "%s: %s: cannot emit: %s\n", prog, file, lg_strerror(rc));
+		ret = 2;
+	}
+	if (ret)
+		out_abort(&o);
+	else if (out_commit(&o) < 0)
+		ret = 2;
+	lg_layout_free(&l);
+	return ret;
+}

@@ -72,15 +72,15 @@ struct lgl_vq {
 	uint16_t used_idx;   /* our copy of used.idx */
 	int eventfd;         /* KVM_IOEVENTFD on the notify port, data = pfn << 12; -1 when off */
 	struct lgl_iov *iov; /* num entries, for lgl_vq_pop */
-	uint8_t *seen;       /* num bits, for loop detection */
 	uint64_t kicks, bufs;
 };
 
 enum lgl_pop { LGL_POP_EMPTY = 0, LGL_POP_OK = 1, LGL_POP_BAD = -1 };
 
-/* Take the next available chain: checks every descriptor (head_range, desc_next_range,
- * desc_loop, desc_flags, ind_not_negotiated, buf_in_ram, buf_into_rings,
- * desc_out_after_in, chain_len_overflow, idx_window).  On LGL_POP_BAD the problem has been
+/* Take the next available chain, walked by the library (lg_chain_walk): head_range,
+ * idx_window and buf_into_rings here, the chain rules there (desc_next_range,
+ * desc_loop, desc_flags, ind_not_negotiated, buf_in_ram, desc_out_after_in,
+ * chain_len_overflow, ...).  On LGL_POP_BAD the problem has been
  * reported and the device failed. */
 enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c);
 /* Return a chain to the guest with len bytes written; raises the irq unless suppressed. */
@@ -141,6 +141,7 @@ struct lgl_vm {
 	struct kvm_run *run;
 	size_t run_size;
 	struct lgl_mem mem;
+	struct lg_image *img;    /* guest memory [0, guest_limit) for the library's ring walker */
 	uint64_t page_addr;
 	bool verbose;
 	bool guest_broke;        /* a runtime check fired (exit LGL_EXIT_GUEST) */

@@ -352,8 +352,7 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 			vq->eventfd = -1;
 			lg_ring_geom(vq->num, vq->pfn, &vq->g);
 			vq->iov = calloc(vq->num ? vq->num : 1, sizeof *vq->iov);
-			vq->seen = calloc((vq->num + 7u) / 8 + 1, 1);
-			if (!vq->iov || !vq->seen)
+			if (!vq->iov)
 				return -1;
 			if (d->priv && ld->type == LG_TYPE_BLOCK) {
 				struct lgl_block *b = d->priv;
@@ -372,7 +371,6 @@ static void release(struct lgl_vm *vm)
 		struct lgl_device *d = &vm->dev[i];
 		for (unsigned q = 0; q < d->nvq; q++) {
 			free(d->vq[q].iov);
-			free(d->vq[q].seen);
 		}
 		if (d->ops == &lgl_block_ops && d->priv) {
 			struct lgl_block *b = d->priv;
@@ -488,6 +486,10 @@ int main(int argc, char **argv)
 	}
 	if (attach(&vm, &l, &o) < 0 || lgl_kvm_vcpu(&vm) < 0 || lgl_x86_setup(&vm, mode, entry) < 0)
 		goto out;
+	if (lg_image_from_memory(vm.mem.base, vm.mem.limit, 0, &vm.img) < 0) {
+		fprintf(stderr, "lglaunch: cannot wrap guest memory as an image\n");
+		goto out;
+	}
 
 	fflush(stdout);
 	code = lgl_run(&vm);
@@ -495,6 +497,8 @@ int main(int argc, char **argv)
 		code = LGL_EXIT_FAIL;
 out:
 	release(&vm);
+	if (vm.img)
+		lg_image_close(vm.img);
 	lgl_kvm_close(&vm);
 	lg_layout_free(&l);
 	free(o.cmdline);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lgkit/ring.h"
 #include "lglaunch.h"
 
 void *lgl_gpa_ptr(const struct lgl_mem *m, uint64_t gpa, uint64_t len)
@@ -96,6 +97,57 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+struct pop_ctx {
+	struct lgl_vm *vm;
+	struct lgl_vq *vq;
+	struct lgl_chain *c;
+	int fault;        /* a launcher-side rule broken, or -1 */
+	uint64_t fault_addr;
+	char msg[160];
+};
+
+/* Each buffer the library's walker accepted: a host pointer, and the launcher's own rule on
+ * top of the walker's (a writable buffer must not land on the page or a ring). */
+static int on_buf(void *ctx, const struct lg_buf *b)
+{
+	struct pop_ctx *p = ctx;
+	const struct lgl_mem *m = &p->vm->mem;
+	struct lgl_chain *c = p->c;
+	uint64_t da = p->vq->g.desc + 16ull * b->desc;
+	if (b->writable && overlaps(b->addr, b->len, m->ram, m->limit - m->ram)) {
+		p->fault = LG_CHK_BUF_INTO_RINGS;
+		p->fault_addr = da;
+		snprintf(p->msg, sizeof p->msg,
+			 "descriptor %u writable buffer [%#llx, +%#x) overlaps the device area "
+			 "[%#llx, %#llx) (page and rings)",
+			 b->desc, (unsigned long long)b->addr, b->len, (unsigned long long)m->ram,
+			 (unsigned long long)m->limit);
+		return 1;
+	}
+	uint8_t *host = lgl_gpa_ptr(m, b->addr, b->len);
+	if (!host || c->n >= p->vq->num) { /* the walker promised otherwise */
+		p->fault = LG_CHK_BUF_IN_RAM;
+		p->fault_addr = da;
+		snprintf(p->msg, sizeof p->msg, "descriptor %u buffer [%#llx, +%#x) is not usable",
+			 b->desc, (unsigned long long)b->addr, b->len);
+		return 1;
+	}
+	if (b->writable)
+		c->in_len += b->len;
+	else
+		c->out_len += b->len;
+	if (!b->len)
+		return 0;
+	struct lgl_iov *v = &c->iov[c->n++];
+	v->gpa = b->addr;
+	v->len = b->len;
+	v->write = b->writable;
+	v->host = host;
+	if (!b->writable)
+		c->nout++;
+	return 0;
+}
+
 enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c)
 {
 	const struct lgl_mem *m = &vm->mem;
@@ -110,83 +162,28 @@ enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *
 			   vq->last_avail % vq->num, head, vq->num);
 		goto bad;
 	}
-	memset(vq->seen, 0, (vq->num + 7u) / 8);
 	memset(c, 0, sizeof *c);
 	c->head = head;
 	c->iov = vq->iov;
-	uint16_t i = head;
-	for (;;) {
-		uint64_t da = vq->g.desc + 16ull * i;
-		if (vq->seen[i / 8] & (1u << (i % 8))) {
-			lgl_report(vm, LG_CHK_DESC_LOOP, da, dev, q,
-				   "the chain from head %u revisits descriptor %u", head, i);
-			goto bad;
-		}
-		vq->seen[i / 8] |= (uint8_t)(1u << (i % 8));
-		uint8_t d[16];
-		const uint8_t *dp = LGL_GPA(m, da, sizeof d);
-		if (!dp)
-			goto bad;
-		memcpy(d, dp, sizeof d); /* the copy we trust */
-		uint64_t addr = lg_le64(d + LG_VRING_DESC_ADDR);
-		uint32_t len = lg_le32(d + LG_VRING_DESC_LEN);
-		uint16_t flags = lg_le16(d + LG_VRING_DESC_FLAGS);
-		uint16_t next = lg_le16(d + LG_VRING_DESC_NEXT);
-		bool w = flags & LG_VRING_DESC_F_WRITE;
-		if (flags & ~(LG_VRING_DESC_F_NEXT | LG_VRING_DESC_F_WRITE | LG_VRING_DESC_F_INDIRECT)) {
-			lgl_report(vm, LG_CHK_DESC_FLAGS, da + 12, dev, q,
-				   "descriptor %u flags %#x outside NEXT|WRITE|INDIRECT", i, flags);
-			goto bad;
-		}
-		if (flags & LG_VRING_DESC_F_INDIRECT) {
-			lgl_report(vm, LG_CHK_IND_NOT_NEGOTIATED, da + 12, dev, q,
-				   "descriptor %u is INDIRECT but feature 28 was not offered", i);
-			goto bad;
-		}
-		uint64_t end;
-		if (__builtin_add_overflow(addr, (uint64_t)len, &end) || end > m->limit) {
-			lgl_report(vm, LG_CHK_BUF_IN_RAM, da, dev, q,
-				   "descriptor %u buffer [%#llx, +%#x) leaves guest memory [0, %#llx)", i,
-				   (unsigned long long)addr, len, (unsigned long long)m->limit);
-			goto bad;
-		}
-		if (w && overlaps(addr, len, m->ram, m->limit - m->ram)) {
-			lgl_report(vm, LG_CHK_BUF_INTO_RINGS, da, dev, q,
-				   "descriptor %u writable buffer [%#llx, +%#x) overlaps the device area "
-				   "[%#llx, %#llx) (page and rings)",
-				   i, (unsigned long long)addr, len, (unsigned long long)m->ram,
-				   (unsigned long long)m->limit);
-			goto bad;
-		}
-		if (!w && c->n > c->nout) {
-			lgl_report(vm, LG_CHK_DESC_OUT_AFTER_IN, da, dev, q,
-				   "descriptor %u is device-readable but follows a writable one", i);
-			goto bad;
-		}
-		uint64_t *tot = w ? &c->in_len : &c->out_len;
-		if (*tot + len > 0xffffffffull) {
-			lgl_report(vm, LG_CHK_CHAIN_LEN_OVERFLOW, da, dev, q,
-				   "the chain from head %u is 2^32 bytes or more", head);
-			goto bad;
-		}
-		*tot += len;
-		if (len) {
-			struct lgl_iov *v = &c->iov[c->n++];
-			v->gpa = addr;
-			v->len = len;
-			v->write = w;
-			v->host = lgl_gpa_ptr(m, addr, len);
-			if (!w)
-				c->nout++;
-		}
-		if (!(flags & LG_VRING_DESC_F_NEXT))
-			break;
-		if (next >= vq->num) {
-			lgl_report(vm, LG_CHK_DESC_NEXT_RANGE, da + 14, dev, q,
-				   "descriptor %u next %u >= num %u", i, next, vq->num);
-			goto bad;
-		}
-		i = next;
+	/* The library's walker: every descriptor copied once, section C's chain rules. */
+	struct lg_ring_state rs = {.num = vq->num, .geom = vq->g};
+	struct lg_walk_opts wo = {.indirect_ok = false, .mem_end = m->ram,
+				  .area_start = m->ram, .area_end = m->limit};
+	struct pop_ctx p = {.vm = vm, .vq = vq, .c = c, .fault = -1};
+	struct lg_chain ch;
+	int rc = lg_chain_walk(vm->img, &rs, head, &wo, on_buf, &p, &ch);
+	if (p.fault >= 0) {
+		lgl_report(vm, (enum lg_check_id)p.fault, p.fault_addr, dev, q, "%s", p.msg);
+		goto bad;
+	}
+	if (rc == LG_ERR_RING && ch.fault >= 0) {
+		lgl_report(vm, (enum lg_check_id)ch.fault, ch.fault_addr, dev, q, "%s", ch.fault_msg);
+		goto bad;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: walking the chain from head %u: %s\n",
+			dev->index, dev->ops->name, q, head, lg_strerror(rc));
+		goto bad;
 	}
 	vq->last_avail++;
 	vq->bufs++;

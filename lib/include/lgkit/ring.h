@@ -1,0 +1,102 @@
+/* lgkit/ring.h — reading a legacy split ring through an image: its state, its outstanding
+ * chains, and a chain walker for a device that serves the ring (lglaunch) or a tool that
+ * shows it (lgcheck).
+ *
+ * Promise: every byte of the ring, of an indirect table and of nothing else is read through
+ * lg_image_read(), copied once and only the copy used ("copy, then trust only the copy");
+ * nothing is read outside the image; all index arithmetic is u16.  The walker follows the
+ * rules of section C of docs/CHECKS.md and stops at the first one a chain breaks, naming it
+ * by its check id; lg_check_layout() runs the same walk to report every violation.
+ */
+#ifndef LGKIT_RING_H
+#define LGKIT_RING_H
+
+#include "lgkit/lgkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The header fields of one ring, as read from the image. */
+struct lg_ring_state {
+	uint16_t num;             /* ring entries (from the vqconfig) */
+	struct lg_ring_geom geom; /* where desc, avail and used are */
+	uint16_t avail_flags;     /* VRING_AVAIL_F_NO_INTERRUPT = 1 */
+	uint16_t avail_idx;       /* free-running: next slot the driver fills */
+	uint16_t used_event;      /* avail.ring[num] (EVENT_IDX) */
+	uint16_t used_flags;      /* VRING_USED_F_NO_NOTIFY = 1 */
+	uint16_t used_idx;        /* free-running: next slot the device fills */
+	uint16_t avail_event;     /* used.ring[num] (EVENT_IDX) */
+	uint16_t pending;         /* (u16)(avail_idx - used_idx): the outstanding window W */
+};
+
+/* Read the ring of num entries at pfn.  num must be a power of two in 1..32768 and pfn
+ * non-zero.  Errors: LG_ERR_PARAM (num/pfn), LG_ERR_OVERFLOW, LG_ERR_NOT_IN_IMAGE (the ring
+ * is not wholly in the image), and the image's own read errors. */
+int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs);
+
+/* avail.ring[idx % num] (idx is a free-running index).  Errors as lg_ring_read(). */
+int lg_ring_avail_head(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t idx,
+		       uint16_t *head);
+
+/* Where buffers may point: RAM [0, mem_end) and the device area [area_start, area_end).
+ * All zero: buffer ranges are not checked (only wrap-around is). */
+struct lg_walk_opts {
+	bool indirect_ok;    /* VIRTIO_RING_F_INDIRECT_DESC (28) offered and acked */
+	uint64_t mem_end;    /* top of guest RAM */
+	uint64_t area_start; /* the descriptor page */
+	uint64_t area_end;   /* the pfn limit, or the end of the last ring */
+};
+
+/* One buffer of a chain, in chain order. */
+struct lg_buf {
+	uint64_t addr;
+	uint32_t len;
+	bool writable;     /* VRING_DESC_F_WRITE: the device writes it */
+	uint16_t desc;     /* index in the ring's descriptor table */
+	int32_t ind;       /* index in that descriptor's indirect table, or -1 */
+};
+
+/* Called for each buffer; return non-zero to stop the walk (lg_chain_walk returns 0). */
+typedef int (*lg_buf_fn)(void *ctx, const struct lg_buf *b);
+
+/* What a walk found. */
+struct lg_chain {
+	uint16_t head;
+	uint32_t nbufs;       /* buffers delivered (INDIRECT descriptors are not buffers) */
+	uint32_t ndesc;       /* descriptors visited, including INDIRECT ones and table entries */
+	uint64_t out_bytes;   /* device-readable bytes */
+	uint64_t in_bytes;    /* device-writable bytes */
+	bool indirect;        /* the chain used an indirect table */
+	int fault;            /* -1, or the enum lg_check_id of the first rule broken */
+	uint64_t fault_addr;  /* guest-physical address of the offending field */
+	char fault_msg[160];  /* names the field, the value and the limit */
+};
+
+/* Walk the chain starting at descriptor head (< num) of the ring rs, calling fn (may be
+ * NULL) for each buffer.  Stops at the first broken rule of section C that concerns one
+ * chain (desc_next_range, desc_loop, desc_flags, desc_out_after_in, chain_len_overflow,
+ * ind_len, ind_nested, ind_with_next, ind_not_negotiated, ind_too_long, buf_in_ram,
+ * buf_32bit; a zero-length buffer is delivered, not a fault) and returns LG_ERR_RING
+ * with out->fault set.  Other errors: LG_ERR_PARAM (head >= num), LG_ERR_NOT_IN_IMAGE (the
+ * descriptor table or an indirect table is not in the image), LG_ERR_NOMEM, the image's
+ * read errors. */
+int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t head,
+		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out);
+
+/* The outstanding chains: the heads avail.ring[used_idx .. avail_idx), walked without
+ * stopping the listing at a bad chain (its fault is recorded in its entry).  Fills up to
+ * max entries of chains and returns how many there are (min(pending, num)), or an error as
+ * lg_ring_read().  A window wider than num (idx_window) gives LG_ERR_RING. */
+int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *rs,
+			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max);
+
+/* The walk options the layout implies for device d (indirect_ok from its features,
+ * RAM and device area from the layout). */
+void lg_walk_opts_for(const struct lg_layout *l, size_t d, struct lg_walk_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

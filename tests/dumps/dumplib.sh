@@ -1,0 +1,58 @@
+# dumplib.sh — assertions for the dumps tests (bash): run a command, then state its exact
+# exit code and what must or must not appear.  Sourced by tests/dumps/*.sh.
+fails=0
+checks=0
+out=""
+err=""
+rc=0
+
+run() {
+	out=$("$@" 2>"$T/stderr") && rc=0 || rc=$?
+	err=$(cat "$T/stderr")
+}
+
+fail() {
+	fails=$((fails + 1))
+	echo "FAIL ($1): $2" >&2
+	echo "  exit $rc; stdout:" >&2
+	printf '%s\n' "$out" | head -20 | sed 's/^/    /' >&2
+	echo "  stderr:" >&2
+	printf '%s\n' "$err" | head -10 | sed 's/^/    /' >&2
+}
+
+expect_rc() {
+	checks=$((checks + 1))
+	[ "$rc" -eq "$1" ] || fail "$2" "expected exit $1, got $rc"
+}
+
+expect_out() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" <<<"$out" || fail "$1" "stdout lacks: $2"
+}
+
+expect_no_out() {
+	checks=$((checks + 1))
+	! grep -qF -- "$2" <<<"$out" || fail "$1" "stdout must not contain: $2"
+}
+
+expect_err() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" <<<"$err" || fail "$1" "stderr lacks: $2"
+}
+
+# expect_one_err_line NAME: stderr is exactly one line (one clear message).
+expect_one_err_line() {
+	checks=$((checks + 1))
+	[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || fail "$1" "expected one line on stderr"
+}
+
+# json_checks: the sorted, distinct check names of a JSON report on stdout.
+json_checks() {
+	grep -o '"check":[[:space:]]*"[a-z0-9_]*"' <<<"$out" | sed 's/.*"\([a-z0-9_]*\)"$/\1/' |
+		sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+finish() {
+	echo "$1: $checks checks, $fails failed"
+	[ "$fails" -eq 0 ]
+}

@@ -226,12 +226,23 @@ static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 #define EXACT_MAX 9007199254740992.0 /* 2^53: every integer up to it is exact in a double */
 
 /* An unsigned integer field: a JSON number (exact, non-negative) or a string. */
-static int get_uint(struct ld *c, const cJSON *v, const char *path, bool sizes, uint64_t max,
+enum ikind {
+	I_NUM,  /* 8- and 16-bit fields: a JSON number */
+	I_WIDE, /* 32- and 64-bit fields: a number, or a string in decimal or 0x hex */
+	I_SIZE, /* sizes and addresses: I_WIDE, and K/M/G suffixes */
+};
+
+static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind kind, uint64_t max,
 		    uint64_t *out)
 {
-	const char *what = sizes ? "a size (a number, or a string such as \"32M\" or "
-				   "\"0x2000000\")"
-				 : "an unsigned integer (a number, or a string such as \"0x4000\")";
+	char range[96];
+	snprintf(range, sizeof range, "an integer from 0 to %llu", (unsigned long long)max);
+	const char *what = kind == I_SIZE ? "a size (a number, or a string such as \"32M\" or "
+					    "\"0x2000000\")"
+			   : kind == I_WIDE ? "an unsigned integer (a number, or a string such as "
+					      "\"0x4000\")"
+					    : range;
+	bool sizes = kind == I_SIZE;
 	uint64_t u;
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
@@ -243,13 +254,15 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, bool sizes, 
 				    "as strings (\"0x…\")",
 				    d);
 		u = (uint64_t)d;
-	} else if (cJSON_IsString(v)) {
+	} else if (cJSON_IsString(v) && kind != I_NUM) {
 		if (!parse_uint_text(v->valuestring, sizes, &u))
 			return expected(c, path, what, v);
 	} else {
 		return expected(c, path, what, v);
 	}
 	if (u > max) {
+		if (kind == I_NUM)
+			return expected(c, path, range, v);
 		char got[128];
 		describe(got, sizeof got, v);
 		return fail(c, LG_ERR_SPEC, path, "expected at most %llu (%#llx), got %s",
@@ -401,7 +414,7 @@ static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsign
 			uint64_t u;
 			if (!cJSON_IsNumber(e))
 				return expected(c, p, "a feature name or a bit number 0..2039", e);
-			int rc = get_uint(c, e, p, false, 2039, &u);
+			int rc = get_uint(c, e, p, I_NUM, 2039, &u);
 			if (rc < 0)
 				return rc;
 			bit = (unsigned)u;
@@ -432,11 +445,13 @@ static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qsp
 	pathf(p, "%s.num", path);
 	uint64_t u;
 	if (c->flags & LG_SPEC_LAX) {
-		if ((rc = get_uint(c, m[0], p, false, UINT16_MAX, &u)) < 0)
+		if ((rc = get_uint(c, m[0], p, I_NUM, UINT16_MAX, &u)) < 0)
 			return rc;
 	} else {
-		if ((rc = get_uint(c, m[0], p, false, UINT64_MAX, &u)) < 0)
-			return rc;
+		double d = cJSON_IsNumber(m[0]) ? m[0]->valuedouble : -1;
+		if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || d != floor(d))
+			return expected(c, p, "a power of two from 1 to 32768", m[0]);
+		u = (uint64_t)d;
 		if (u == 0 || u > LG_VQ_NUM_MAX)
 			return expected(c, p, "a power of two from 1 to 32768", m[0]);
 		if (u & (u - 1))
@@ -445,14 +460,14 @@ static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qsp
 	out->num = (uint16_t)u;
 	if (m[1]) {
 		pathf(p, "%s.irq", path);
-		if ((rc = get_uint(c, m[1], p, false, UINT16_MAX, &u)) < 0)
+		if ((rc = get_uint(c, m[1], p, I_NUM, UINT16_MAX, &u)) < 0)
 			return rc;
 		out->has_irq = true;
 		out->irq = (uint16_t)u;
 	}
 	if (m[2]) {
 		pathf(p, "%s.pfn", path);
-		if ((rc = get_uint(c, m[2], p, false, UINT32_MAX, &u)) < 0)
+		if ((rc = get_uint(c, m[2], p, I_WIDE, UINT32_MAX, &u)) < 0)
 			return rc;
 		out->has_pfn = true;
 		out->pfn = (uint32_t)u;
@@ -526,7 +541,7 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 		} else {
 			uint64_t u, max = f[i].kind == F_U64 ? UINT64_MAX
 					  : (1ull << (8 * f[i].kind)) - 1;
-			if ((rc = get_uint(c, m, p, false, max, &u)) < 0)
+			if ((rc = get_uint(c, m, p, f[i].kind >= F_U32 ? I_WIDE : I_NUM, max, &u)) < 0)
 				return rc;
 			for (unsigned b = 0; b < (unsigned)f[i].kind; b++)
 				dst[b] = (uint8_t)(u >> (8 * b));
@@ -572,7 +587,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 					m[K_TYPE]);
 		d->type = (uint8_t)t;
 	} else if (cJSON_IsNumber(m[K_TYPE])) {
-		if (get_uint(c, m[K_TYPE], p, false, 255, &u) < 0 || u == 0)
+		if (get_uint(c, m[K_TYPE], p, I_NUM, 255, &u) < 0 || u == 0)
 			return expected(c, p, "a virtio id 1..255 (0 would end the device list)",
 					m[K_TYPE]);
 		d->type = (uint8_t)u;
@@ -619,7 +634,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 				return rc;
 			break;
 		case K_STATUS:
-			if ((rc = get_uint(c, v, p, false, 255, &u)) < 0)
+			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
 				return rc;
 			d->status = (uint8_t)u;
 			break;
@@ -632,7 +647,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 				return expected(c, p, "a string", v);
 			break;
 		default: /* lengths: below, once the contents are known */
-			if ((rc = get_uint(c, v, p, false, 255, &u)) < 0)
+			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
 				return rc;
 		}
 	}
@@ -640,7 +655,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	d->feature_len = (uint8_t)flen;
 	if (m[K_FLEN]) {
 		pathf(p, "%s.feature_len", path);
-		get_uint(c, m[K_FLEN], p, false, 255, &u);
+		get_uint(c, m[K_FLEN], p, I_NUM, 255, &u);
 		if (u < flen)
 			return fail(c, LG_ERR_SPEC, p,
 				    "expected at least %u to hold the highest feature bit listed, "
@@ -651,7 +666,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	d->config_len = (uint8_t)clen;
 	if (m[K_CLEN]) {
 		pathf(p, "%s.config_len", path);
-		get_uint(c, m[K_CLEN], p, false, 255, &u);
+		get_uint(c, m[K_CLEN], p, I_NUM, 255, &u);
 		if (u < clen)
 			return fail(c, LG_ERR_SPEC, p,
 				    "expected at least %u to hold the config given, got %llu", clen,
@@ -735,7 +750,7 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 			}
 			break;
 		case K_MEM:
-			if ((rc = get_uint(c, v, p, true, UINT64_MAX, &mem)) < 0)
+			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem)) < 0)
 				goto out;
 			if (mem == 0 || mem % LG_PAGE_SIZE || mem > UINT64_MAX / 2) {
 				rc = expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)",
@@ -744,7 +759,7 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 			}
 			break;
 		case K_PAGE:
-			if ((rc = get_uint(c, v, p, true, UINT64_MAX, &page)) < 0)
+			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &page)) < 0)
 				goto out;
 			if (page % LG_PAGE_SIZE || page > UINT64_MAX / 2) {
 				rc = expected(c, p, "a multiple of 4096", v);
@@ -752,7 +767,7 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 			}
 			break;
 		case K_PFNLIM:
-			if ((rc = get_uint(c, v, p, false, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
+			if ((rc = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
 					   &pfnlim)) < 0)
 				goto out;
 			break;
@@ -890,8 +905,26 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 				: "empty file, expected a JSON object {\"mem\": …, \"devices\": […]}");
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!root)
+	if (!root) {
+		/* cJSON reports "ran out of input" as the last byte.  Tell that apart from a
+		 * real mistake in the last byte by parsing once more with a blank appended:
+		 * if it still fails past the original end, the input was cut short. */
+		if (end == text + len - 1) {
+			char *pad = malloc(len + 1);
+			if (!pad)
+				return fail(&c, LG_ERR_NOMEM, NULL, "out of memory");
+			memcpy(pad, text, len);
+			pad[len] = ' ';
+			const char *pend = NULL;
+			cJSON *again = cJSON_ParseWithLengthOpts(pad, len + 1, &pend, 0);
+			bool cut = !again && pend >= pad + len;
+			cJSON_Delete(again);
+			free(pad);
+			if (cut)
+				end = text + len;
+		}
 		return syntax_error(&c, end);
+	}
 	/* Only blanks may follow the value. */
 	size_t pos = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
 	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||

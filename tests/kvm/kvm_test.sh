@@ -1,5 +1,5 @@
 #!/bin/bash
-# kvm_test.sh CASE [FLAVOUR] — one lglaunch test under /dev/kvm (ctest label "kvm").
+# kvm_test.sh CASE [FLAVOUR [FILE]] — one lglaunch test under /dev/kvm (ctest label "kvm").
 #
 # Environment (set by tests/kvm/CMakeLists.txt): LGLAUNCH, GUEST32, GUEST64, LGCHECK.
 # Exit 0 pass, 1 fail, 77 skip — and skip ONLY when /dev/kvm is missing (plus the --dump
@@ -7,8 +7,9 @@
 set -u
 case_=$1
 flavour=${2:-64}
+: "${LGLAUNCH:?LGLAUNCH, GUEST32, GUEST64 and LGCHECK are set by tests/kvm/CMakeLists.txt}"
 guest_var=GUEST$flavour
-guest=${!guest_var}
+guest=${!guest_var:?}
 
 if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	echo "SKIP: /dev/kvm is missing or not accessible"
@@ -163,6 +164,39 @@ hostile_wait)
 	expect_err "error (desc_loop)"
 	expect_err "the guest halted waiting for an interrupt that no device will raise"
 	;;
+spec)
+	# A sample spec (a real Launcher's layout) boots: block devices get a disk of the
+	# capacity the spec gives, so the guest's write-past-the-end probe is refused.
+	spec=$3
+	cap=$(grep -o '"capacity": *"\?[0-9a-fA-Fx]*' "$spec" | head -1 | grep -o '[0-9][0-9a-fA-Fx]*$')
+	args=()
+	if [ -n "$cap" ]; then
+		truncate -s $((cap * 512)) "$work/disk"
+		args=(--block="$work/disk")
+	fi
+	run --spec "$spec" "${args[@]}" "$guest"
+	expect_rc 0
+	if [ "$(tail -1 "$work/out")" != "all done, shutting down with status 0" ]; then
+		fail "the guest did not finish: $(cat "$work/out")"
+	fi
+	ndev=$(grep -c '"type"' "$spec")
+	[ "$(grep -c '^device [0-9]*: .*, status 7$' "$work/out")" = "$ndev" ] ||
+		fail "expected $ndev devices with status 7: $(cat "$work/out")"
+	if [ -n "$cap" ]; then
+		disk_pattern >"$work/want.disk"
+		cmp -s -n 4096 "$work/want.disk" "$work/disk" || fail "the disk lacks the guest's sectors"
+	fi
+	;;
+broken_spec)
+	# A broken spec or a layout with errors: refused, the guest never runs.
+	run --spec "$3" "$guest"
+	case $rc in
+	1) expect_err "error ("; expect_err "the guest was not started" ;;
+	2) expect_err "$3:" ;;
+	*) fail "exit status $rc, expected 1 (layout errors) or 2 (spec refused)"; cat "$work/err" ;;
+	esac
+	[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
+	;;
 layout_refused)
 	run --num 300 "$guest"
 	expect_rc 1
@@ -227,7 +261,7 @@ dump)
 esac
 
 if [ $fails -ne 0 ]; then
-	echo "$case_ ($flavour-bit): $fails failure(s)"
+	echo "$case_ ($flavour-bit) ${3:-}: $fails failure(s)"
 	exit 1
 fi
 echo "PASS: $case_ ($flavour-bit)"

@@ -334,12 +334,19 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 				return -1;
 			d->ops = &lgl_block_ops;
 			d->priv = b;
+			if (ld->config_len >= 8 && lg_le64(ld->config) != b->size / 512)
+				fprintf(stderr,
+					"lglaunch: device[%zu] (block): the layout says capacity %llu sectors, "
+					"%s holds %llu; requests are bounded by the file\n",
+					i, (unsigned long long)lg_le64(ld->config), b->path,
+					(unsigned long long)(b->size / 512));
 			break;
 		}
 		default:
 			d->ops = &none_ops;
-			fprintf(stderr, "lglaunch: device[%zu] type %u has no backend; it stays idle\n", i,
-				ld->type);
+			if (vm->verbose)
+				fprintf(stderr, "lglaunch: device[%zu] type %u has no backend; it stays idle\n",
+					i, ld->type);
 			break;
 		}
 		for (unsigned q = 0; q < d->nvq; q++) {

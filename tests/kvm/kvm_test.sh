@@ -243,16 +243,30 @@ dump)
 	expect_rc 0
 	[ -s "$work/core" ] || fail "no dump written"
 	readelf -n "$work/core" 2>/dev/null | grep -q LGKIT || fail "the dump has no LGKIT note"
-	"$LGCHECK" "$work/core" >"$work/lgcheck.out" 2>&1
+	"$LGCHECK" --layout "$work/core" >"$work/lgcheck.out" 2>&1
 	lrc=$?
+	cat "$work/lgcheck.out"
 	if grep -qi 'not supported' "$work/lgcheck.out"; then
-		cat "$work/lgcheck.out"
 		echo "SKIP: lgcheck cannot read ELF cores yet"
 		[ $fails -eq 0 ] && exit 77
 	fi
 	[ $lrc -eq 0 ] || fail "lgcheck exit $lrc on the dump"
-	grep -qi 'note' "$work/lgcheck.out" || fail "lgcheck did not find the page through the note"
-	cat "$work/lgcheck.out"
+	grep -q 'page found by lgkit note' "$work/lgcheck.out" || fail "lgcheck did not use the note"
+	grep -q ': 0 errors, 0 warnings, 0 notes$' "$work/lgcheck.out" || fail "lgcheck reported problems"
+	# The rings' traffic: used.idx of each ring, read from the core through its PT_LOADs.
+	used_idx() { # GPA of a used ring's idx
+		local g=$(($1)) typ o v p f m rest
+		while read -r typ o v p f m rest; do
+			[ "$typ" = LOAD ] || continue
+			if [ $g -ge $((p)) ] && [ $g -lt $((p + f)) ]; then
+				od -An -tu2 -j $((o + g - p)) -N2 "$work/core" | tr -d ' '
+				return
+			fi
+		done < <(readelf -lW "$work/core")
+	}
+	[ "$(used_idx 0x2003002)" = 5 ] || fail "block used.idx $(used_idx 0x2003002), expected 5"
+	[ "$(used_idx 0x2006002)" = 1 ] || fail "rng used.idx $(used_idx 0x2006002), expected 1"
+	[ "$(used_idx 0x200c002)" -ge 10 ] || fail "console used.idx $(used_idx 0x200c002), expected >= 10"
 	;;
 *)
 	echo "unknown case $case_"

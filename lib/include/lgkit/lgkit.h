@@ -106,6 +106,10 @@ uint64_t lg_image_backed(const struct lg_image *img, uint64_t gpa, uint64_t max)
 /* True when every byte of [gpa, gpa+len) is backed. */
 bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
 
+/* The message of the last failure of a backend that decodes on demand (a kdump page that
+ * does not inflate, …), naming the page and the file offset; NULL when there was none. */
+const char *lg_image_error(const struct lg_image *img);
+
 /* The lgkit note (written by lglaunch --dump; read from ELF cores). */
 struct lg_note {
 	uint64_t page_addr; /* guest-physical address of the descriptor page */

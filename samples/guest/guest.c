@@ -271,7 +271,7 @@ static void ps(const char *s)
 		pc(*s++);
 }
 
-static void pu(u64 v)
+static void pu(u32 v)
 {
 	char t[24];
 	int n = 0;
@@ -401,7 +401,7 @@ static int test_block(struct dev *b)
 {
 	u64 cap = ld64(b->d + 5 + 8 * b->nvq + 2 * b->flen);
 	ps("block: capacity ");
-	pu(cap);
+	pu(cap > 0xffffffffu ? 0xffffffffu : (u32)cap);
 	ps(" sectors\n");
 	if (cap < 8) {
 		ps("block: too small for the test\n");
@@ -596,7 +596,7 @@ void guest_main(const u8 *zp)
 	}
 
 	ps("lgkit sample guest (" FLAVOUR "): RAM ");
-	pu(mem >> 20);
+	pu((u32)(mem >> 20));
 	ps(" MiB, device page at ");
 	p0x(page);
 	ps(", ");

@@ -130,6 +130,7 @@ struct lgl_block {
 	const char *path;
 	uint64_t reqs, bytes;
 	double host_ns;  /* time spent servicing requests */
+	double io_ns;    /* of which in preadv/pwritev/fsync */
 	struct iovec *iov; /* num entries */
 };
 extern const struct lgl_dev_ops lgl_console_ops, lgl_block_ops, lgl_rng_ops;

@@ -384,9 +384,9 @@ static void release(struct lgl_vm *vm)
 			if (vm->verbose && b->reqs)
 				fprintf(stderr,
 					"lglaunch: block %s: %llu requests, %llu bytes, %.2f us host time "
-					"per request\n",
+					"per request (%.2f us of it in file I/O)\n",
 					b->path, (unsigned long long)b->reqs, (unsigned long long)b->bytes,
-					b->host_ns / (double)b->reqs / 1e3);
+					b->host_ns / (double)b->reqs / 1e3, b->io_ns / (double)b->reqs / 1e3);
 			close(b->fd);
 			free(b->iov);
 			free(b);

@@ -18,7 +18,7 @@
  *   rnghex              print the rng bytes
  *   blkbench=SIZE,COUNT read COUNT requests of SIZE bytes from the disk, print nothing more
  *   desc_loop desc_next_range buf_in_ram buf_into_rings idx_window desc_out_after_in
- *   head_range status_bits bad_notify
+ *   head_range status_bits bad_notify early_kick feat_acked_subset (needs a disk)
  *                       hostile: break that rule on the console (after the banner), then
  *                       shut down with status 0 (lglaunch must report it and exit 3)
  *   wait                with a hostile word: wait for the broken request instead
@@ -495,6 +495,23 @@ static void hostile(const char *w, unsigned n, int wait)
 		notify(page + console->off);
 		shutdown(0);
 	}
+	if (streq_n(w, "early_kick", n)) {
+		console->d[4] = 0; /* reset, then kick before the features are final */
+		notify(page + console->off);
+		notify(q->pfn << 12);
+		shutdown(0);
+	}
+	if (streq_n(w, "feat_acked_subset", n)) {
+		struct dev *b = find(2);
+		if (!b || !b->flen)
+			shutdown(11);
+		b->d[4] = 0;
+		notify(page + b->off);
+		b->d[4] = S_ACK | S_DRIVER;
+		b->d[5 + 8 * b->nvq + b->flen] = 0xff; /* acknowledge every bit of byte 0 */
+		notify(page + b->off);
+		shutdown(0);
+	}
 	if (streq_n(w, "bad_notify", n)) {
 		notify(0x12345670);
 		shutdown(0);
@@ -561,7 +578,8 @@ static u32 num(const char *s)
 
 static const char *const hostile_words[] = {
 	"desc_loop", "desc_next_range", "buf_in_ram", "buf_into_rings", "idx_window",
-	"desc_out_after_in", "head_range", "status_bits", "bad_notify",
+	"desc_out_after_in", "head_range", "status_bits", "bad_notify", "early_kick",
+	"feat_acked_subset",
 };
 
 void guest_main(const u8 *zp);

@@ -156,6 +156,17 @@ bad_notify)
 	expect_rc 3
 	expect_err "bad notify 0x12345670"
 	;;
+early_kick)
+	run "$guest" early_kick
+	expect_rc 3
+	expect_err "notification on device[0] (console) vq[1] before setup"
+	;;
+feat_acked_subset)
+	truncate -s 64K "$work/disk"
+	run --block="$work/disk" "$guest" feat_acked_subset
+	expect_rc 3
+	expect_err "error (feat_acked_subset): device[0] (block): acknowledged byte 0 = 0xff, offered 0x04"
+	;;
 hostile_wait)
 	# The guest waits for the interrupt of the request the launcher refused: the launcher
 	# sees it halted with nothing pending and stops it cleanly.

@@ -231,6 +231,44 @@ END
 		[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
 	fi
 	;;
+elf_checks)
+	# One message per rejected PT_LOAD field, naming the index and the values (exit 2).
+	# Program header 0 sits at e_phoff (64 in ELF64, 52 in ELF32).
+	if [ "$flavour" = 64 ]; then
+		paddr=88 filesz=96 wide=8
+	else
+		paddr=64 filesz=68 wide=4
+	fi
+	poke() { # FILE OFFSET HEXBYTES (little-endian, as given)
+		printf "$(echo "$3" | sed 's/../\\x&/g')" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+	}
+	cp "$guest" "$work/k1"
+	poke "$work/k1" $filesz ffffff7f
+	run "$work/k1"
+	expect_rc 2
+	expect_err "program header 0: p_filesz 0x7fffffff > p_memsz"
+	expect_err "program header 0: p_offset 0x1000 + p_filesz 0x7fffffff is beyond the file"
+	cp "$guest" "$work/k2"
+	poke "$work/k2" $paddr 00000080
+	run "$work/k2"
+	expect_rc 2
+	expect_err "program header 0: p_paddr 0x80000000 + p_memsz"
+	expect_err "ends beyond RAM (0x2000000)"
+	cp "$guest" "$work/k3"
+	poke "$work/k3" $paddr 00800000
+	run "$work/k3"
+	expect_rc 2
+	expect_err "program header 0: p_paddr 0x8000 is inside the launcher's boot area [0, 0x10000)"
+	if [ $wide = 8 ]; then
+		cp "$guest" "$work/k4"
+		poke "$work/k4" $paddr 00f0ffffffffffff
+		run "$work/k4"
+		expect_rc 2
+		expect_err "program header 0: p_paddr 0xfffffffffffff000 + p_memsz"
+		expect_err "overflows"
+	fi
+	[ ! -s "$work/out" ] || fail "a rejected kernel ran"
+	;;
 bad_kernel)
 	printf 'not an ELF file at all\n' >"$work/k"
 	run "$work/k"

@@ -223,7 +223,7 @@ static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 	return true;
 }
 
-#define EXACT_MAX 9007199254740992.0 /* 2^53: every integer up to it is exact in a double */
+#define EXACT_MAX 9007199254740991.0 /* 2^53 - 1: above it, doubles skip integers */
 
 /* An unsigned integer field: a JSON number (exact, non-negative) or a string. */
 enum ikind {
@@ -250,7 +250,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 			return expected(c, path, what, v);
 		if (d > EXACT_MAX)
 			return fail(c, LG_ERR_SPEC, path,
-				    "expected a number up to 2^53, got %.17g: write larger values "
+				    "expected a number below 2^53, got %.17g: write larger values "
 				    "as strings (\"0x…\")",
 				    d);
 		u = (uint64_t)d;
@@ -953,6 +953,13 @@ static void put(struct sb *b, const char *fmt, ...)
 {
 	if (b->nomem)
 		return;
+	if (!b->s) {
+		b->s = malloc(1024);
+		b->cap = b->s ? 1024 : 0;
+		b->nomem = !b->s;
+		if (b->nomem)
+			return;
+	}
 	for (;;) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -987,7 +994,7 @@ static void put_size(struct sb *b, uint64_t v)
 
 static void put_uint(struct sb *b, uint64_t v)
 {
-	if (v <= (1ull << 53))
+	if (v < (1ull << 53))
 		put(b, "%llu", (unsigned long long)v);
 	else
 		put(b, "\"%#llx\"", (unsigned long long)v);

@@ -67,7 +67,7 @@ static int parse_addr(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
-/* Read a whole spec file; at most LG_SPEC_MAX_SIZE + 1 bytes (the loader refuses more). */
+/* Read a whole spec file, or a little more than LG_SPEC_MAX_SIZE bytes of a larger one. */
 static char *read_spec(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -78,9 +78,9 @@ static char *read_spec(const char *path, size_t *len)
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
 	while (buf) {
+		if (n > LG_SPEC_MAX_SIZE)
+			break; /* enough to know it is too large */
 		if (n == cap) {
-			if (cap > LG_SPEC_MAX_SIZE)
-				break;
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
@@ -415,6 +415,12 @@ int main(int argc, char **argv)
 	char *text = read_spec(file, &len);
 	if (!text)
 		return 2;
+	if (len > LG_SPEC_MAX_SIZE) {
+		fprintf(stderr, "%s: more than %u MiB: too large for a layout spec\n", file,
+			LG_SPEC_MAX_SIZE >> 20);
+		free(text);
+		return 1;
+	}
 	struct lg_spec_opts so = {force ? LG_SPEC_LAX : 0, have_mem ? mem : 0};
 	struct lg_layout l;
 	struct lg_error err = {0};

@@ -1,0 +1,308 @@
+/* test_spec — the JSON spec loader and dumper: defaults allocated as the Launcher did,
+ * exact messages for representative mistakes, lax loading, and the dump format. */
+#include <string.h>
+
+#include "lgkit/emit.h"
+#include "lgkit/spec.h"
+#include "testutil.h"
+
+static int load(const char *text, unsigned flags, struct lg_layout *l, struct lg_error *err)
+{
+	struct lg_spec_opts o = {flags, 0};
+	memset(err, 0, sizeof *err);
+	return lg_spec_load(text, strlen(text), "t.json", &o, l, err);
+}
+
+/* The spec must fail with exactly this code and message. */
+static void expect_error(int line, const char *text, int code, const char *msg)
+{
+	struct lg_layout l;
+	struct lg_error err;
+	int rc = load(text, 0, &l, &err);
+	EXPECT(rc == code, "line %d: rc %d (%s), expected %d", line, rc, err.msg, code);
+	EXPECT(strcmp(err.msg, msg) == 0, "line %d:\n  got      '%s'\n  expected '%s'", line,
+	       err.msg, msg);
+	if (rc == 0)
+		lg_layout_free(&l);
+}
+#define ERR(text, code, msg) expect_error(__LINE__, text, code, msg)
+
+static void test_allocation(void)
+{
+	struct lg_layout l;
+	struct lg_error err;
+	int rc = load("{\"mem\": \"32M\", \"devices\": ["
+		      "{\"type\": \"block\", \"queues\": [{\"num\": 256}], \"features\": "
+		      "[\"SEG_MAX\", \"FLUSH\"], \"config\": {\"capacity\": 2048, \"seg_max\": 254}},"
+		      "{\"type\": \"rng\", \"queues\": [{\"num\": 256}]},"
+		      "{\"type\": \"console\", \"queues\": [{\"num\": 256}, {\"num\": 256}]}]}",
+		      0, &l, &err);
+	EXPECT(rc == 0, "%s", err.msg);
+	if (rc)
+		return;
+	EXPECT(l.mem == 0x2000000 && l.page_addr == 0x2000000, "mem %#llx page %#llx",
+	       (unsigned long long)l.mem, (unsigned long long)l.page_addr);
+	EXPECT(l.ndev == 3, "ndev %zu", l.ndev);
+	/* Rings 3 pages each, right after the page, irqs from 1 (ABI.md §2.1, §2.3). */
+	EXPECT(l.dev[0].vq[0].pfn == 0x2001 && l.dev[0].vq[0].irq == 1, "block vq0");
+	EXPECT(l.dev[1].vq[0].pfn == 0x2004 && l.dev[1].vq[0].irq == 2, "rng vq0");
+	EXPECT(l.dev[2].vq[0].pfn == 0x2007 && l.dev[2].vq[0].irq == 3, "console vq0");
+	EXPECT(l.dev[2].vq[1].pfn == 0x200a && l.dev[2].vq[1].irq == 4, "console vq1");
+	EXPECT(l.pfn_limit == 0x200d, "pfn_limit %#llx", (unsigned long long)l.pfn_limit);
+	/* The real block device: feature bytes 04 02, config_len 16, seg_max at 12. */
+	EXPECT(l.dev[0].feature_len == 2 && l.dev[0].host_features[0] == 0x04 &&
+		       l.dev[0].host_features[1] == 0x02,
+	       "block features");
+	EXPECT(l.dev[0].config_len == 16 && l.dev[0].config[1] == 0x08 &&
+		       l.dev[0].config[12] == 254,
+	       "block config");
+	EXPECT(l.dev[1].offset == 33 && l.dev[2].offset == 46 && l.end == 67 && l.terminated,
+	       "offsets %u %u end %u", l.dev[1].offset, l.dev[2].offset, l.end);
+	EXPECT(l.page[0] == 2 && l.page[33] == 4 && l.page[46] == 3 && l.page[67] == 0, "page");
+	struct lg_check_stats st;
+	EXPECT(lg_check_layout(&l, NULL, NULL, NULL, NULL, &st) == 0 && st.errors == 0 &&
+		       st.warnings == 0 && st.notes == 0,
+	       "checks: %u errors %u warnings %u notes", st.errors, st.warnings, st.notes);
+	lg_layout_free(&l);
+
+	/* An explicit pfn or irq: the next queue continues after it. */
+	rc = load("{\"mem\": 33554432, \"devices\": [{\"type\": \"console\", \"queues\": ["
+		  "{\"num\": 128, \"irq\": 10}, {\"num\": 256, \"pfn\": \"0x3000\"}, {\"num\": 16}, "
+		  "{\"num\": 16}]}]}",
+		  0, &l, &err);
+	EXPECT(rc == 0, "%s", err.msg);
+	if (rc)
+		return;
+	EXPECT(l.dev[0].vq[0].pfn == 0x2001 && l.dev[0].vq[0].irq == 10, "vq0 %#x %u",
+	       l.dev[0].vq[0].pfn, l.dev[0].vq[0].irq);
+	EXPECT(l.dev[0].vq[1].pfn == 0x3000 && l.dev[0].vq[1].irq == 11, "vq1 %#x %u",
+	       l.dev[0].vq[1].pfn, l.dev[0].vq[1].irq);
+	EXPECT(l.dev[0].vq[2].pfn == 0x3003 && l.dev[0].vq[2].irq == 12, "vq2 %#x %u",
+	       l.dev[0].vq[2].pfn, l.dev[0].vq[2].irq);
+	/* num 16: vring_size 16*16 + 2*19 -> 4096, + 6 + 128 = 2 pages. */
+	EXPECT(l.dev[0].vq[3].pfn == 0x3005 && l.pfn_limit == 0x3007, "vq3 %#x limit %#llx",
+	       l.dev[0].vq[3].pfn, (unsigned long long)l.pfn_limit);
+	lg_layout_free(&l);
+}
+
+static void test_values(void)
+{
+	struct lg_layout l;
+	struct lg_error err;
+	/* 64-bit values as strings, explicit lengths growing bitmaps and config, hex with
+	 * spaces, numeric types and bits, a page above RAM. */
+	int rc = load("{\"mem\": \"0x1000000\", \"page_addr\": \"17M\", \"pfn_limit\": 4400,"
+		      " \"devices\": [{\"type\": 2, \"queues\": [{\"num\": 1}], \"feature_len\": 4,"
+		      " \"features\": [31], \"acked\": [\"RING_INDIRECT_DESC\"], \"status\": 7,"
+		      " \"config\": {\"capacity\": \"0xffffffffffffffff\"}, \"config_len\": 20},"
+		      " {\"type\": \"balloon\", \"queues\": [], \"config\": {\"hex\": \"de ad be ef\"}}]}",
+		      0, &l, &err);
+	EXPECT(rc == 0, "%s", err.msg);
+	if (rc)
+		return;
+	EXPECT(l.mem == 0x1000000 && l.page_addr == 0x1100000 && l.pfn_limit == 4400, "addrs");
+	const struct lg_device *d = &l.dev[0];
+	EXPECT(d->type == 2 && d->feature_len == 4 && d->host_features[3] == 0x80 &&
+		       d->guest_features[3] == 0x10 && d->status == 7,
+	       "features");
+	EXPECT(d->config_len == 20 && lg_le64(d->config) == UINT64_MAX && d->config[19] == 0,
+	       "config");
+	EXPECT(d->vq[0].pfn == 0x1101 && d->vq[0].num == 1, "pfn %#x", d->vq[0].pfn);
+	EXPECT(l.dev[1].type == 5 && l.dev[1].config_len == 4 && l.dev[1].config[0] == 0xde &&
+		       l.dev[1].config[3] == 0xef,
+	       "hex config");
+	lg_layout_free(&l);
+
+	/* mem from the options, overriding the spec. */
+	struct lg_spec_opts o = {0, 0x4000000};
+	const char *t = "{\"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 256}]}]}";
+	rc = lg_spec_load(t, strlen(t), "t.json", &o, &l, &err);
+	EXPECT(rc == 0 && l.mem == 0x4000000 && l.dev[0].vq[0].pfn == 0x4001, "mem option: %s",
+	       err.msg);
+	if (rc == 0)
+		lg_layout_free(&l);
+
+	/* Lax: ring sizes any u16; the checks then name them. */
+	rc = load("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 300}]},"
+		  " {\"type\": \"rng\", \"queues\": [{\"num\": 0}]}]}",
+		  LG_SPEC_LAX, &l, &err);
+	EXPECT(rc == 0, "lax: %s", err.msg);
+	if (rc == 0) {
+		struct lg_check_stats st;
+		lg_check_layout(&l, NULL, NULL, NULL, NULL, &st);
+		EXPECT(l.dev[0].vq[0].num == 300 && st.errors >= 2, "lax errors %u", st.errors);
+		lg_layout_free(&l);
+	}
+}
+
+static void test_errors(void)
+{
+	/* The issue's own example. */
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"console\", \"queues\": [{\"num\": 256}, "
+	    "{\"num\": 256}]}, {\"type\": \"rng\", \"queues\": [{\"num\": 256}]}, {\"type\": "
+	    "\"block\", \"queues\": [{\"num\": 300}]}]}",
+	    LG_ERR_SPEC, "t.json: .devices[2].queues[0].num: expected a power of two, got 300");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 0}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].num: expected a power of two from 1 to 32768, got 0");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": \"256\"}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].num: expected a power of two from 1 to 32768, got "
+	    "\"256\"");
+	/* Wrong types. */
+	ERR("{\"mem\": true, \"devices\": []}", LG_ERR_SPEC,
+	    "t.json: .mem: expected a size (a number, or a string such as \"32M\" or "
+	    "\"0x2000000\"), got true");
+	ERR("{\"mem\": \"32M\", \"devices\": {}}", LG_ERR_SPEC,
+	    "t.json: .devices: expected an array of devices, got an object");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"status\": \"7\", \"queues\": []}]}",
+	    LG_ERR_SPEC, "t.json: .devices[0].status: expected an integer from 0 to 255, got \"7\"");
+	ERR("[]", LG_ERR_SPEC,
+	    "t.json: .: expected an object {\"mem\": …, \"devices\": […]}, got an array");
+	/* Out of range. */
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 1, \"irq\": "
+	    "70000}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].irq: expected an integer from 0 to 65535, got 70000");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 1, \"pfn\": "
+	    "\"0x100000000\"}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].pfn: expected at most 4294967295 (0xffffffff), got "
+	    "\"0x100000000\"");
+	ERR("{\"mem\": 9007199254740993, \"devices\": []}", LG_ERR_SPEC,
+	    "t.json: .mem: expected a number below 2^53, got 9007199254740992: write larger "
+	    "values as strings (\"0x…\")");
+	ERR("{\"mem\": 5000, \"devices\": []}", LG_ERR_SPEC,
+	    "t.json: .mem: expected a non-zero multiple of 4096 (the page follows RAM), got 5000");
+	ERR("{\"mem\": \"0x100000000000\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": "
+	    "1}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0]: the ring would be at page frame 0x100000001, which "
+	    "does not fit the 32-bit pfn field");
+	/* Unknown and duplicate keys (exact case). */
+	ERR("{\"Mem\": \"32M\", \"devices\": []}", LG_ERR_SPEC,
+	    "t.json: .: unknown key \"Mem\"; expected one of: $schema, comment, mem, page_addr, "
+	    "pfn_limit, devices");
+	ERR("{\"mem\": \"32M\", \"devices\": [], \"mem\": \"64M\"}", LG_ERR_SPEC,
+	    "t.json: .mem: duplicate key \"mem\" (each key may appear once)");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 1, \"num\": "
+	    "2}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].num: duplicate key \"num\" (each key may appear once)");
+	/* Names. */
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"console\", \"queues\": [], \"features\": "
+	    "[\"SIZE\", \"MAC\"]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].features[1]: unknown feature \"MAC\" for a console device; "
+	    "expected a bit number or one of: SIZE, MULTIPORT, EMERG_WRITE, NOTIFY_ON_EMPTY, "
+	    "ANY_LAYOUT, RING_INDIRECT_DESC, RING_EVENT_IDX, BAD_FEATURE, VERSION_1");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"block\", \"queues\": [], \"features\": "
+	    "[\"FLUSH\", 9]}]}",
+	    LG_ERR_SPEC, "t.json: .devices[0].features[1]: feature bit 9 is already listed at [0]");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"disk\", \"queues\": []}]}", LG_ERR_SPEC,
+	    "t.json: .devices[0].type: expected net, block, console, rng or a virtio id 1..255, "
+	    "got \"disk\"");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [], \"config\": "
+	    "{\"cols\": 80}}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].config: a rng device has no typed config fields; expected "
+	    "{\"hex\": \"…\"}");
+	/* Lengths and fit. */
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"net\", \"queues\": [], \"config\": "
+	    "{\"mac\": \"02:4c:47:00:00:01\", \"status\": 1}, \"config_len\": 6}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].config_len: expected at least 8 to hold the config given, got 6");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}, {\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}, {\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}, {\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}, {\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}, {\"type\": 9, \"queues\": [], \"feature_len\": 255, "
+	    "\"config_len\": 255}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[5]: descriptor of 770 bytes at page offset 3850 ends at 4620, past "
+	    "the end of the 4096-byte page");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"queues\": []}]}", LG_ERR_SPEC,
+	    "t.json: .devices[0]: missing key \"type\" (net, block, console, rng or a virtio id)");
+	/* Syntax: line and column, truncation, trailing text, nothing at all. */
+	ERR("{\n  \"mem\": \"32M\",\n  \"devices\": [,]\n}", LG_ERR_SYNTAX,
+	    "t.json:3:15: JSON syntax error: unexpected text at \",]\\x0a}\"");
+	ERR("{\n  \"mem\": \"32M\",\n  \"devices\": [", LG_ERR_SYNTAX,
+	    "t.json:3:15: JSON syntax error: unexpected end of input (truncated?)");
+	ERR("{\"mem\": \"32M\", \"devices\": []} {}", LG_ERR_SYNTAX,
+	    "t.json:1:31: JSON syntax error: unexpected text at \"{}\"");
+	ERR("", LG_ERR_SYNTAX,
+	    "t.json: empty file, expected a JSON object {\"mem\": …, \"devices\": […]}");
+	ERR(" \n\t", LG_ERR_SYNTAX,
+	    "t.json: no JSON in the file, expected an object {\"mem\": …, \"devices\": […]}");
+}
+
+static void test_dump(void)
+{
+	struct lg_layout l, m;
+	struct lg_error err;
+	int rc = load("{\"mem\": \"32M\", \"devices\": [{\"type\": \"net\", \"queues\": [{\"num\": 256},"
+		      " {\"num\": 256}], \"features\": [\"MAC\", 40], \"config\": {\"mac\": "
+		      "\"02:4C:47:00:00:01\"}, \"config_len\": 10}, {\"type\": 77, \"status\": 1, "
+		      "\"queues\": [], \"config\": {\"hex\": \"0102\"}}]}",
+		      0, &l, &err);
+	EXPECT(rc == 0, "%s", err.msg);
+	if (rc)
+		return;
+	char *json = NULL;
+	EXPECT(lg_spec_dump(&l, &json) == 0, "dump");
+	const char *want =
+		"{\n"
+		"  \"mem\": \"32M\",\n"
+		"  \"pfn_limit\": \"0x2007\",\n"
+		"  \"devices\": [\n"
+		"    {\n"
+		"      \"type\": \"net\",\n"
+		"      \"status\": 0,\n"
+		"      \"queues\": [\n"
+		"        {\"num\": 256, \"irq\": 1, \"pfn\": \"0x2001\"},\n"
+		"        {\"num\": 256, \"irq\": 2, \"pfn\": \"0x2004\"}\n"
+		"      ],\n"
+		"      \"feature_len\": 6,\n"
+		"      \"features\": [\"MAC\", 40],\n"
+		"      \"acked\": [],\n"
+		"      \"config_len\": 10,\n"
+		"      \"config\": {\"mac\": \"02:4c:47:00:00:01\", \"status\": 0, "
+		"\"max_virtqueue_pairs\": 0}\n"
+		"    },\n"
+		"    {\n"
+		"      \"type\": 77,\n"
+		"      \"status\": 1,\n"
+		"      \"queues\": [],\n"
+		"      \"feature_len\": 0,\n"
+		"      \"features\": [],\n"
+		"      \"acked\": [],\n"
+		"      \"config_len\": 2,\n"
+		"      \"config\": {\"hex\": \"0102\"}\n"
+		"    }\n"
+		"  ]\n"
+		"}\n";
+	EXPECT(json && strcmp(json, want) == 0, "dump:\n%s", json ? json : "(null)");
+	rc = json ? lg_spec_load(json, strlen(json), "dump.json", NULL, &m, &err) : -1;
+	EXPECT(rc == 0, "reload: %s", err.msg);
+	if (rc == 0) {
+		EXPECT(lg_layout_same(&l, &m), "reloaded layout differs");
+		m.dev[0].vq[1].irq = 9;
+		EXPECT(!lg_layout_same(&l, &m), "lg_layout_same misses an irq");
+		lg_layout_free(&m);
+	}
+	free(json);
+	/* A descriptor crossing the page cannot be said in a spec. */
+	l.dev[0].truncated = true;
+	EXPECT(lg_spec_dump(&l, &json) == LG_ERR_LAYOUT, "truncated device dumped");
+	lg_layout_free(&l);
+}
+
+int main(void)
+{
+	test_allocation();
+	test_values();
+	test_errors();
+	test_dump();
+	return t_done("test_spec");
+}

@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "report_json.h"
+#include "lgkit/ring.h"
+#include "lgkit/scan.h"
 
 static const char *prog = "lgcheck";
 
@@ -20,6 +23,8 @@ static void usage(FILE *out)
 		"  --base ADDR         guest-physical address of a raw file's first byte (default 0)\n"
 		"  --raw               read FILE as raw bytes even if it looks like a core\n"
 		"  --page-addr ADDR    the page is at ADDR (default: note, e820 entry, first byte)\n"
+		"  --scan              look at every page of FILE, rank plausible descriptor pages,\n"
+		"                      print them and check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
 		"  --format FMT        text (default), json or sarif\n"
@@ -37,7 +42,107 @@ static void usage(FILE *out)
 }
 
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR };
+       OPT_RAW, OPT_COLOR, OPT_SCAN };
+
+/* Progress of --scan on stderr, only when stderr is a terminal. */
+static int scan_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	int *last = ctx;
+	int pct = total ? (int)(done * 100 / total) : 100;
+	if (pct != *last) {
+		*last = pct;
+		fprintf(stderr, "\r%s: scanning %3d%% (%llu of %llu MiB)", prog, pct,
+			(unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+		if (done >= total)
+			fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+	}
+	return 0;
+}
+
+static int run_scan(const struct lg_image *img, const struct lg_check_config *cfg,
+		    struct lg_scan_candidate *cand, size_t max)
+{
+	int last = -1;
+	struct lg_scan_opts o = {NULL, &last, cfg};
+	if (isatty(STDERR_FILENO))
+		o.progress = scan_progress;
+	return lg_scan(img, &o, cand, max);
+}
+
+static void print_scan(FILE *out, const char *file, const struct lg_scan_candidate *c, size_t n)
+{
+	fprintf(out, "%s: scan: %zu plausible descriptor page%s%s\n", file, n, n == 1 ? "" : "s",
+		n > LGC_SCAN_MAX ? " (the best listed)" : "");
+	for (size_t i = 0; i < n && i < LGC_SCAN_MAX; i++)
+		fprintf(out,
+			"  %2zu. %#llx  score %ld: %u device%s, %u vq%s, %u ring%s in the image, "
+			"%u error%s, %u warning%s\n",
+			i + 1, (unsigned long long)c[i].page_addr, c[i].score, c[i].ndev,
+			c[i].ndev == 1 ? "" : "s", c[i].nvq, c[i].nvq == 1 ? "" : "s",
+			c[i].rings_checked, c[i].rings_checked == 1 ? "" : "s", c[i].errors,
+			c[i].errors == 1 ? "" : "s", c[i].warnings, c[i].warnings == 1 ? "" : "s");
+}
+
+/* Per ring: indices, flags, the outstanding chains and their lengths. */
+static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const struct lg_layout *l)
+{
+	bool header = false;
+	for (size_t d = 0; d < l->ndev; d++) {
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
+			const struct lg_vq *v = &l->dev[d].vq[q];
+			struct lg_ring_state rs;
+			const char *tn = lg_type_name(l->dev[d].type);
+			if (!header) {
+				fprintf(out, "ring state:\n");
+				header = true;
+			}
+			fprintf(out, "  device[%zu] (%s) vq[%u]: ", d, tn ? tn : "unknown", q);
+			int rc = lg_ring_read(img, v->num, v->pfn, &rs);
+			if (rc < 0) {
+				fprintf(out, "%s\n",
+					rc == LG_ERR_PARAM ? "no valid ring (num or pfn)"
+					: rc == LG_ERR_NOT_IN_IMAGE ? "not in the image"
+								    : lg_strerror(rc));
+				continue;
+			}
+			fprintf(out,
+				"avail idx %u flags %#x, used idx %u flags %#x, used_event %u, "
+				"avail_event %u: %u outstanding\n",
+				rs.avail_idx, rs.avail_flags, rs.used_idx, rs.used_flags, rs.used_event,
+				rs.avail_event, rs.pending);
+			if (rs.pending == 0)
+				continue;
+			if (rs.pending > rs.num) {
+				fprintf(out, "    (more than num %u: chains not walked)\n", rs.num);
+				continue;
+			}
+			struct lg_walk_opts o;
+			lg_walk_opts_for(l, d, &o);
+			struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
+			int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending) : LG_ERR_NOMEM;
+			for (int i = 0; i < n && i < 16; i++) {
+				uint16_t slot = (uint16_t)(rs.used_idx + i) % rs.num;
+				fprintf(out,
+					"    avail.ring[%u] = head %u: %u buffer%s, %llu bytes out, %llu "
+					"in%s",
+					slot, ch[i].head, ch[i].nbufs, ch[i].nbufs == 1 ? "" : "s",
+					(unsigned long long)ch[i].out_bytes,
+					(unsigned long long)ch[i].in_bytes,
+					ch[i].indirect ? " (indirect)" : "");
+				if (ch[i].fault >= 0)
+					fprintf(out, " [stops: %s]",
+						lg_check_info((enum lg_check_id)ch[i].fault)->name);
+				fprintf(out, "\n");
+			}
+			if (n > 16)
+				fprintf(out, "    … %d more\n", n - 16);
+			if (n < 0)
+				fprintf(out, "    (chains not walked: %s)\n", lg_strerror(n));
+			free(ch);
+		}
+	}
+}
 
 static int parse_addr(const char *opt, const char *arg, uint64_t *out)
 {
@@ -62,6 +167,7 @@ int main(int argc, char **argv)
 		{"raw", no_argument, NULL, OPT_RAW},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
+		{"scan", no_argument, NULL, OPT_SCAN},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -72,6 +178,9 @@ int main(int argc, char **argv)
 	uint64_t page_addr = 0, mem = 0, pfn_limit = 0;
 	bool have_page = false, have_mem = false, have_base = false, layout = false, quiet = false;
 	bool inferred = false;
+	bool scan = false;
+	struct lg_scan_candidate cand[LGC_SCAN_MAX];
+	int ncand = -1;
 	enum lgt_format fmt = LGT_TEXT;
 	int color = -1;
 	int c;
@@ -121,6 +230,9 @@ int main(int argc, char **argv)
 		case OPT_LIST:
 			lgt_list_checks(stdout);
 			return 0;
+		case OPT_SCAN:
+			scan = true;
+			break;
 		case OPT_RAW:
 			iopts.force_raw = true;
 			break;
@@ -172,6 +284,26 @@ int main(int argc, char **argv)
 	}
 
 	enum lg_page_source src = LG_PAGE_FROM_OPTION;
+	if (scan) {
+		ncand = run_scan(img, &cfg, cand, LGC_SCAN_MAX);
+		if (ncand < 0) {
+			const char *why = lg_image_error(img);
+			fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
+				why ? why : lg_strerror(ncand));
+			lg_image_close(img);
+			return 2;
+		}
+		if (ncand == 0 && !have_page) {
+			fprintf(stderr, "%s: %s: scan found no plausible descriptor page\n", prog, file);
+			lg_image_close(img);
+			return 2;
+		}
+		if (!have_page) {
+			page_addr = cand[0].page_addr;
+			src = LG_PAGE_FROM_SCAN;
+			have_page = true;
+		}
+	}
 	if (!have_page && lg_locate_page(img, &page_addr, &src, &err) < 0) {
 		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
 			err.msg);
@@ -194,7 +326,7 @@ int main(int argc, char **argv)
 	int rc = lg_decode_image(img, page_addr, &l);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
-			(unsigned long long)page_addr, lg_strerror(rc));
+			(unsigned long long)page_addr, lg_image_error(img) ? lg_image_error(img) : lg_strerror(rc));
 		lg_image_close(img);
 		return 2;
 	}
@@ -216,7 +348,8 @@ int main(int argc, char **argv)
 		rc = lg_decode_image(img, page_addr, &l);
 		if (rc < 0) {
 			fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
-				(unsigned long long)page_addr, lg_strerror(rc));
+				(unsigned long long)page_addr, 
+				lg_image_error(img) ? lg_image_error(img) : lg_strerror(rc));
 			lg_image_close(img);
 			return 2;
 		}
@@ -243,20 +376,34 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* A page of an on-demand image (kdump) that would not decode: the report would be
+	 * incomplete, so say which page and stop. */
+	if (lg_image_error(img)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, file, lg_image_error(img));
+		lgt_findings_free(&fs);
+		lg_layout_free(&l);
+		lg_image_close(img);
+		return 2;
+	}
+
 	struct lgc_run run = {file, lg_image_kind_name(lg_image_kind(img)),
 			      inferred ? "first byte of the file (base inferred from the lowest ring)"
 				       : lg_page_source_name(src),
-			      &l, &fs, &st};
+			      &l, &fs, &st, img, ncand >= 0 ? cand : NULL,
+			      ncand < 0 ? 0 : (size_t)ncand};
 	if (fmt == LGT_JSON)
 		rc = lgc_print_json(stdout, &run);
 	else if (fmt == LGT_SARIF)
 		rc = lgc_print_sarif(stdout, &run);
 	else {
 		bool use_color = color < 0 ? lgt_use_color(stdout) : color;
+		if (ncand >= 0 && !quiet)
+			print_scan(stdout, file, cand, (size_t)ncand);
 		if (layout) {
 			printf("%s: %s image, page found by %s\n", file, run.image_kind,
 			       run.page_source);
 			lgt_print_layout(stdout, &l);
+			lgc_print_ring_states(stdout, img, &l);
 		}
 		lgt_print_findings(stdout, file, &fs, use_color);
 		if (!quiet) {

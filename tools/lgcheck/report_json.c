@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "report_json.h"
+#include "lgkit/ring.h"
 
 static cJSON *hexnum(uint64_t v)
 {
@@ -20,7 +21,51 @@ static void add_hex(cJSON *o, const char *k, const uint8_t *p, size_t n)
 	free(h);
 }
 
-static cJSON *devices_json(const struct lg_layout *l)
+/* The ring's state read from the image: indices, flags, outstanding chains. */
+static void ring_state_json(cJSON *v, const struct lg_image *img, const struct lg_layout *l,
+			    size_t d, unsigned q)
+{
+	struct lg_ring_state rs;
+	const struct lg_vq *vq = &l->dev[d].vq[q];
+	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs) < 0)
+		return;
+	cJSON *s = cJSON_AddObjectToObject(v, "state");
+	cJSON_AddNumberToObject(s, "avail_idx", rs.avail_idx);
+	cJSON_AddNumberToObject(s, "avail_flags", rs.avail_flags);
+	cJSON_AddNumberToObject(s, "used_event", rs.used_event);
+	cJSON_AddNumberToObject(s, "used_idx", rs.used_idx);
+	cJSON_AddNumberToObject(s, "used_flags", rs.used_flags);
+	cJSON_AddNumberToObject(s, "avail_event", rs.avail_event);
+	cJSON_AddNumberToObject(s, "outstanding", rs.pending);
+	if (rs.pending > rs.num)
+		return; /* idx_window: the window is not meaningful */
+	cJSON *arr = cJSON_AddArrayToObject(s, "chains");
+	if (!rs.pending)
+		return;
+	struct lg_walk_opts o;
+	lg_walk_opts_for(l, d, &o);
+	struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
+	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending) : LG_ERR_NOMEM;
+	for (int i = 0; i < n; i++) {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, c);
+		cJSON_AddNumberToObject(c, "slot", (uint16_t)(rs.used_idx + i) % rs.num);
+		cJSON_AddNumberToObject(c, "head", ch[i].head);
+		cJSON_AddNumberToObject(c, "buffers", ch[i].nbufs);
+		cJSON_AddNumberToObject(c, "descriptors", ch[i].ndesc);
+		cJSON_AddNumberToObject(c, "out_bytes", (double)ch[i].out_bytes);
+		cJSON_AddNumberToObject(c, "in_bytes", (double)ch[i].in_bytes);
+		cJSON_AddBoolToObject(c, "indirect", ch[i].indirect);
+		if (ch[i].fault >= 0)
+			cJSON_AddStringToObject(
+				c, "fault", lg_check_info((enum lg_check_id)ch[i].fault)->name);
+		else
+			cJSON_AddNullToObject(c, "fault");
+	}
+	free(ch);
+}
+
+static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t d = 0; arr && d < l->ndev; d++) {
@@ -52,6 +97,7 @@ static cJSON *devices_json(const struct lg_layout *l)
 				cJSON_AddItemToObject(ring, "used", hexnum(g.used));
 				cJSON_AddItemToObject(ring, "end", hexnum(g.end));
 			}
+			ring_state_json(v, img, l, d, q);
 		}
 		add_hex(o, "host_features", dv->host_features, dv->feature_len);
 		add_hex(o, "guest_features", dv->guest_features, dv->feature_len);
@@ -88,7 +134,25 @@ int lgc_print_json(FILE *out, const struct lgc_run *r)
 	cJSON_AddNumberToObject(page, "bytes", (double)r->layout->page_len);
 	cJSON_AddBoolToObject(page, "terminated", r->layout->terminated);
 	cJSON_AddNumberToObject(page, "end", r->layout->end);
-	cJSON_AddItemToObject(root, "devices", devices_json(r->layout));
+	cJSON_AddItemToObject(root, "devices", devices_json(r->layout, r->img));
+	if (r->scan) {
+		cJSON *sc = cJSON_AddObjectToObject(root, "scan");
+		cJSON_AddNumberToObject(sc, "plausible", (double)r->nscan);
+		cJSON *ca = cJSON_AddArrayToObject(sc, "candidates");
+		for (size_t i = 0; i < r->nscan && i < LGC_SCAN_MAX; i++) {
+			const struct lg_scan_candidate *c = &r->scan[i];
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddItemToArray(ca, o);
+			cJSON_AddItemToObject(o, "address", hexnum(c->page_addr));
+			cJSON_AddNumberToObject(o, "score", (double)c->score);
+			cJSON_AddNumberToObject(o, "devices", c->ndev);
+			cJSON_AddNumberToObject(o, "vqs", c->nvq);
+			cJSON_AddNumberToObject(o, "rings_in_image", c->rings_checked);
+			cJSON_AddNumberToObject(o, "errors", c->errors);
+			cJSON_AddNumberToObject(o, "warnings", c->warnings);
+			cJSON_AddNumberToObject(o, "notes", c->notes);
+		}
+	}
 	cJSON *fa = cJSON_AddArrayToObject(root, "findings");
 	for (size_t i = 0; i < r->findings->n; i++) {
 		const struct lg_finding *f = &r->findings->f[i];

@@ -1,0 +1,53 @@
+/* lgkit/scan.h — find descriptor pages in an image that carries no hint (no note, no
+ * zero page, no --page-addr): look at every page-aligned page and rank the plausible ones.
+ *
+ * Promise: reads only through lg_image_read() (16 bytes of most pages; a whole page only
+ * when its first descriptor header looks like one), memory independent of the image's
+ * size, never prints; a caller's progress callback may show progress and cancel.
+ */
+#ifndef LGKIT_SCAN_H
+#define LGKIT_SCAN_H
+
+#include "lgkit/lgkit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lg_scan_candidate {
+	uint64_t page_addr;
+	long score;             /* higher is better (see lg_scan) */
+	unsigned ndev;          /* devices on the page */
+	unsigned nvq;           /* virtqueues */
+	unsigned rings_checked; /* rings wholly in the image, their contents checked */
+	unsigned errors, warnings, notes; /* lg_check_layout() over the candidate */
+};
+
+/* Called now and then with the bytes looked at so far and the total; return non-zero to
+ * cancel the scan (lg_scan then returns the candidates found so far). */
+typedef int (*lg_scan_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+struct lg_scan_opts {
+	lg_scan_progress_fn progress; /* may be NULL */
+	void *ctx;
+	const struct lg_check_config *cfg; /* severities for ranking; NULL: defaults */
+};
+
+/* Scan img.  A page is plausible when it walks like the Guest's scan_devices(): known
+ * virtio types, at least one virtqueue each, every descriptor inside the page, status bits
+ * in ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED, every vqconfig with a power-of-two num up to
+ * 32768, irq 1..31 and a non-zero pfn, a type-0 terminator (or an exactly full page) and
+ * zeros after it.  Plausible pages are then decoded and checked; the score is
+ *   100 * devices + 100 * rings found in the image - 200 * errors - 20 * warnings - notes
+ * (+50 when the first ring starts right after the page, as the Launcher places it).
+ * Fills out[0..max) best first (ties: lower address) and returns how many plausible pages
+ * there were (which may exceed max).  Errors: LG_ERR_PARAM, LG_ERR_NOMEM, and decode errors
+ * of on-demand images (lg_image_error() tells which page). */
+int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
+	    struct lg_scan_candidate *out, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

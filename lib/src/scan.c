@@ -1,0 +1,143 @@
+/* scan.c — rank every page-aligned page of an image as a possible descriptor page
+ * (lgkit/scan.h).  A cheap look at the first 16 bytes rejects almost every page; the few
+ * that walk like a real page are decoded and checked, and the best are kept. */
+#include <string.h>
+
+#include "lgkit/scan.h"
+
+#define PROGRESS_PAGES 4096u /* call progress every 16 MiB */
+
+static bool vq_plausible(const uint8_t *v)
+{
+	uint16_t num = lg_le16(v + LG_VQC_NUM), irq = lg_le16(v + LG_VQC_IRQ);
+	return num && num <= LG_VQ_NUM_MAX && !(num & (num - 1)) && irq && irq < LG_IRQS &&
+	       lg_le32(v + LG_VQC_PFN);
+}
+
+/* The first descriptor's header and first vqconfig (16 bytes). */
+static bool head_plausible(const uint8_t *h)
+{
+	if (!h[0] || !lg_type_name(h[0]) || !h[1] || (h[4] & ~LG_S_VALID_MASK))
+		return false;
+	return lg_desc_size(h[1], h[2], h[3]) <= LG_PAGE_SIZE && vq_plausible(h + 5);
+}
+
+/* The Guest's walk, strictly: returns the number of devices, 0 when implausible. */
+static unsigned page_plausible(const uint8_t *p, unsigned *nvq)
+{
+	uint32_t off = 0;
+	unsigned ndev = 0;
+	*nvq = 0;
+	while (off < LG_PAGE_SIZE && p[off]) {
+		if (off + LG_DESC_HDR_SIZE > LG_PAGE_SIZE || !lg_type_name(p[off]) || !p[off + 1] ||
+		    (p[off + 4] & ~LG_S_VALID_MASK))
+			return 0;
+		uint32_t size = lg_desc_size(p[off + 1], p[off + 2], p[off + 3]);
+		if (off + size > LG_PAGE_SIZE)
+			return 0;
+		for (unsigned q = 0; q < p[off + 1]; q++)
+			if (!vq_plausible(p + off + LG_DESC_HDR_SIZE + LG_VQC_SIZE * q))
+				return 0;
+		*nvq += p[off + 1];
+		ndev++;
+		off += size;
+	}
+	for (uint32_t i = off; i < LG_PAGE_SIZE; i++)
+		if (p[i])
+			return 0;
+	return ndev;
+}
+
+static bool better(const struct lg_scan_candidate *a, const struct lg_scan_candidate *b)
+{
+	return a->score > b->score || (a->score == b->score && a->page_addr < b->page_addr);
+}
+
+static int rank(const struct lg_image *img, const struct lg_scan_opts *o, uint64_t a,
+		const uint8_t *page, unsigned ndev, unsigned nvq, struct lg_scan_candidate *c)
+{
+	struct lg_layout l;
+	struct lg_check_stats st;
+	int rc = lg_decode_page(page, LG_PAGE_SIZE, a, &l);
+	if (rc < 0)
+		return rc;
+	rc = lg_check_layout(&l, img, o->cfg, NULL, NULL, &st);
+	memset(c, 0, sizeof *c);
+	c->page_addr = a;
+	c->ndev = ndev;
+	c->nvq = nvq;
+	c->rings_checked = st.rings_checked;
+	c->errors = st.errors;
+	c->warnings = st.warnings;
+	c->notes = st.notes;
+	c->score = 100L * ndev + 100L * st.rings_checked - 200L * st.errors - 20L * st.warnings -
+		   (long)st.notes;
+	if (l.ndev && l.dev[0].vqs_present && l.dev[0].vq[0].pfn == (a >> LG_PAGE_SHIFT) + 1)
+		c->score += 50;
+	lg_layout_free(&l);
+	return rc;
+}
+
+int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
+	    struct lg_scan_candidate *out, size_t max)
+{
+	struct lg_scan_opts none = {0};
+	uint8_t page[LG_PAGE_SIZE];
+	if (!img || (!out && max))
+		return LG_ERR_PARAM;
+	if (!opts)
+		opts = &none;
+	uint64_t total = 0, done = 0;
+	size_t nr = lg_image_range_count(img);
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t g, len;
+		lg_image_range(img, i, &g, &len);
+		total += len;
+	}
+	size_t kept = 0;
+	int found = 0;
+	unsigned tick = 0;
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t g, len;
+		lg_image_range(img, i, &g, &len);
+		uint64_t end = g + len;
+		uint64_t a = (g + LG_PAGE_SIZE - 1) & ~(uint64_t)(LG_PAGE_SIZE - 1);
+		for (; a >= g && a < end && end - a >= LG_PAGE_SIZE; a += LG_PAGE_SIZE) {
+			if (++tick == PROGRESS_PAGES) {
+				tick = 0;
+				if (opts->progress &&
+				    opts->progress(opts->ctx, done + (a - g), total))
+					return found;
+			}
+			uint8_t h[16];
+			int rc = lg_image_read(img, a, h, sizeof h);
+			if (rc < 0)
+				return rc;
+			if (!head_plausible(h))
+				continue;
+			if ((rc = lg_image_read(img, a, page, sizeof page)) < 0)
+				return rc;
+			unsigned nvq, ndev = page_plausible(page, &nvq);
+			if (!ndev)
+				continue;
+			found++;
+			struct lg_scan_candidate c;
+			if ((rc = rank(img, opts, a, page, ndev, nvq, &c)) < 0)
+				return rc;
+			/* Insert into the best-first list of at most max. */
+			size_t pos = kept;
+			while (pos > 0 && better(&c, &out[pos - 1]))
+				pos--;
+			if (pos >= max)
+				continue;
+			if (kept < max)
+				kept++;
+			memmove(&out[pos + 1], &out[pos], (kept - 1 - pos) * sizeof *out);
+			out[pos] = c;
+		}
+		done += len;
+	}
+	if (opts->progress)
+		opts->progress(opts->ctx, total, total);
+	return found;
+}

@@ -16,6 +16,7 @@
  *   now                 shut down at once (launch benchmarks)
  *   exit=N              shut down with status N when all went well
  *   rnghex              print the rng bytes
+ *   echo                read one buffer of console input (stdin) and print it
  *   blkbench=SIZE,COUNT read COUNT requests of SIZE bytes from the disk, print nothing more
  *   desc_loop desc_next_range buf_in_ram buf_into_rings idx_window desc_out_after_in
  *   head_range status_bits bad_notify early_kick feat_acked_subset (needs a disk)
@@ -665,6 +666,19 @@ void guest_main(const u8 *zp)
 			if (arg(w))
 				hostile(w, n, wait);
 		}
+	}
+	if (console && arg("echo")) {
+		/* One line from the Host's stdin through the receive queue (vq0). */
+		static u8 ib[64];
+		struct buf in = {ib, sizeof ib, 1};
+		u32 n = submit(&console->vq[0], &in, 1);
+		ps("console input: ");
+		for (u32 i = 0; i < n && i < sizeof ib; i++)
+			pc((char)ib[i]);
+		if (!n)
+			ps("(end of input)");
+		if (!n || ib[n - 1] != '\n')
+			pc('\n');
 	}
 	int ok = 1;
 	struct dev *b = find(2), *r = find(4);

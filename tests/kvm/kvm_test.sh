@@ -79,6 +79,21 @@ device 0: console at +0x0: vq0 num 256 irq 1 pfn 0x2001, vq1 num 256 irq 2 pfn 0
 all done, shutting down with status 0
 END
 	;;
+console_input)
+	# stdin (a pipe) reaches the guest through the console's receive queue.
+	run "$guest" echo < <(printf 'hello, guest\n')
+	expect_rc 0
+	expect_out <<END
+$hdr, 1 device
+device 0: console at +0x0: vq0 num 256 irq 1 pfn 0x2001, vq1 num 256 irq 2 pfn 0x2004, status 7
+console input: hello, guest
+all done, shutting down with status 0
+END
+	# End of input is a used entry of length 0.
+	run "$guest" echo < <(:)
+	expect_rc 0
+	grep -qx 'console input: (end of input)' "$work/out" || fail "no end of input: $(cat "$work/out")"
+	;;
 exit_status)
 	run "$guest" exit=7
 	expect_rc 7

@@ -34,16 +34,22 @@ static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	}
 }
 
-/* stdin feeds the guest when it is a terminal or a pipe and the guest posted buffers. */
+/* stdin feeds the guest when it is a terminal or a pipe and the guest posted buffers; after
+ * end of file (or an error) it is left alone, as the real Launcher ignored it. */
+static bool stdin_closed;
+
 static bool console_wants_input(struct lgl_vm *vm, struct lgl_device *dev, int *fd)
 {
 	struct stat st;
-	if (fstat(STDIN_FILENO, &st) < 0 || !(isatty(STDIN_FILENO) || S_ISFIFO(st.st_mode)))
+	if (stdin_closed || fstat(STDIN_FILENO, &st) < 0 ||
+	    !(isatty(STDIN_FILENO) || S_ISFIFO(st.st_mode)))
 		return false;
 	*fd = STDIN_FILENO;
 	return lgl_vq_has_avail(vm, &dev->vq[0]);
 }
 
+/* stdin is readable: fill the first writable buffer of the next chain.  A length of 0 in
+ * the used entry tells the guest the input ended. */
 static void console_input(struct lgl_vm *vm, struct lgl_device *dev)
 {
 	struct lgl_vq *vq = &dev->vq[0];
@@ -55,6 +61,8 @@ static void console_input(struct lgl_vm *vm, struct lgl_device *dev)
 		ssize_t n = read(STDIN_FILENO, c.iov[c.nout].host, c.iov[c.nout].len);
 		if (n > 0)
 			got = (uint32_t)n;
+		else
+			stdin_closed = true;
 	}
 	lgl_vq_push(vm, vq, c.head, got);
 }

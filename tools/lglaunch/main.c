@@ -405,6 +405,10 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 	struct lg_check_config cfg;
 	lg_check_config_init(&cfg);
 	cfg.image_has_area = true;
+	/* Errors refuse the boot and warnings are worth a look; notes only when asked. */
+	for (int i = 0; !vm->verbose && i < LG_CHECK_COUNT; i++)
+		if (cfg.sev[i] == LG_SEV_NOTE)
+			cfg.sev[i] = LG_SEV_OFF;
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
 	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
@@ -414,7 +418,7 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 		lgt_findings_free(&fs);
 		return -1;
 	}
-	if (st.errors || vm->verbose) {
+	if (st.errors || st.warnings || vm->verbose) {
 		lgt_print_findings(stderr, name, &fs, lgt_use_color(stderr));
 		lgt_print_summary(stderr, name, &st);
 	}

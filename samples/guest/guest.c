@@ -20,6 +20,7 @@
  *   blkbench=SIZE,COUNT read COUNT requests of SIZE bytes from the disk, print nothing more
  *   desc_loop desc_next_range buf_in_ram buf_into_rings idx_window desc_out_after_in
  *   head_range status_bits bad_notify early_kick feat_acked_subset (needs a disk)
+ *   status_failed       set FAILED (allowed: lglaunch warns, resets the device, exit 0)
  *                       hostile: break that rule on the console (after the banner), then
  *                       shut down with status 0 (lglaunch must report it and exit 3)
  *   wait                with a hostile word: wait for the broken request instead
@@ -496,6 +497,12 @@ static void hostile(const char *w, unsigned n, int wait)
 		notify(page + console->off);
 		shutdown(0);
 	}
+	if (streq_n(w, "status_failed", n)) {
+		/* Legitimate: a driver gives up on its device.  The Host warns and resets it. */
+		console->d[4] |= 0x80;
+		notify(page + console->off);
+		shutdown(0);
+	}
 	if (streq_n(w, "early_kick", n)) {
 		console->d[4] = 0; /* reset, then kick before the features are final */
 		notify(page + console->off);
@@ -580,7 +587,7 @@ static u32 num(const char *s)
 static const char *const hostile_words[] = {
 	"desc_loop", "desc_next_range", "buf_in_ram", "buf_into_rings", "idx_window",
 	"desc_out_after_in", "head_range", "status_bits", "bad_notify", "early_kick",
-	"feat_acked_subset",
+	"feat_acked_subset", "status_failed",
 };
 
 void guest_main(const u8 *zp);

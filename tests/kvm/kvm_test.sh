@@ -182,6 +182,13 @@ feat_acked_subset)
 	expect_rc 3
 	expect_err "error (feat_acked_subset): device[0] (block): acknowledged byte 0 = 0xff, offered 0x04"
 	;;
+status_failed)
+	# FAILED is the guest's right: a warning and a reset, not a broken rule.
+	run --verbose "$guest" status_failed
+	expect_rc 0
+	expect_err "device[0] (console) configuration FAILED"
+	expect_err "lglaunch: resetting device[0] (console)"
+	;;
 hostile_wait)
 	# The guest waits for the interrupt of the request the launcher refused: the launcher
 	# sees it halted with nothing pending and stops it cleanly.

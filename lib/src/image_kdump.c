@@ -406,6 +406,17 @@ static int check_descriptors(struct kdump *k, struct lg_error *err)
 			const uint8_t *pd = buf + j * PD_SIZE;
 			uint64_t off = lg_le64(pd);
 			uint32_t size = lg_le32(pd + 8);
+			uint64_t data0 = k->pd_off + k->ndesc * PD_SIZE;
+			if (size == 0 || off < data0) {
+				rc = lg_fail(err, LG_ERR_BADFORMAT,
+					     "%s: page descriptor %llu (at offset %#llx) says %u bytes "
+					     "at offset %#llx; page data must be non-empty and start "
+					     "after the descriptors at %#llx (a bitmap that lies?)",
+					     k->path, (unsigned long long)(i + j),
+					     (unsigned long long)(k->pd_off + (i + j) * PD_SIZE), size,
+					     (unsigned long long)off, (unsigned long long)data0);
+				break;
+			}
 			if (size > k->block || off + size < off || off + size > k->vsize) {
 				rc = lg_fail(err, LG_ERR_BADFORMAT,
 					     "%s: page descriptor %llu (at offset %#llx) says %u bytes "

@@ -1,0 +1,326 @@
+/* mkcore KIND OUT SRC — write a memory dump of SRC (a raw guest memory image from the ring
+ * corpus: zero page and buffers in [0, 0xa0000), the device area at [0x100000, 0x105000))
+ * in one of the formats lgcheck reads, well formed or broken in exactly one way.
+ *
+ *   elf64 elf32        PT_LOADs in reverse order with a hole between them, section headers
+ *                      before the program headers, e_ehsize 8 (QEMU's habits), the lgkit note
+ *   elf-hole           the area's PT_LOAD has p_filesz 4096 < p_memsz: the rings are a hole
+ *   elf-trunc          the file cut in the middle of the last segment
+ *   elf-trunc-hdr      the file cut inside the ELF header
+ *   elf-past-eof       a PT_LOAD whose p_offset + p_filesz is past the end of the file
+ *   elf-overlap        two PT_LOADs covering the same addresses
+ *   elf-phnum          e_phnum 65520: the program headers would run far past the file
+ *   elf-filesz         p_filesz larger than p_memsz
+ *   elf-badnote        the lgkit note with version 7
+ *   kdump kdump-flat   diskdump (plain, as makedumpfile -R writes it) and QEMU's flattened
+ *                      stream (records out of order), zlib pages, raw pages, a shared zero page
+ *   kdump-lie-bitmap   the 2nd bitmap marks a page the 1st does not
+ *   kdump-lie-count    the bitmaps mark 65536 pages; the file holds far fewer descriptors
+ *   kdump-badzlib      the descriptor page's zlib data is damaged
+ *   kdump-lzo          the descriptor page claims lzo compression
+ *   kdump-trunc-flat   a flattened stream without its end record
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "lgkit/lgkit.h"
+
+#define LOW_END 0xa0000u
+#define AREA 0x100000u
+#define AREA_LEN 0x5000u
+
+static uint8_t *src;
+static size_t src_len;
+
+struct buf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+static void put(struct buf *b, size_t off, const void *d, size_t n)
+{
+	if (off + n > b->cap) {
+		size_t cap = (off + n) * 2;
+		b->p = realloc(b->p, cap);
+		if (!b->p)
+			exit(2);
+		memset(b->p + b->cap, 0, cap - b->cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + off, d, n);
+	if (off + n > b->n)
+		b->n = off + n;
+}
+
+static int save(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+		perror(path);
+		return 2;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- ELF */
+
+struct seg {
+	uint32_t type;
+	uint64_t paddr, filesz, memsz, offset;
+	const uint8_t *data;
+};
+
+static int write_elf(const char *kind, const char *out)
+{
+	bool is32 = strcmp(kind, "elf32") == 0;
+	uint8_t note[12 + 8 + LG_NOTE_DESC_SIZE];
+	struct lg_note n = {AREA, AREA, (AREA + AREA_LEN) >> 12};
+	lg_put32(note, sizeof LG_NOTE_NAME);
+	lg_put32(note + 4, LG_NOTE_DESC_SIZE);
+	lg_put32(note + 8, LG_NOTE_TYPE);
+	static const char name[8] = LG_NOTE_NAME; /* "LGKIT", NUL, padded to 4 */
+	memcpy(note + 12, name, sizeof name);
+	lg_note_encode(&n, note + 20);
+	if (strcmp(kind, "elf-badnote") == 0)
+		lg_put32(note + 20, 7);
+
+	struct seg s[4] = {
+		{PT_NOTE, 0, sizeof note, 0, 0, note},
+		{PT_LOAD, AREA, AREA_LEN, AREA_LEN, 0, src + AREA},
+		{PT_LOAD, 0, LOW_END, LOW_END, 0, src},
+	};
+	int ns = 3;
+	if (strcmp(kind, "elf-hole") == 0)
+		s[1].filesz = 4096;
+	if (strcmp(kind, "elf-filesz") == 0)
+		s[1].memsz = 4096;
+	if (strcmp(kind, "elf-overlap") == 0) {
+		s[3] = (struct seg){PT_LOAD, AREA + 0x1000, 0x1000, 0x1000, 0, src + AREA};
+		ns = 4;
+	}
+	size_t ehsz = is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+	size_t shsz = is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
+	size_t phsz = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+	size_t shoff = ehsz, phoff = shoff + shsz, off = phoff + ns * phsz;
+	struct buf b = {0};
+	for (int i = 0; i < ns; i++) {
+		s[i].offset = off;
+		put(&b, off, s[i].data, s[i].filesz);
+		off += s[i].filesz;
+	}
+	if (strcmp(kind, "elf-past-eof") == 0)
+		s[2].offset = off - 0x1000;
+	uint16_t phnum = strcmp(kind, "elf-phnum") == 0 ? 65520 : (uint16_t)ns;
+	if (is32) {
+		Elf32_Ehdr e = {0};
+		memcpy(e.e_ident, ELFMAG, SELFMAG);
+		e.e_ident[EI_CLASS] = ELFCLASS32;
+		e.e_ident[EI_DATA] = ELFDATA2LSB;
+		e.e_ident[EI_VERSION] = EV_CURRENT;
+		e.e_type = ET_CORE;
+		e.e_machine = EM_386;
+		e.e_version = EV_CURRENT;
+		e.e_phoff = (uint32_t)phoff;
+		e.e_shoff = (uint32_t)shoff;
+		e.e_ehsize = 8;
+		e.e_phentsize = sizeof(Elf32_Phdr);
+		e.e_phnum = phnum;
+		e.e_shentsize = sizeof(Elf32_Shdr);
+		e.e_shnum = 1;
+		put(&b, 0, &e, sizeof e);
+		Elf32_Shdr sh = {0};
+		put(&b, shoff, &sh, sizeof sh);
+		for (int i = 0; i < ns; i++) {
+			Elf32_Phdr p = {s[i].type, (uint32_t)s[i].offset, (uint32_t)s[i].paddr,
+					(uint32_t)s[i].paddr, (uint32_t)s[i].filesz,
+					(uint32_t)s[i].memsz, 0, 0};
+			put(&b, phoff + i * sizeof p, &p, sizeof p);
+		}
+	} else {
+		Elf64_Ehdr e = {0};
+		memcpy(e.e_ident, ELFMAG, SELFMAG);
+		e.e_ident[EI_CLASS] = ELFCLASS64;
+		e.e_ident[EI_DATA] = ELFDATA2LSB;
+		e.e_ident[EI_VERSION] = EV_CURRENT;
+		e.e_type = ET_CORE;
+		e.e_machine = EM_X86_64;
+		e.e_version = EV_CURRENT;
+		e.e_phoff = phoff;
+		e.e_shoff = shoff;
+		e.e_ehsize = 8;
+		e.e_phentsize = sizeof(Elf64_Phdr);
+		e.e_phnum = phnum;
+		e.e_shentsize = sizeof(Elf64_Shdr);
+		e.e_shnum = 1;
+		put(&b, 0, &e, sizeof e);
+		Elf64_Shdr sh = {0};
+		put(&b, shoff, &sh, sizeof sh);
+		for (int i = 0; i < ns; i++) {
+			/* p_vaddr deliberately differs from p_paddr: only p_paddr counts. */
+			Elf64_Phdr p = {s[i].type, 0, s[i].offset, 0xffff800000000000ull + s[i].paddr,
+					s[i].paddr, s[i].filesz, s[i].memsz, 0};
+			put(&b, phoff + i * sizeof p, &p, sizeof p);
+		}
+	}
+	size_t len = b.n;
+	if (strcmp(kind, "elf-trunc") == 0)
+		len -= 0x800;
+	if (strcmp(kind, "elf-trunc-hdr") == 0)
+		len = 40;
+	int rc = save(out, b.p, len);
+	free(b.p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- kdump */
+
+static void be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static bool page_dumped(uint64_t pfn)
+{
+	return pfn < LOW_END / 4096 || (pfn >= AREA / 4096 && pfn < (AREA + AREA_LEN) / 4096);
+}
+
+static int write_kdump(const char *kind, const char *out)
+{
+	const uint32_t B = 4096;
+	uint64_t max_mapnr = (AREA + AREA_LEN) / B;
+	bool lie_count = strcmp(kind, "kdump-lie-count") == 0;
+	if (lie_count)
+		max_mapnr = 65536;
+	uint32_t bm_bytes = (uint32_t)((max_mapnr + 7) / 8);
+	uint32_t bm_blocks = (bm_bytes + B - 1) / B; /* per bitmap */
+	struct buf b = {0};
+	uint8_t h[464] = {0};
+	memcpy(h, "KDUMP   ", 8);
+	lg_put32(h + 8, 6); /* header_version */
+	memcpy(h + 12, "Linux", 5);
+	lg_put32(h + 428, B);
+	lg_put32(h + 432, 1);             /* sub_hdr_size */
+	lg_put32(h + 436, 2 * bm_blocks); /* bitmap_blocks */
+	lg_put32(h + 440, (uint32_t)max_mapnr);
+	lg_put32(h + 460, 1);
+	put(&b, 0, h, sizeof h);
+	uint8_t sub[104] = {0};
+	lg_put32(sub + 8, 1);          /* dump_level */
+	lg_put64(sub + 96, max_mapnr); /* max_mapnr_64 */
+	put(&b, B, sub, sizeof sub);
+
+	uint8_t *bm = calloc(bm_blocks, B);
+	uint64_t ndesc = 0;
+	for (uint64_t pfn = 0; pfn < max_mapnr; pfn++)
+		if (page_dumped(pfn) || lie_count) {
+			bm[pfn / 8] |= (uint8_t)(1u << (pfn % 8));
+			ndesc++;
+		}
+	uint64_t bm_off = 2ull * B;
+	put(&b, bm_off, bm, (size_t)bm_blocks * B);
+	if (strcmp(kind, "kdump-lie-bitmap") == 0)
+		bm[0xa0 / 8] |= 1u << (0xa0 % 8); /* in the 2nd bitmap only */
+	put(&b, bm_off + (size_t)bm_blocks * B, bm, (size_t)bm_blocks * B);
+	free(bm);
+	uint64_t pd_off = bm_off + 2ull * bm_blocks * B;
+	if (lie_count) /* the descriptors of the real pages only */
+		ndesc = LOW_END / B + AREA_LEN / B;
+	uint64_t data = pd_off + ndesc * 24;
+	/* The shared zero page first, as QEMU writes it. */
+	static const uint8_t zero[4096];
+	uint64_t zero_off = data;
+	put(&b, data, zero, B);
+	data += B;
+	uint64_t i = 0;
+	uint8_t z[8192];
+	for (uint64_t pfn = 0; pfn < (AREA + AREA_LEN) / B; pfn++) {
+		if (!page_dumped(pfn))
+			continue;
+		const uint8_t *pg = src + pfn * B;
+		uint8_t pd[24] = {0};
+		if (memcmp(pg, zero, B) == 0) {
+			lg_put64(pd, zero_off);
+			lg_put32(pd + 8, B);
+		} else {
+			uLongf zl = sizeof z;
+			if (compress2(z, &zl, pg, B, 6) != Z_OK)
+				return 2;
+			bool use_z = zl < B;
+			if (pfn == AREA / B && strcmp(kind, "kdump-badzlib") == 0)
+				memset(z + 2, 0xa5, zl > 8 ? zl - 8 : 0);
+			lg_put64(pd, data);
+			lg_put32(pd + 8, use_z ? (uint32_t)zl : B);
+			lg_put32(pd + 12, use_z ? 1 : 0);
+			if (pfn == AREA / B && strcmp(kind, "kdump-lzo") == 0)
+				lg_put32(pd + 12, 2);
+			put(&b, data, use_z ? z : pg, use_z ? zl : B);
+			data += use_z ? zl : B;
+		}
+		put(&b, pd_off + i * 24, pd, sizeof pd);
+		i++;
+	}
+	int rc;
+	if (strncmp(kind, "kdump-flat", 10) == 0 || strcmp(kind, "kdump-trunc-flat") == 0 ||
+	    strcmp(kind, "kdump-badzlib") == 0 || strcmp(kind, "kdump-lzo") == 0) {
+		/* Flattened: header, then the plain file in three records, the last part first,
+		 * the gap between the dump header and the sub header never written. */
+		struct buf f = {0};
+		uint8_t fh[4096] = {0};
+		memcpy(fh, "makedumpfile", 12);
+		be64(fh + 16, 1);
+		be64(fh + 24, 1);
+		put(&f, 0, fh, sizeof fh);
+		size_t cut = (size_t)(pd_off + 24 * 3);
+		struct {
+			uint64_t off, len;
+		} rec[] = {{cut, b.n - cut}, {0, sizeof h}, {B, cut - B}};
+		size_t pos = sizeof fh;
+		for (size_t r = 0; r < 3; r++) {
+			uint8_t dh[16];
+			be64(dh, rec[r].off);
+			be64(dh + 8, rec[r].len);
+			put(&f, pos, dh, 16);
+			put(&f, pos + 16, b.p + rec[r].off, (size_t)rec[r].len);
+			pos += 16 + (size_t)rec[r].len;
+		}
+		if (strcmp(kind, "kdump-trunc-flat") != 0) {
+			uint8_t end[16];
+			memset(end, 0xff, sizeof end);
+			put(&f, pos, end, 16);
+		}
+		rc = save(out, f.p, f.n);
+		free(f.p);
+	} else {
+		rc = save(out, b.p, b.n);
+	}
+	free(b.p);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: mkcore KIND OUT SRC\n");
+		return 2;
+	}
+	FILE *f = fopen(argv[3], "rb");
+	if (!f) {
+		perror(argv[3]);
+		return 2;
+	}
+	src_len = AREA + AREA_LEN;
+	src = calloc(1, src_len);
+	if (!src || fread(src, 1, src_len, f) != src_len) {
+		fprintf(stderr, "mkcore: %s: expected at least %zu bytes\n", argv[3], src_len);
+		return 2;
+	}
+	fclose(f);
+	int rc = strncmp(argv[1], "elf", 3) == 0 ? write_elf(argv[1], argv[2])
+						: write_kdump(argv[1], argv[2]);
+	free(src);
+	return rc;
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# lggen_cli.sh — lggen's command line: help and version, usage errors (exit 2), --force
+# writing a bad layout whose diagnostics are exactly lgcheck's, --image accepted by lgcheck
+# as it is, --mem, --cmdline, --decode of pages, areas and images (same spec from each),
+# spec -> page -> spec and page -> spec -> page on the hand-written sample.
+# usage: lggen_cli.sh LGGEN LGCHECK SAMPLES_DIR WORKDIR
+set -u
+LGGEN=$1 LGCHECK=$2 SAMPLES=$3 W=$4
+rm -rf "$W" && mkdir -p "$W" || exit 2
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# t EXPECTED-EXIT CMD...: run, keep stdout/stderr in $W/out and $W/err.
+t() {
+	local want=$1
+	shift
+	"$@" >"$W/out" 2>"$W/err"
+	local rc=$?
+	[ "$rc" = "$want" ] && ok || bad "$*: exit $rc, expected $want: $(head -c 400 "$W/err")"
+}
+first_err() { head -n 1 "$W/err"; }
+same() { [ "$1" = "$2" ] && ok || bad "$3
+  got      $1
+  expected $2"; }
+
+umask 022
+cd "$SAMPLES" || exit 2
+V=vectors/lguest-3.19.8-c-block-rng-32M.json
+
+t 0 "$LGGEN" --help
+same "$(head -n 1 "$W/out")" "usage: lggen [options] SPEC.json -o OUT [--page|--area|--image]" "--help"
+t 0 "$LGGEN" --version
+same "$(cat "$W/out")" "lggen (lgkit) 0.1.0" "--version"
+t 2 "$LGGEN"
+same "$(first_err)" "lggen: no input file given" "no arguments"
+t 2 "$LGGEN" "$V"
+same "$(first_err)" "lggen: no output file given (-o OUT)" "no -o"
+t 2 "$LGGEN" "$V" --page --area -o "$W/x"
+same "$(first_err)" "lggen: give at most one of --page, --area and --image" "two kinds"
+t 2 "$LGGEN" "$V" --cmdline quiet -o "$W/x"
+same "$(first_err)" "lggen: --cmdline applies to --image only" "--cmdline without --image"
+t 2 "$LGGEN" "$V" -W no-such-check -o "$W/x"
+same "$(first_err)" "lggen: -W no-such-check: no check named 'such-check' (see --list-checks)" "-W"
+t 2 "$LGGEN" "$V" --mem 5000 -o "$W/x"
+same "$(first_err)" "lggen: --mem 0x1388: expected a non-zero multiple of 4096" "--mem 5000"
+t 2 "$LGGEN" --decode "$V" --force
+same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --cmdline and --force do not apply" "--decode --force"
+[ ! -e "$W/x" ] && ok || bad "a usage error wrote $W/x"
+
+# A clean layout: nothing printed, the file is there with the usual permissions.
+t 0 "$LGGEN" "$V" -o "$W/page.bin"
+[ ! -s "$W/err" ] && [ ! -s "$W/out" ] && ok || bad "clean layout printed: $(cat "$W/err" "$W/out")"
+[ "$(stat -c '%s %a' "$W/page.bin")" = "4096 644" ] && ok || bad "page.bin: $(stat -c '%s %a' "$W/page.bin")"
+# From standard input.
+t 0 "$LGGEN" - -o "$W/stdin.bin" <"$V"
+cmp -s "$W/page.bin" "$W/stdin.bin" && ok || bad "spec on stdin gives other bytes"
+
+# --force: a bad layout is written, with the diagnostics lgcheck prints for the same bytes.
+t 0 "$LGGEN" broken-layout/acked-not-offered.json --force --area -o "$W/forced.bin"
+grep -E '^[^ ]+:0x[0-9a-f]+: (error|warning|note) \(' "$W/err" | sed 's|^broken-layout/acked-not-offered.json:||' >"$W/lggen.diag"
+"$LGCHECK" "$W/forced.bin" >"$W/lgcheck.out"
+rc=$?
+[ "$rc" = 1 ] && ok || bad "lgcheck on the forced layout: exit $rc"
+grep -E '^[^ ]+:0x[0-9a-f]+: (error|warning|note) \(' "$W/lgcheck.out" | sed "s|^$W/forced.bin:||" >"$W/lgcheck.diag"
+[ -s "$W/lggen.diag" ] && cmp -s "$W/lggen.diag" "$W/lgcheck.diag" && ok ||
+	bad "lggen and lgcheck disagree:
+$(cat "$W/lggen.diag")
+---
+$(cat "$W/lgcheck.diag")"
+same "$(cat "$W/lggen.diag")" "0x2000010: error (feat_acked_subset): device[0] (block): acked feature byte 1 is 0x02 but offered is 0x00: bit 9 acked without being offered" "forced diagnostics"
+# --force also accepts ring sizes the wire holds but the Guest refuses.
+t 0 "$LGGEN" broken/num-not-power-of-two.json --force -o "$W/num300.bin"
+grep -q "^broken/num-not-power-of-two.json:0x2000027: error (vq_num_pow2): device\[2\] (block) vq\[0\]: num 300 is not a power of two$" "$W/err" && ok || bad "num 300 with --force: $(cat "$W/err")"
+# -W turns a check off, as in lgcheck.
+t 0 "$LGGEN" broken-layout/irq-zero.json -W no-vq_irq_zero -o "$W/irq0.bin"
+
+# --image: lgcheck accepts it as it is, finding the page through the e820 entry.
+t 0 "$LGGEN" full-layout.json --image --cmdline "console=hvc0 root=/dev/vda" -o "$W/image.bin"
+t 0 "$LGCHECK" --layout "$W/image.bin"
+same "$(head -n 1 "$W/out")" "$W/image.bin: raw image, page found by zero page e820 entry" "lgcheck --layout on the image"
+same "$(tail -n 1 "$W/out")" "$W/image.bin: 0 errors, 0 warnings, 0 notes" "lgcheck on the image"
+same "$(stat -c %s "$W/image.bin")" "$((0x800d000))" "image size (RAM + page + rings to the pfn limit)"
+same "$(dd if="$W/image.bin" bs=1 skip=4096 count=26 2>/dev/null)" "console=hvc0 root=/dev/vda" "command line at 0x1000"
+same "$(od -An -tx1 -j $((0x1e8)) -N1 "$W/image.bin" | tr -d ' ')" "01" "e820_entries"
+same "$(od -An -tx1 -j $((0x2d0)) -N20 "$W/image.bin" | tr -d '\n' | tr -s ' ')" " 00 00 00 00 00 00 00 00 00 00 00 08 00 00 00 00 01 00 00 00" "e820_map[0]: 0, 128M, RAM"
+same "$(od -An -tx1 -j $((0x206)) -N2 "$W/image.bin" | tr -s ' ')" " 07 02" "hdr.version"
+same "$(od -An -tx1 -j $((0x228)) -N4 "$W/image.bin" | tr -s ' ')" " 00 10 00 00" "cmd_line_ptr"
+same "$(od -An -tx1 -j $((0x230)) -N4 "$W/image.bin" | tr -s ' ')" " 00 00 00 01" "kernel_alignment"
+same "$(od -An -tx1 -j $((0x23c)) -N4 "$W/image.bin" | tr -s ' ')" " 01 00 00 00" "hardware_subarch"
+
+# --decode: an image, its area and its page all give the same spec (a bare page leaves
+# the pfn limit to the rings, which is where they end here anyway).
+t 0 "$LGGEN" full-layout.json --area -o "$W/area.bin"
+t 0 "$LGGEN" full-layout.json --page -o "$W/fpage.bin"
+t 0 "$LGGEN" --decode "$W/image.bin" -o "$W/from-image.json"
+t 0 "$LGGEN" --decode "$W/area.bin" -o "$W/from-area.json"
+cmp -s "$W/from-image.json" "$W/from-area.json" && ok || bad "image and area decode differently: $(diff "$W/from-image.json" "$W/from-area.json")"
+t 0 "$LGGEN" --decode "$W/fpage.bin"
+grep -v '"pfn_limit"' "$W/from-area.json" >"$W/no-limit.json"
+cmp -s "$W/out" "$W/no-limit.json" && ok || bad "page decodes differently: $(diff "$W/out" "$W/no-limit.json")"
+t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000
+cmp -s "$W/out" "$W/no-limit.json" && ok || bad "--base 0x8000000 decodes differently"
+t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000 --page-addr 0x8000000 --mem 64M
+grep -q '^  "mem": "64M",$' "$W/out" && grep -q '^  "page_addr": "128M",$' "$W/out" && ok || bad "--decode --mem: $(head -3 "$W/out")"
+# spec -> page -> spec -> page: the same bytes, and the spec is a fixed point.
+t 0 "$LGGEN" "$W/from-area.json" --area -o "$W/area2.bin"
+cmp -s "$W/area.bin" "$W/area2.bin" && ok || bad "spec -> area -> spec -> area differs"
+t 0 "$LGGEN" --decode "$W/area2.bin" -o "$W/from-area2.json"
+cmp -s "$W/from-area.json" "$W/from-area2.json" && ok || bad "decoded spec is not a fixed point"
+# --mem moves everything: the 32M rng spec at 64M is the 64M rng spec.
+t 0 "$LGGEN" vectors/lguest-3.19.8-b-rng-32M.json --mem 64M --area -o "$W/rng64a.bin"
+t 0 "$LGGEN" vectors/lguest-3.19.8-b-rng-64M.json --area -o "$W/rng64b.bin"
+cmp -s "$W/rng64a.bin" "$W/rng64b.bin" && ok || bad "--mem 64M differs from the 64M spec"
+# --decode of what is no dump.
+: >"$W/empty.bin"
+t 2 "$LGGEN" --decode "$W/empty.bin"
+same "$(first_err)" "lggen: $W/empty.bin: file is empty, expected guest memory" "--decode empty"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -377,7 +377,7 @@ static int scan_bitmaps(struct lg_image *img, struct kdump *k, uint64_t bm_off, 
 	if (rc < 0)
 		return rc;
 	k->ndesc = rank;
-	if (rank && (k->pd_off + rank * PD_SIZE < k->pd_off || k->pd_off + rank * PD_SIZE > k->vsize))
+	if (rank && (rank > k->len / PD_SIZE || k->pd_off + rank * PD_SIZE > k->vsize))
 		return lg_fail(err, LG_ERR_BADFORMAT,
 			       "%s: the bitmaps lie: the 2nd bitmap marks %llu pages dumped, but their "
 			       "descriptors at offset %#llx would end at %#llx, past the end of the "
@@ -514,6 +514,15 @@ int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct
 			     "descriptors at %#llx, past the end of the file at %#llx",
 			     path, sub_blocks, bitmap_blocks, k->block, (unsigned long long)k->pd_off,
 			     (unsigned long long)k->vsize);
+		goto fail;
+	}
+	/* The bitmaps are written in full: they cannot be larger than the file itself (a
+	 * flattened stream's offsets could otherwise claim terabytes of zeros). */
+	if (2 * bm_half > len) {
+		rc = lg_fail(err, LG_ERR_BADFORMAT,
+			     "%s: bitmap_blocks %u of %u bytes (%#llx bytes) do not fit in a file of "
+			     "%#zx bytes",
+			     path, bitmap_blocks, k->block, (unsigned long long)(2 * bm_half), len);
 		goto fail;
 	}
 	if (max_mapnr > bm_half * 8 || max_mapnr > UINT64_MAX / k->block) {

@@ -4,6 +4,7 @@
  *
  *   elf64 elf32        PT_LOADs in reverse order with a hole between them, section headers
  *                      before the program headers, e_ehsize 8 (QEMU's habits), the lgkit note
+ *   elf64-area         the note and the area only (a small seed for the fuzzers)
  *   elf-hole           the area's PT_LOAD has p_filesz 4096 < p_memsz: the rings are a hole
  *   elf-trunc          the file cut in the middle of the last segment
  *   elf-trunc-hdr      the file cut inside the ELF header
@@ -93,6 +94,8 @@ static int write_elf(const char *kind, const char *out)
 		{PT_LOAD, 0, LOW_END, LOW_END, 0, src},
 	};
 	int ns = 3;
+	if (strcmp(kind, "elf64-area") == 0) /* small: the note and the area only */
+		ns = 2;
 	if (strcmp(kind, "elf-hole") == 0)
 		s[1].filesz = 4096;
 	if (strcmp(kind, "elf-filesz") == 0)

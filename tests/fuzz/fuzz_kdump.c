@@ -1,0 +1,30 @@
+/* fuzz_kdump — libFuzzer target: any bytes as a kdump file (plain or flattened).  The
+ * reader must accept or refuse them with a message; an accepted image is used as lgcheck
+ * would (see fuzz_elf.c), and every page decode failure must name its page. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_priv.h"
+
+#define LGKIT_FUZZ_NO_MAIN
+#include "fuzz_elf.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lg_image *img = NULL;
+	struct lg_error err;
+	memset(&err, 0, sizeof err);
+	if (lg_image_open_kdump("fuzz", data, size, &img, &err) == 0) {
+		uint8_t b[16];
+		uint64_t a, len;
+		if (lg_image_range(img, 0, &a, &len) == 0 &&
+		    lg_image_read(img, a, b, sizeof b) == LG_ERR_BADFORMAT && !lg_image_error(img))
+			abort(); /* a page that does not decode is named */
+		lgkit_fuzz_use_image(img);
+		lg_image_close(img);
+	} else if (!err.msg[0] || img) {
+		abort();
+	}
+	return 0;
+}

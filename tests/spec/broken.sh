@@ -47,7 +47,7 @@ expect broken/mem-bad-string.json 1 1 'broken/mem-bad-string.json: .mem: expecte
 expect broken/mem-not-page-aligned.json 1 1 'broken/mem-not-page-aligned.json: .mem: expected a non-zero multiple of 4096 (the page follows RAM), got 2099200'
 expect broken/missing-devices.json 1 1 'broken/missing-devices.json: .: missing key "devices" (an array of devices)'
 expect broken/num-fraction.json 1 1 'broken/num-fraction.json: .devices[0].queues[0].num: expected a power of two from 1 to 32768, got 256.5'
-expect broken/num-not-power-of-two.json 1 1 'broken/num-not-power-of-two.json: .devices[2].queues[0].num: expected a power of two, got 300'
+expect broken/vq-num-not-pow2.json 1 1 'broken/vq-num-not-pow2.json: .devices[2].queues[0].num: expected a power of two, got 300'
 expect broken/num-too-large.json 1 1 'broken/num-too-large.json: .devices[0].queues[0].num: expected a power of two from 1 to 32768, got 65536'
 expect broken/queue-not-object.json 1 1 'broken/queue-not-object.json: .devices[0].queues[0]: expected an object such as {"num": 256}, got 256'
 expect broken/root-not-object.json 1 1 'broken/root-not-object.json: .: expected an object {"mem": …, "devices": […]}, got an array'

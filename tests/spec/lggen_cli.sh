@@ -69,8 +69,8 @@ $(cat "$W/lggen.diag")
 $(cat "$W/lgcheck.diag")"
 same "$(cat "$W/lggen.diag")" "0x2000010: error (feat_acked_subset): device[0] (block): acked feature byte 1 is 0x02 but offered is 0x00: bit 9 acked without being offered" "forced diagnostics"
 # --force also accepts ring sizes the wire holds but the Guest refuses.
-t 0 "$LGGEN" broken/num-not-power-of-two.json --force -o "$W/num300.bin"
-grep -q "^broken/num-not-power-of-two.json:0x2000027: error (vq_num_pow2): device\[2\] (block) vq\[0\]: num 300 is not a power of two$" "$W/err" && ok || bad "num 300 with --force: $(cat "$W/err")"
+t 0 "$LGGEN" broken/vq-num-not-pow2.json --force -o "$W/num300.bin"
+grep -q "^broken/vq-num-not-pow2.json:0x2000027: error (vq_num_pow2): device\[2\] (block) vq\[0\]: num 300 is not a power of two$" "$W/err" && ok || bad "num 300 with --force: $(cat "$W/err")"
 # -W turns a check off, as in lgcheck.
 t 0 "$LGGEN" broken-layout/irq-zero.json -W no-vq_irq_zero -o "$W/irq0.bin"
 

@@ -243,7 +243,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 					      "\"0x4000\")"
 					    : range;
 	bool sizes = kind == I_SIZE;
-	uint64_t u;
+	uint64_t u = 0;
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 		if (!isfinite(d) || d != floor(d) || d < 0)
@@ -443,7 +443,7 @@ static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qsp
 	if (!m[0])
 		return fail(c, LG_ERR_SPEC, path, "missing key \"num\" (the ring size)");
 	pathf(p, "%s.num", path);
-	uint64_t u;
+	uint64_t u = 0;
 	if (c->flags & LG_SPEC_LAX) {
 		if ((rc = get_uint(c, m[0], p, I_NUM, UINT16_MAX, &u)) < 0)
 			return rc;
@@ -563,7 +563,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 					      "config",	     "config_len", "comment"};
 	const cJSON *m[K_N];
 	char p[PATHLEN];
-	uint64_t u;
+	uint64_t u = 0;
 	int rc;
 
 	if (!cJSON_IsObject(dj))
@@ -825,7 +825,7 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 	 * (the first right after the page), irqs counting up from 1. */
 	uint64_t next_pfn = (page >> LG_PAGE_SHIFT) + 1;
 	uint64_t next_irq = 1;
-	for (size_t d = 0; d < l->ndev; d++) {
+	for (size_t d = 0; ds && d < l->ndev; d++) {
 		struct lg_device *dv = &l->dev[d];
 		for (unsigned q = 0; q < ds[d].nq; q++) {
 			const struct qspec *qs = &ds[d].q[q];
@@ -1130,9 +1130,9 @@ bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b)
 			if (x->vq[q].num != y->vq[q].num || x->vq[q].irq != y->vq[q].irq ||
 			    x->vq[q].pfn != y->vq[q].pfn)
 				return false;
-		if (memcmp(x->host_features, y->host_features, x->feature_len) ||
-		    memcmp(x->guest_features, y->guest_features, x->feature_len) ||
-		    memcmp(x->config, y->config, x->config_len))
+		if (memcmp(x->host_features, y->host_features, x->feature_len) != 0 ||
+		    memcmp(x->guest_features, y->guest_features, x->feature_len) != 0 ||
+		    memcmp(x->config, y->config, x->config_len) != 0)
 			return false;
 	}
 	return true;

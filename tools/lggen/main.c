@@ -77,14 +77,12 @@ static char *read_spec(const char *path, size_t *len)
 	}
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
-	while (buf) {
-		if (n > LG_SPEC_MAX_SIZE)
-			break; /* enough to know it is too large */
+	bool nomem = !buf;
+	while (!nomem && n <= LG_SPEC_MAX_SIZE) { /* past the limit: enough to refuse it */
 		if (n == cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
-				free(buf);
-				buf = NULL;
+				nomem = true;
 				break;
 			}
 			buf = nb;
@@ -94,6 +92,10 @@ static char *read_spec(const char *path, size_t *len)
 		n += k;
 		if (k == 0)
 			break;
+	}
+	if (nomem) {
+		free(buf);
+		buf = NULL;
 	}
 	bool bad = ferror(f);
 	if (f != stdin)

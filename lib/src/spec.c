@@ -1062,9 +1062,21 @@ int lg_spec_dump(const struct lg_layout *l, char **json)
 	if (!l || !json || (l->ndev && !l->dev))
 		return LG_ERR_PARAM;
 	*json = NULL;
-	for (size_t d = 0; d < l->ndev; d++)
-		if (l->dev[d].truncated || l->dev[d].type == 0)
+	/* Only what the loader takes back: the round trip is the contract. */
+	if (!l->mem || l->mem % LG_PAGE_SIZE || l->mem > UINT64_MAX / 2 ||
+	    l->page_addr % LG_PAGE_SIZE || l->page_addr < l->mem || l->page_addr > UINT64_MAX / 2 ||
+	    (l->pfn_limit && (l->pfn_limit <= l->page_addr >> LG_PAGE_SHIFT ||
+			      l->pfn_limit > UINT64_MAX >> (LG_PAGE_SHIFT + 1))))
+		return LG_ERR_LAYOUT;
+	uint32_t off = 0;
+	for (size_t d = 0; d < l->ndev; d++) {
+		const struct lg_device *dv = &l->dev[d];
+		if (dv->truncated || dv->type == 0)
 			return LG_ERR_LAYOUT;
+		off += lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
+		if (off > LG_PAGE_SIZE)
+			return LG_ERR_LAYOUT;
+	}
 	struct sb b = {0};
 	put(&b, "{\n  \"mem\": ");
 	put_size(&b, l->mem);

@@ -102,6 +102,8 @@ t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000
 cmp -s "$W/out" "$W/no-limit.json" && ok || bad "--base 0x8000000 decodes differently"
 t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000 --page-addr 0x8000000 --mem 64M
 grep -q '^  "mem": "64M",$' "$W/out" && grep -q '^  "page_addr": "128M",$' "$W/out" && ok || bad "--decode --mem: $(head -3 "$W/out")"
+t 2 "$LGGEN" --decode "$W/fpage.bin" --mem 256M
+same "$(first_err)" "lggen: $W/fpage.bin: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
 # spec -> page -> spec -> page: the same bytes, and the spec is a fixed point.
 t 0 "$LGGEN" "$W/from-area.json" --area -o "$W/area2.bin"
 cmp -s "$W/area.bin" "$W/area2.bin" && ok || bad "spec -> area -> spec -> area differs"

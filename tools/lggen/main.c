@@ -228,6 +228,17 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 	}
 	if (have_mem)
 		l->mem = mem;
+	if (!l->mem) /* a note that does not know */
+		l->mem = l->page_addr;
+	if (l->mem > l->page_addr || l->mem % LG_PAGE_SIZE) {
+		fprintf(stderr,
+			"%s: %s: RAM ends at %#llx, %s the page at %#llx; a spec needs a "
+			"page-aligned top of RAM at or below the page\n",
+			prog, file, (unsigned long long)l->mem,
+			l->mem > l->page_addr ? "above" : "not page-aligned, below",
+			(unsigned long long)l->page_addr);
+		goto done;
+	}
 	/* Without a note, the pfn limit is where the bytes after the page stop: a device
 	 * area or image ends exactly there.  A bare page leaves it to the rings. */
 	if (!l->pfn_limit) {
@@ -238,7 +249,15 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 	char *json = NULL;
 	int rc = lg_spec_dump(l, &json);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file, lg_strerror(rc));
+		if (rc == LG_ERR_LAYOUT)
+			fprintf(stderr,
+				"%s: %s: cannot write a spec: the pfn limit %#llx does not pass the "
+				"page at %#llx\n",
+				prog, file, (unsigned long long)l->pfn_limit,
+				(unsigned long long)l->page_addr);
+		else
+			fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
+				lg_strerror(rc));
 		goto done;
 	}
 	size_t n = strlen(json);

@@ -41,7 +41,9 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 /* Write l as a fully explicit spec: every queue's irq and pfn, feature_len, config_len,
  * the pfn limit when known, and config as typed fields when they give back exactly the
  * same bytes (else as hex).  *json is a NUL-terminated string for free().
- * Errors: LG_ERR_LAYOUT (a descriptor crosses the page end: no spec can say that),
+ * Errors: LG_ERR_LAYOUT when the loader would not take the spec back: a descriptor that
+ * crosses the page end, mem 0 or not page aligned, a page below mem, a pfn limit that
+ * does not pass the page;
  * LG_ERR_NOMEM, LG_ERR_PARAM. */
 int lg_spec_dump(const struct lg_layout *l, char **json);
 

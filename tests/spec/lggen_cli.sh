@@ -88,6 +88,14 @@ same "$(od -An -tx1 -j $((0x228)) -N4 "$W/image.bin" | tr -s ' ')" " 00 10 00 00
 same "$(od -An -tx1 -j $((0x230)) -N4 "$W/image.bin" | tr -s ' ')" " 00 00 00 01" "kernel_alignment"
 same "$(od -An -tx1 -j $((0x23c)) -N4 "$W/image.bin" | tr -s ' ')" " 01 00 00 00" "hardware_subarch"
 
+# Every vector configuration as a whole image: lgcheck finds no problem in any.
+for spec in vectors/*.json; do
+	"$LGGEN" "$spec" --image -o "$W/v.img" && "$LGCHECK" "$W/v.img" >"$W/out"
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(tail -n 1 "$W/out")" = "$W/v.img: 0 errors, 0 warnings, 0 notes" ] && ok ||
+		bad "$spec --image: exit $rc: $(cat "$W/out")"
+done
+
 # --decode: an image, its area and its page all give the same spec (a bare page leaves
 # the pfn limit to the rings, which is where they end here anyway).
 t 0 "$LGGEN" full-layout.json --area -o "$W/area.bin"

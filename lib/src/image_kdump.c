@@ -181,7 +181,8 @@ static int index_flat(struct kdump *k, struct lg_error *err)
 			       "%s: the flattened stream stops at file offset %#llx without its end "
 			       "record (truncated?)",
 			       k->path, (unsigned long long)p);
-	qsort(k->recs, k->nrecs, sizeof *k->recs, rec_cmp);
+	if (k->nrecs)
+		qsort(k->recs, k->nrecs, sizeof *k->recs, rec_cmp);
 	for (size_t i = 1; i < k->nrecs; i++)
 		if (k->recs[i].off < k->recs[i - 1].off + k->recs[i - 1].len)
 			return lg_fail(err, LG_ERR_BADFORMAT,

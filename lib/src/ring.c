@@ -242,7 +242,9 @@ static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint
 			else
 				snprintf(what, sizeof what, "the indirect table of desc[%u]",
 					 t->desc);
-			issue(w, LG_CHK_BUF_INTO_RINGS, wr ? LG_SEV_ERROR : LG_SEV_WARNING,
+			/* Writable: the configured severity (error; -W lowers it).  Readable: a
+			 * warning (-E raises it). */
+			issue(w, LG_CHK_BUF_INTO_RINGS, wr ? LG_SEV_OFF : LG_SEV_WARNING,
 			      faddr + LG_VRING_DESC_ADDR, field,
 			      "%s buffer [%#llx, %#llx) overlaps %s [%#llx, %#llx)",
 			      wr ? "device-writable" : "device-readable", (unsigned long long)addr,

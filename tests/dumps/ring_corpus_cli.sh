@@ -37,5 +37,8 @@ run "$LGCHECK" -q -W no-head_range "$T/head_range.bin"
 expect_rc 0 "head_range off"
 run "$LGCHECK" -q -E used_len "$T/used_len.bin"
 expect_rc 1 "used_len as an error"
+run "$LGCHECK" -q -W buf_into_rings "$T/buf_into_rings.bin"
+expect_rc 0 "buf_into_rings as a warning"
+expect_out "buf_into_rings as a warning" "warning (buf_into_rings)"
 rm -rf "$T"
 finish ring_corpus_cli

@@ -6,6 +6,28 @@
  * and lg_check_ring_state() (report every broken rule, with prerequisites).  The ring's
  * descriptor table, avail ring and used ring are copied once through lg_image_read();
  * only the copies are used afterwards.  Index arithmetic is u16 throughout.
+ *
+ * Decisions a reader should know:
+ *  - The outstanding window is avail.ring[used.idx .. avail.idx) (a dump has no device
+ *    last_avail_idx).  A head out of range or repeated is reported and its chain not
+ *    walked; a chain stops at a bad next, a revisit (an exact visited set: a tag per
+ *    descriptor), or a descriptor another outstanding chain reached first.
+ *  - INDIRECT is followed wherever it appears in a chain (as Linux vhost does); with NEXT
+ *    too (ind_with_next) the chain continues after the table.  A table with a bad len
+ *    (ind_len) or more than num entries (ind_too_long) is not looked into, nor one the
+ *    image does not hold (a device-area-only dump).  At most 2^20 table entries are
+ *    walked per ring.
+ *  - Guest memory for buf_in_ram is RAM [0, mem) plus the device area [page, pfn limit)
+ *    (or up to the end of the last ring when the limit is unknown); the Launcher's own
+ *    guest_limit is the end of the device area, so buffers in device pages are legal
+ *    there, and buf_into_rings says so separately.
+ *  - used_len looks at the used elements the device wrote last (min(used.idx, num) of
+ *    them), only the newest one per id, and only while that chain is intact: none of its
+ *    descriptors reached by an outstanding chain or a newer used chain, no rule broken,
+ *    every table in the image.  (Freed indirect tables may have been reused by the guest:
+ *    it stays a warning, as CHECKS.md says.)
+ *  - event_idx_window (EVENT_IDX offered and acked): used_event and avail_event must lie
+ *    in [used.idx - num, avail.idx + num] (u16); anything else is "far outside".
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -144,7 +144,7 @@ static void describe(char *out, size_t outlen, const cJSON *v)
 		excerpt(out, outlen, v->valuestring, strlen(v->valuestring), 40);
 	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == floor(d) && fabs(d) < 1e17)
+		if (d > -1e17 && d < 1e17 && (double)(int64_t)d == d)
 			snprintf(out, outlen, "%.0f", d);
 		else
 			snprintf(out, outlen, "%.17g", d);
@@ -246,7 +246,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 	uint64_t u = 0;
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (!isfinite(d) || d != floor(d) || d < 0)
+		if (!isfinite(d) || d < 0)
 			return expected(c, path, what, v);
 		if (d > EXACT_MAX)
 			return fail(c, LG_ERR_SPEC, path,
@@ -254,6 +254,8 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 				    "as strings (\"0x…\")",
 				    d);
 		u = (uint64_t)d;
+		if ((double)u != d) /* a fraction */
+			return expected(c, path, what, v);
 	} else if (cJSON_IsString(v) && kind != I_NUM) {
 		if (!parse_uint_text(v->valuestring, sizes, &u))
 			return expected(c, path, what, v);
@@ -449,7 +451,7 @@ static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qsp
 			return rc;
 	} else {
 		double d = cJSON_IsNumber(m[0]) ? m[0]->valuedouble : -1;
-		if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || d != floor(d))
+		if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
 			return expected(c, p, "a power of two from 1 to 32768", m[0]);
 		u = (uint64_t)d;
 		if (u == 0 || u > LG_VQ_NUM_MAX)

@@ -38,11 +38,11 @@ cat_s=$(echo "$t1 - $t0" | bc -l)
 
 if [ -x /usr/bin/time ]; then
 	t0=$(now)
-	/usr/bin/time -v -o "$F.time" "$LGCHECK" --scan -q "$F" >"$F.out" 2>&1 || true
+	/usr/bin/time -v -o "$F.time" "$LGCHECK" --scan "$F" >"$F.out" 2>&1 || true
 	t1=$(now)
 	rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$F.time")
 else
-	t0=$(now); "$LGCHECK" --scan -q "$F" >"$F.out" 2>&1 || true; t1=$(now)
+	t0=$(now); "$LGCHECK" --scan "$F" >"$F.out" 2>&1 || true; t1=$(now)
 	rss_kb=""
 fi
 scan_s=$(echo "$t1 - $t0" | bc -l)

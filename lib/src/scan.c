@@ -2,7 +2,9 @@
  * (lgkit/scan.h).  A cheap look at the first 16 bytes rejects almost every page; the few
  * that walk like a real page are decoded and checked, and the best are kept. */
 #include <string.h>
+#include <sys/mman.h>
 
+#include "image_priv.h"
 #include "lgkit/scan.h"
 
 #define PROGRESS_PAGES 4096u /* call progress every 16 MiB */
@@ -46,6 +48,23 @@ static unsigned page_plausible(const uint8_t *p, unsigned *nvq)
 		if (p[i])
 			return 0;
 	return ndev;
+}
+
+/* Drop the pages of [gpa, gpa+len) of range i from our page tables once looked at: a scan
+ * of a mapped file then keeps a few MiB resident instead of the whole dump (the kernel's
+ * page cache keeps them warm; a later read simply maps them again). */
+static void release(const struct lg_image *img, size_t i, uint64_t gpa, uint64_t len)
+{
+	const struct lg_range *r = &img->ranges[i];
+	if (!r->data || !img->map)
+		return;
+	uintptr_t lo = (uintptr_t)(r->data + (gpa - r->gpa)), hi = lo + (uintptr_t)len;
+	uintptr_t base = (uintptr_t)img->map, end = base + img->map_len;
+	lo = (lo + LG_PAGE_SIZE - 1) & ~(uintptr_t)(LG_PAGE_SIZE - 1);
+	hi &= ~(uintptr_t)(LG_PAGE_SIZE - 1);
+	if (lo < base || hi > end || lo >= hi)
+		return;
+	madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 static bool better(const struct lg_scan_candidate *a, const struct lg_scan_candidate *b)
@@ -102,9 +121,12 @@ int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
 		lg_image_range(img, i, &g, &len);
 		uint64_t end = g + len;
 		uint64_t a = (g + LG_PAGE_SIZE - 1) & ~(uint64_t)(LG_PAGE_SIZE - 1);
+		uint64_t kept_from = g;
 		for (; a >= g && a < end && end - a >= LG_PAGE_SIZE; a += LG_PAGE_SIZE) {
 			if (++tick == PROGRESS_PAGES) {
 				tick = 0;
+				release(img, i, kept_from, a - kept_from);
+				kept_from = a;
 				if (opts->progress &&
 				    opts->progress(opts->ctx, done + (a - g), total))
 					return found;
@@ -135,6 +157,7 @@ int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
 			memmove(&out[pos + 1], &out[pos], (kept - 1 - pos) * sizeof *out);
 			out[pos] = c;
 		}
+		release(img, i, kept_from, end - kept_from);
 		done += len;
 	}
 	if (opts->progress)

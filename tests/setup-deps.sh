@@ -9,6 +9,7 @@ pkgs=(
 	cppcheck clang-tidy                # static analysis
 	gcc-multilib                       # the 32-bit sample guest
 	qemu-system-x86 socat              # real dumps from QEMU (tests/dumps)
+	libjson-validator-perl             # JSON Schema validation of specs (no Python)
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -276,7 +276,7 @@ static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t 
 	if (!buf)
 		return -1;
 	struct lg_spec_opts so = {.flags = LG_SPEC_LAX, .mem = o->mem_set ? o->mem : 0};
-	struct lg_error err;
+	struct lg_error err = {0};
 	int rc = lg_spec_load(buf, n, o->spec, &so, l, &err);
 	free(buf);
 	if (rc < 0) {

@@ -15,18 +15,20 @@ rm -rf "$work" && mkdir -p "$work"
 say() { printf '\n$ %s\n' "$*"; }
 
 if [ -x "$bin/lggen/lggen" ]; then
-	for spec in "$root"/samples/*.json; do
+	for spec in "$root"/samples/full-layout.json "$root"/samples/vectors/lguest-3.19.8-{c-block-rng-32M,e-net-block-rng-64M}.json; do
 		name=$(basename "$spec" .json)
-		say "lggen samples/$name.json --area -o $name.area.bin"
+		say "lggen ${spec#$root/} --area -o $name.area.bin"
 		"$bin/lggen/lggen" "$spec" --area -o "$work/$name.area.bin"
 		say "lgcheck $name.area.bin"
 		(cd "$work" && "$bin/lgcheck/lgcheck" "$name.area.bin")
 	done
 	spec="$root/samples/broken/vq-num-not-pow2.json"
 	if [ -f "$spec" ]; then
-		say "lggen samples/broken/$(basename "$spec") -o broken.bin   # refused"
+		say "lggen samples/broken/$(basename "$spec") -o broken.bin   # refused, nothing written"
 		"$bin/lggen/lggen" "$spec" -o "$work/broken.bin" || echo "(exit $?)"
 	fi
+	say "lggen --decode lguest-3.19.8-c-block-rng-32M.area.bin   # back to a spec"
+	"$bin/lggen/lggen" --decode "$work/lguest-3.19.8-c-block-rng-32M.area.bin"
 fi
 
 say "lgcheck --layout on a device area written by the real Linux 3.19 Launcher"

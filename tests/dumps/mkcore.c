@@ -18,6 +18,8 @@
  *   kdump-lie-bitmap   the 2nd bitmap marks a page the 1st does not
  *   kdump-lie-count    the bitmaps mark 65536 pages; the file holds far fewer descriptors
  *   kdump-badzlib      the descriptor page's zlib data is damaged
+ *   kdump-badring      the zlib data of a ring page (pfn 0x102, device[0]'s used ring) is damaged
+ *   kdump32            QEMU's 32-bit header and sub header (10-byte timestamp, packed)
  *   kdump-lzo          the descriptor page claims lzo compression
  *   kdump-trunc-flat   a flattened stream without its end record
  */
@@ -205,15 +207,17 @@ static int write_kdump(const char *kind, const char *out)
 	memcpy(h, "KDUMP   ", 8);
 	lg_put32(h + 8, 6); /* header_version */
 	memcpy(h + 12, "Linux", 5);
-	lg_put32(h + 428, B);
-	lg_put32(h + 432, 1);             /* sub_hdr_size */
-	lg_put32(h + 436, 2 * bm_blocks); /* bitmap_blocks */
-	lg_put32(h + 440, (uint32_t)max_mapnr);
+	bool h32 = strcmp(kind, "kdump32") == 0;
+	unsigned base = h32 ? 412 : 424; /* after the timestamp */
+	lg_put32(h + base + 4, B);
+	lg_put32(h + base + 8, 1);             /* sub_hdr_size */
+	lg_put32(h + base + 12, 2 * bm_blocks); /* bitmap_blocks */
+	lg_put32(h + base + 16, (uint32_t)max_mapnr);
 	lg_put32(h + 460, 1);
 	put(&b, 0, h, sizeof h);
 	uint8_t sub[104] = {0};
 	lg_put32(sub + 8, 1);          /* dump_level */
-	lg_put64(sub + 96, max_mapnr); /* max_mapnr_64 */
+	lg_put64(sub + (h32 ? 72 : 96), max_mapnr); /* max_mapnr_64 */
 	put(&b, B, sub, sizeof sub);
 
 	uint8_t *bm = calloc(bm_blocks, B);
@@ -253,6 +257,8 @@ static int write_kdump(const char *kind, const char *out)
 			if (compress2(z, &zl, pg, B, 6) != Z_OK)
 				return 2;
 			bool use_z = zl < B;
+			if (pfn == AREA / B + 2 && strcmp(kind, "kdump-badring") == 0)
+				memset(z + 2, 0xa5, zl > 8 ? zl - 8 : 0);
 			if (pfn == AREA / B && strcmp(kind, "kdump-badzlib") == 0)
 				memset(z + 2, 0xa5, zl > 8 ? zl - 8 : 0);
 			lg_put64(pd, data);

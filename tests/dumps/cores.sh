@@ -79,7 +79,9 @@ broken elf-badnote "lgkit note at file offset 0x128: unknown version"
 broken kdump-lie-bitmap "the bitmaps lie: pfn 0xa0 is dumped (2nd bitmap) but not present (1st bitmap)"
 broken kdump-lie-count "the bitmaps lie: the 2nd bitmap marks 65536 pages dumped"
 broken kdump-badzlib "cannot decode the page at 0x100000: page at pfn 0x100: the "
-broken kdump-badring "page at pfn 0x102: the 91 zlib bytes at offset 0x6435 do not inflate to a 4096-byte page"
+broken kdump-badring "page at pfn 0x102: the "  # zlib sizes and offsets vary with the zlib version
+run "$LGCHECK" "$T/kdump-badring.core"
+expect_err kdump-badring "do not inflate to a 4096-byte page"
 broken kdump-lzo "page at pfn 0x100 (descriptor at offset 0x4f00) is lzo-compressed (flags 0x2)"
 broken kdump-trunc-flat "without its end record (truncated?)"
 # A damaged page in a kdump: which page, where, and why.

@@ -192,13 +192,19 @@ static const struct region *find_target(const struct walker *w, uint64_t a, uint
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i-- > 0;) {
-		if (w->tmax[i] <= a)
-			break;
-		if (w->targets[i].end > a)
-			return &w->targets[i];
+	/* The first of them whose end passes a: tmax is non-decreasing, and where it first
+	 * exceeds a, that target's own end does. */
+	size_t end = lo;
+	lo = 0;
+	hi = end;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->tmax[mid] > a)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return NULL;
+	return lo < end ? &w->targets[lo] : NULL;
 }
 
 struct chain_pos {

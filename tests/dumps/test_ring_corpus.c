@@ -69,7 +69,7 @@ static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 enum { C_CLEAN, C_IDX_WINDOW, C_AVAIL_FLAGS, C_USED_FLAGS, C_HEAD_RANGE, C_HEAD_DISTINCT,
        C_CHAIN_DISJOINT, C_NEXT_RANGE, C_LOOP, C_LOOP_IND, C_FLAGS, C_OUT_AFTER_IN, C_ZERO_LEN,
        C_LEN_OVERFLOW, C_IND_LEN, C_IND_NESTED, C_IND_WITH_NEXT, C_IND_NOT_NEG, C_IND_TOO_LONG,
-       C_BUF_IN_RAM, C_BUF_32BIT, C_INTO_RINGS_W, C_INTO_RINGS_R, C_USED_ID, C_USED_LEN,
+       C_BUF_IN_RAM, C_BUF_32BIT, C_INTO_RINGS_W, C_INTO_RINGS_R, C_INTO_TABLE, C_USED_ID, C_USED_LEN,
        C_EVENT_IDX, C_COUNT };
 
 struct tcase {
@@ -102,6 +102,7 @@ static const struct tcase cases[C_COUNT] = {
 	[C_BUF_32BIT] = {"buf_32bit", "buf_32bit", LG_SEV_ERROR},
 	[C_INTO_RINGS_W] = {"buf_into_rings", "buf_into_rings", LG_SEV_ERROR},
 	[C_INTO_RINGS_R] = {"buf_into_rings_readable", "buf_into_rings", LG_SEV_WARNING},
+	[C_INTO_TABLE] = {"buf_into_rings_table", "buf_into_rings", LG_SEV_ERROR},
 	[C_USED_ID] = {"used_id_range", "used_id_range", LG_SEV_ERROR},
 	[C_USED_LEN] = {"used_len", "used_len", LG_SEV_WARNING},
 	[C_EVENT_IDX] = {"event_idx_window", "event_idx_window", LG_SEV_WARNING},
@@ -233,6 +234,11 @@ static int mangle(struct sim *s, int k, char *path, size_t plen, uint64_t *pfn_l
 	case C_INTO_RINGS_R:
 		lg_put64(sim_desc(s, 0, mk->a), page + 0x40);
 		P("device[0].vq[0].desc[%u].addr", mk->a);
+		break;
+	case C_INTO_TABLE:
+		/* A device-writable buffer over C's indirect table. */
+		lg_put64(sim_desc(s, 0, mk->a_last), sim_table(s, 0, mk->c) + 8);
+		P("device[0].vq[0].desc[%u].addr", mk->a_last);
 		break;
 	case C_USED_ID:
 		lg_put32(sim_at(s, us + 4 + 8u * newest), q->num + 7u);

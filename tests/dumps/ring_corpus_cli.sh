@@ -40,5 +40,16 @@ expect_rc 1 "used_len as an error"
 run "$LGCHECK" -q -W buf_into_rings "$T/buf_into_rings.bin"
 expect_rc 0 "buf_into_rings as a warning"
 expect_out "buf_into_rings as a warning" "warning (buf_into_rings)"
+# --scan: progress on stderr only when stderr is a terminal.
+run "$LGCHECK" --scan "$T/clean.bin"
+expect_rc 0 "scan"
+expect_out "scan" "scan: 1 plausible descriptor page"
+checks=$((checks + 1))
+[ -z "$err" ] || fail "scan" "progress written to a stderr that is not a terminal"
+if command -v script >/dev/null; then
+	tty_out=$(script -qec "$LGCHECK --scan $T/clean.bin >/dev/null" /dev/null 2>&1)
+	checks=$((checks + 1))
+	grep -qF "scanning 100%" <<<"$tty_out" || fail "scan progress" "no progress on a terminal"
+fi
 rm -rf "$T"
 finish ring_corpus_cli

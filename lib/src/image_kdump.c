@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include "image_priv.h"
@@ -68,7 +69,24 @@ struct kdump {
 	unsigned next_victim;
 	uint8_t *zbuf; /* compressed bytes of one page */
 	char error[256];
+	uint64_t touched; /* file bytes read since the mapping was last released */
 };
+
+/* Drop the file's pages from our page tables now and then (every 16 MiB read): a scan of
+ * a large dump, or indexing a flattened stream, then keeps a few MiB resident instead of
+ * the whole file; the page cache keeps it warm and a later read maps the pages again.
+ * This is why the map handed to lg_image_open_kdump() must be a private mapping of the
+ * file (lg_image_open's), never a buffer whose contents matter elsewhere. */
+#define RELEASE_EVERY (16u << 20)
+static void release_map(struct kdump *k, uint64_t n)
+{
+	k->touched += n;
+	if (k->touched < RELEASE_EVERY)
+		return;
+	k->touched = 0;
+	uintptr_t lo = (uintptr_t)k->map & ~(uintptr_t)(LG_PAGE_SIZE - 1);
+	madvise((void *)lo, (uintptr_t)k->map + k->len - lo, MADV_DONTNEED);
+}
 
 static uint64_t be64(const uint8_t *p)
 {
@@ -175,6 +193,7 @@ static int index_flat(struct kdump *k, struct lg_error *err)
 				k->vsize = off + size;
 		}
 		p += 16 + size;
+		release_map(k, 64u << 10); /* a header read maps its neighbourhood */
 	}
 	if (!ended)
 		return lg_fail(err, LG_ERR_TRUNCATED,
@@ -260,6 +279,7 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 			 (unsigned long long)pfn, size, (unsigned long long)off);
 		return LG_ERR_TRUNCATED;
 	}
+	release_map(k, PD_SIZE + size);
 	if (flags & F_ZLIB) {
 		uLongf out = k->block;
 		int zr = uncompress(ce->page, &out, k->zbuf, size);
@@ -319,6 +339,7 @@ static int scan_bitmaps(struct lg_image *img, struct kdump *k, uint64_t bm_off, 
 	bool in_run = false;
 	for (uint64_t pos = 0; rc == 0 && pos < bm_half; pos += CHUNK) {
 		size_t n = bm_half - pos < CHUNK ? (size_t)(bm_half - pos) : CHUNK;
+		release_map(k, 2ull * n);
 		if (vread(k, bm_off + pos, b1, n) < 0 || vread(k, bm_off + bm_half + pos, b2, n) < 0) {
 			rc = lg_fail(err, LG_ERR_TRUNCATED,
 				     "%s: the bitmaps (%#llx bytes each at offset %#llx) run past the "
@@ -399,6 +420,7 @@ static int check_descriptors(struct kdump *k, struct lg_error *err)
 	const uint64_t per = CHUNK / PD_SIZE;
 	for (uint64_t i = 0; rc == 0 && i < k->ndesc; i += per) {
 		uint64_t n = k->ndesc - i < per ? k->ndesc - i : per;
+		release_map(k, n * PD_SIZE);
 		if (vread(k, k->pd_off + i * PD_SIZE, buf, (size_t)(n * PD_SIZE)) < 0) {
 			rc = LG_ERR_TRUNCATED;
 			break;

@@ -1,9 +1,12 @@
 /* fuzz_kdump — libFuzzer target: any bytes as a kdump file (plain or flattened).  The
  * reader must accept or refuse them with a message; an accepted image is used as lgcheck
- * would (see fuzz_elf.c), and every page decode failure must name its page. */
+ * would (see fuzz_elf.c), and every page decode failure must name its page.  The reader may
+ * release pages of its map (MADV_DONTNEED), so it gets a private anonymous copy, as
+ * lg_image_open gives it a private file mapping. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "image_priv.h"
 
@@ -15,7 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lg_image *img = NULL;
 	struct lg_error err;
 	memset(&err, 0, sizeof err);
-	if (lg_image_open_kdump("fuzz", data, size, &img, &err) == 0) {
+	size_t maplen = size ? size : 1;
+	uint8_t *map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return 0;
+	if (size)
+		memcpy(map, data, size);
+	if (lg_image_open_kdump("fuzz", map, size, &img, &err) == 0) {
 		uint8_t b[16];
 		uint64_t a, len;
 		if (lg_image_range(img, 0, &a, &len) == 0 &&
@@ -26,5 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!err.msg[0] || img) {
 		abort();
 	}
+	munmap(map, maplen);
 	return 0;
 }

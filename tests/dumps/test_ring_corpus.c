@@ -43,6 +43,13 @@ static int sink(void *ctx, const struct lg_finding *f)
 	return 0;
 }
 
+static int stop_first(void *ctx, const struct lg_buf *b)
+{
+	(void)ctx;
+	(void)b;
+	return 1;
+}
+
 static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 {
 	struct lg_image *img;
@@ -341,6 +348,30 @@ int main(int argc, char **argv)
 			       one.fault == LG_CHK_IND_NOT_NEGOTIATED,
 		       "walk C without INDIRECT: fault %d", one.fault);
 		EXPECT(lg_chain_walk(img, &rs, 16, &o, NULL, NULL, &one) == LG_ERR_PARAM, "head 16");
+		/* The callback may stop the walk: no error, one buffer delivered. */
+		o.indirect_ok = true;
+		EXPECT(lg_chain_walk(img, &rs, s.mk.b, &o, stop_first, NULL, &one) == 0 &&
+			       one.nbufs == 1,
+		       "stopped walk: %u buffers", one.nbufs);
+		/* Buffers outside guest memory stop the walk with buf_in_ram. */
+		struct lg_walk_opts tight = {true, 0x1000, PAGE, PAGE + 5 * 4096};
+		EXPECT(lg_chain_walk(img, &rs, s.mk.a, &tight, NULL, NULL, &one) == LG_ERR_RING &&
+			       one.fault == LG_CHK_BUF_IN_RAM,
+		       "tight memory: fault %d", one.fault);
+		lg_image_close(img);
+		/* Only the device area in the image: the ring reads, the indirect table does not. */
+		EXPECT(lg_image_from_memory(s.m + PAGE, 5 * 4096, PAGE, &img) == 0, "area image");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "area ring");
+		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one) == LG_ERR_NOT_IN_IMAGE,
+		       "table outside the image");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 4), &rs) == LG_ERR_NOT_IN_IMAGE,
+		       "ring past the image");
+		EXPECT(lg_ring_read(img, 12, (uint32_t)((PAGE >> 12) + 1), &rs) == LG_ERR_PARAM,
+		       "num 12");
+		/* A window wider than num: the chains are not listed. */
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring");
+		rs.pending = 17;
+		EXPECT(lg_ring_outstanding(img, &rs, &o, ch, 16) == LG_ERR_RING, "idx_window");
 		lg_image_close(img);
 		sim_free(&s);
 	}

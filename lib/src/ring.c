@@ -793,7 +793,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		rc = lg_image_read(c->img, rs.geom.used + 4, used, used_len);
 	if (rc == 0)
 		rc = copy_table(c->img, &rs, &desc);
-	if (rc < 0)
+	if (rc != 0 || !desc)
 		goto out;
 	w.desc = desc;
 
@@ -839,7 +839,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		struct walker q1 = w;
 		q1.mode = WALK_QUIET;
 		q1.owner = calloc(num, sizeof *q1.owner);
-		q1.tables = malloc(16 * sizeof *q1.tables);
+		q1.tables = calloc(16, sizeof *q1.tables);
 		q1.tcap = 16;
 		if (!q1.owner || !q1.tables) {
 			free(q1.owner);

@@ -21,9 +21,11 @@ LGCHECK=$1 QMP=$2 GEN=$3 VEC=$4 T=$5
 QEMU=$(command -v qemu-system-x86_64) || { echo "qemu-system-x86_64 not installed: skip"; exit 77; }
 rm -rf "$T" && mkdir -p "$T"
 qpid=""
+# Unix socket paths are limited to 107 bytes: keep the sockets in a short folder.
+S=$(mktemp -d "${TMPDIR:-/tmp}/lgq.XXXXXX") || exit 2
 cleanup() {
 	if [ -n "$qpid" ]; then kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; fi
-	rm -rf "$T"
+	rm -rf "$T" "$S"
 }
 trap cleanup EXIT
 
@@ -31,7 +33,7 @@ trap cleanup EXIT
 dump() {
 	local name=$1 machine=$2 mem=$3
 	shift 3
-	local sock="$T/$name.sock"
+	local sock="$S/$name.sock"
 	"$QEMU" -S -nodefaults -display none -machine "$machine" -m "$mem" "$@" \
 		-qmp "unix:$sock,server=on,wait=off" >"$T/$name.qemu.log" 2>&1 &
 	qpid=$!

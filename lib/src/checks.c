@@ -89,11 +89,10 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 {
 	va_list ap;
 	va_start(ap, fmt);
-	/* An explicit severity applies only while the check is on; -E raises it. */
+	/* The finding's own severity holds while the check keeps its default; a severity
+	 * the user chose (or a changed default) applies to all its findings. */
 	enum lg_severity cfg = c->cfg->sev[id];
-	if (cfg == LG_SEV_OFF)
-		sev = LG_SEV_OFF;
-	else if (cfg > table[id].severity)
+	if (cfg == LG_SEV_OFF || c->cfg->user_set[id] || cfg != table[id].severity)
 		sev = cfg;
 	bool r = vreport(c, id, sev, addr, path, where, fmt, ap);
 	va_end(ap);

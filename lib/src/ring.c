@@ -694,8 +694,12 @@ static int build_targets(struct walker *w, const struct lg_layout *l, struct reg
 		if (w->tables[i].end > w->tables[i].start)
 			r[k++] = w->tables[i];
 	qsort(r, k, sizeof *r, region_cmp);
-	for (size_t i = 0; i < k; i++)
-		m[i] = i && m[i - 1] > r[i].end ? m[i - 1] : r[i].end;
+	uint64_t reach = 0; /* the furthest end so far */
+	for (size_t i = 0; i < k; i++) {
+		if (r[i].end > reach)
+			reach = r[i].end;
+		m[i] = reach;
+	}
 	*out = r;
 	*tmax = m;
 	*n = k;

@@ -40,6 +40,13 @@ expect_rc 1 "used_len as an error"
 run "$LGCHECK" -q -W buf_into_rings "$T/buf_into_rings.bin"
 expect_rc 0 "buf_into_rings as a warning"
 expect_out "buf_into_rings as a warning" "warning (buf_into_rings)"
+# A readable buffer over a ring is a warning by default; -E makes every such finding an error.
+run "$LGCHECK" -q "$T/buf_into_rings_readable.bin"
+expect_rc 0 "readable buffer over a ring"
+expect_out "readable buffer over a ring" "warning (buf_into_rings)"
+run "$LGCHECK" -q -E buf_into_rings "$T/buf_into_rings_readable.bin"
+expect_rc 1 "readable buffer over a ring, -E"
+expect_out "readable buffer over a ring, -E" "error (buf_into_rings)"
 # --scan: progress on stderr only when stderr is a terminal.
 run "$LGCHECK" --scan "$T/clean.bin"
 expect_rc 0 "scan"

@@ -49,6 +49,7 @@ int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const
 		return -1;
 	}
 	cfg->sev[id] = off ? LG_SEV_OFF : opt == 'E' ? LG_SEV_ERROR : LG_SEV_WARNING;
+	cfg->user_set[id] = true;
 	return 0;
 }
 

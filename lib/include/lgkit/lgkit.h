@@ -268,6 +268,9 @@ typedef int (*lg_sink_fn)(void *ctx, const struct lg_finding *f);
 
 struct lg_check_config {
 	enum lg_severity sev[LG_CHECK_COUNT];
+	/* Set by -W/-E: the severity then applies to every finding of the check, also to
+	 * those it reports below its default (buf_into_rings on a readable buffer). */
+	bool user_set[LG_CHECK_COUNT];
 	bool image_has_area; /* the image was expected to hold the rings */
 };
 void lg_check_config_init(struct lg_check_config *cfg);

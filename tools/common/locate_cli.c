@@ -7,8 +7,34 @@ static int decode(const char *prog, const char *file, struct lgt_located *out, u
 {
 	int rc = lg_decode_image(out->img, addr, &out->l);
 	if (rc < 0) {
+		const char *why = lg_image_error(out->img);
 		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
-			(unsigned long long)addr, lg_strerror(rc));
+			(unsigned long long)addr, why ? why : lg_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int find_page(const char *prog, const char *file, const struct lgt_locate_opts *o,
+		     struct lgt_located *out, uint64_t *page_addr)
+{
+	struct lg_error err = {0};
+	*page_addr = o->page_addr;
+	out->src = LG_PAGE_FROM_OPTION;
+	if (o->have_page)
+		return 0;
+	if (o->finder) {
+		int r = o->finder(o->finder_ctx, file, out->img, page_addr);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			out->src = LG_PAGE_FROM_SCAN;
+			return 0;
+		}
+	}
+	if (lg_locate_page(out->img, page_addr, &out->src, &err) < 0) {
+		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
+			err.msg);
 		return -1;
 	}
 	return 0;
@@ -19,23 +45,24 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 {
 	struct lg_image_opts iopts = o->iopts;
 	struct lg_error err = {0};
-	uint64_t page_addr = o->page_addr;
+	uint64_t page_addr;
 
 	out->img = NULL;
 	out->inferred = false;
-	out->src = LG_PAGE_FROM_OPTION;
 	if (lg_image_open(file, &iopts, &out->img, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return -1;
 	}
-	if (!o->have_page && lg_locate_page(out->img, &page_addr, &out->src, &err) < 0) {
-		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
-			err.msg);
+	if (find_page(prog, file, o, out, &page_addr) < 0)
 		goto fail;
-	}
 	if (lg_image_backed(out->img, page_addr, 1) == 0) {
-		fprintf(stderr, "%s: %s: the page address %#llx is not in the image\n", prog, file,
+		uint64_t a, len;
+		fprintf(stderr, "%s: %s: the page address %#llx is not in the image", prog, file,
 			(unsigned long long)page_addr);
+		if (lg_image_range(out->img, 0, &a, &len) == 0)
+			fprintf(stderr, " (its first range is [%#llx, %#llx))",
+				(unsigned long long)a, (unsigned long long)(a + len));
+		fprintf(stderr, "\n");
 		goto fail;
 	}
 	if (decode(prog, file, out, page_addr) < 0)

@@ -1,6 +1,7 @@
 /* locate_cli.h — open a dump, find and decode its descriptor page the way lgcheck does
- * (--page-addr, the lgkit note, the e820 entry, the first byte; a raw file without a base
- * is placed one page below its lowest ring), for every tool that reads dumps. */
+ * (--page-addr, a caller's finder such as --scan, the lgkit note, the e820 entry, the
+ * first byte; a raw file without a base is placed one page below its lowest ring), for
+ * every tool that reads dumps. */
 #ifndef LGKIT_TOOLS_LOCATE_CLI_H
 #define LGKIT_TOOLS_LOCATE_CLI_H
 
@@ -11,6 +12,12 @@ struct lgt_locate_opts {
 	bool have_base;             /* --base was given: never infer it */
 	bool have_page;             /* --page-addr was given */
 	uint64_t page_addr;
+	/* Optional, run on the open image before the usual ways (unless have_page):
+	 * return 1 with *page_addr set when it found the page, 0 to go on the usual
+	 * ways, -1 after printing why it failed. */
+	int (*finder)(void *ctx, const char *file, const struct lg_image *img,
+		      uint64_t *page_addr);
+	void *finder_ctx;
 };
 
 struct lgt_located {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "locate_cli.h"
 #include "report_json.h"
 #include "lgkit/ring.h"
 #include "lgkit/scan.h"
@@ -69,6 +70,32 @@ static int run_scan(const struct lg_image *img, const struct lg_check_config *cf
 	if (isatty(STDERR_FILENO))
 		o.progress = scan_progress;
 	return lg_scan(img, &o, cand, max);
+}
+
+struct scan_ctx {
+	const struct lg_check_config *cfg;
+	struct lg_scan_candidate *cand;
+	int ncand; /* -1 until the scan ran */
+};
+
+/* --scan as a finder for lgt_open_layout: the best-ranked candidate is the page. */
+static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
+		       uint64_t *page_addr)
+{
+	struct scan_ctx *sc = ctx;
+	sc->ncand = run_scan(img, sc->cfg, sc->cand, LGC_SCAN_MAX);
+	if (sc->ncand < 0) {
+		const char *why = lg_image_error(img);
+		fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
+			why ? why : lg_strerror(sc->ncand));
+		return -1;
+	}
+	if (sc->ncand == 0) {
+		fprintf(stderr, "%s: %s: scan found no plausible descriptor page\n", prog, file);
+		return -1;
+	}
+	*page_addr = sc->cand[0].page_addr;
+	return 1;
 }
 
 static void print_scan(FILE *out, const char *file, const struct lg_scan_candidate *c, size_t n)
@@ -178,7 +205,6 @@ int main(int argc, char **argv)
 	struct lg_image_opts iopts = {0};
 	uint64_t page_addr = 0, mem = 0, pfn_limit = 0;
 	bool have_page = false, have_mem = false, have_base = false, layout = false, quiet = false;
-	bool inferred = false;
 	bool scan = false;
 	struct lg_scan_candidate cand[LGC_SCAN_MAX];
 	int ncand = -1;
@@ -277,103 +303,28 @@ int main(int argc, char **argv)
 	}
 	const char *file = argv[optind];
 
-	struct lg_image *img = NULL;
-	struct lg_error err = {0};
-	if (lg_image_open(file, &iopts, &img, &err) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err.msg);
+	struct scan_ctx sc = {&cfg, cand, -1};
+	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
+				     scan ? scan_finder : NULL, &sc};
+	struct lgt_located loc;
+	if (lgt_open_layout(prog, file, &lo, &loc) < 0)
 		return 2;
-	}
-
-	enum lg_page_source src = LG_PAGE_FROM_OPTION;
-	if (scan) {
-		ncand = run_scan(img, &cfg, cand, LGC_SCAN_MAX);
-		if (ncand < 0) {
-			const char *why = lg_image_error(img);
-			fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
-				why ? why : lg_strerror(ncand));
-			lg_image_close(img);
-			return 2;
-		}
-		if (ncand == 0 && !have_page) {
-			fprintf(stderr, "%s: %s: scan found no plausible descriptor page\n", prog, file);
-			lg_image_close(img);
-			return 2;
-		}
-		if (!have_page) {
-			page_addr = cand[0].page_addr;
-			src = LG_PAGE_FROM_SCAN;
-			have_page = true;
-		}
-	}
-	if (!have_page && lg_locate_page(img, &page_addr, &src, &err) < 0) {
-		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
-			err.msg);
-		lg_image_close(img);
-		return 2;
-	}
-	if (lg_image_backed(img, page_addr, 1) == 0) {
-		fprintf(stderr, "%s: %s: the page address %#llx is not in the image", prog, file,
-			(unsigned long long)page_addr);
-		uint64_t a, len;
-		if (lg_image_range(img, 0, &a, &len) == 0)
-			fprintf(stderr, " (first range [%#llx, %#llx))", (unsigned long long)a,
-				(unsigned long long)(a + len));
-		fprintf(stderr, "\n");
-		lg_image_close(img);
-		return 2;
-	}
-
-	struct lg_layout l;
-	int rc = lg_decode_image(img, page_addr, &l);
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
-			(unsigned long long)page_addr, lg_image_error(img) ? lg_image_error(img) : lg_strerror(rc));
-		lg_image_close(img);
-		return 2;
-	}
-	/* A raw file with no base and no zero page: a bare page or a device area.  Its
-	 * rings tell where the Launcher put it (one page below the first ring). */
-	uint64_t guess;
-	if (src == LG_PAGE_FROM_FIRST_BYTE && !have_base && lg_image_kind(img) == LG_IMAGE_RAW &&
-	    page_addr == 0 && lg_infer_page_addr(&l, &guess) == 0 && guess > 0) {
-		lg_layout_free(&l);
-		lg_image_close(img);
-		img = NULL;
-		iopts.base = guess;
-		if (lg_image_open(file, &iopts, &img, &err) < 0) {
-			fprintf(stderr, "%s: %s\n", prog, err.msg);
-			return 2;
-		}
-		page_addr = guess;
-		inferred = true;
-		rc = lg_decode_image(img, page_addr, &l);
-		if (rc < 0) {
-			fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
-				(unsigned long long)page_addr, 
-				lg_image_error(img) ? lg_image_error(img) : lg_strerror(rc));
-			lg_image_close(img);
-			return 2;
-		}
-	}
-	struct lg_note note;
-	if (lg_image_note(img, &note)) {
-		l.mem = note.mem;
-		l.pfn_limit = note.pfn_limit;
-	}
+	struct lg_image *img = loc.img;
+	struct lg_layout *l = &loc.l;
+	ncand = sc.ncand;
 	if (have_mem)
-		l.mem = mem;
+		l->mem = mem;
 	if (pfn_limit)
-		l.pfn_limit = pfn_limit;
+		l->pfn_limit = pfn_limit;
 
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	rc = lg_check_layout(&l, img, &cfg, lgt_collect, &fs, &st);
+	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
 			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
-		lg_layout_free(&l);
-		lg_image_close(img);
+		lgt_located_free(&loc);
 		return 2;
 	}
 
@@ -382,15 +333,12 @@ int main(int argc, char **argv)
 	if (lg_image_error(img)) {
 		fprintf(stderr, "%s: %s: %s\n", prog, file, lg_image_error(img));
 		lgt_findings_free(&fs);
-		lg_layout_free(&l);
-		lg_image_close(img);
+		lgt_located_free(&loc);
 		return 2;
 	}
 
-	struct lgc_run run = {file, lg_image_kind_name(lg_image_kind(img)),
-			      inferred ? "first byte of the file (base inferred from the lowest ring)"
-				       : lg_page_source_name(src),
-			      &l, &fs, &st, img, ncand >= 0 ? cand : NULL,
+	struct lgc_run run = {file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
+			      l, &fs, &st, img, ncand >= 0 ? cand : NULL,
 			      ncand < 0 ? 0 : (size_t)ncand};
 	if (fmt == LGT_JSON)
 		rc = lgc_print_json(stdout, &run);
@@ -403,8 +351,8 @@ int main(int argc, char **argv)
 		if (layout) {
 			printf("%s: %s image, page found by %s\n", file, run.image_kind,
 			       run.page_source);
-			lgt_print_layout(stdout, &l);
-			lgc_print_ring_states(stdout, img, &l);
+			lgt_print_layout(stdout, l);
+			lgc_print_ring_states(stdout, img, l);
 		}
 		lgt_print_findings(stdout, file, &fs, use_color);
 		if (!quiet) {
@@ -422,7 +370,6 @@ int main(int argc, char **argv)
 	}
 	int exit_code = rc < 0 ? 2 : st.errors ? 1 : 0;
 	lgt_findings_free(&fs);
-	lg_layout_free(&l);
-	lg_image_close(img);
+	lgt_located_free(&loc);
 	return exit_code;
 }

@@ -4,7 +4,7 @@
 set -u
 LGCHECK=$1 MKPAGE=$2 T=$3
 rm -rf "$T" && mkdir -p "$T"
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 "$MKPAGE" page "$T/page.bin" && "$MKPAGE" area "$T/area.bin" && "$MKPAGE" image "$T/image.bin" ||
 	{ echo "mkpage failed"; exit 1; }

@@ -5,7 +5,7 @@
 # naming the field, the index or the page, and the values — never a crash.
 set -u
 LGCHECK=$1 MKCORE=$2 GEN=$3 T=$4
-. "$(dirname "$0")/dumplib.sh"
+. "$(dirname "$0")/../lib.sh"
 rm -rf "$T" && mkdir -p "$T"
 "$GEN" "$T" >/dev/null 2>&1 || { echo "ring corpus generator failed"; exit 1; }
 SRC="$T/clean.bin"

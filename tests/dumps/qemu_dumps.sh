@@ -17,7 +17,7 @@
 # Exit 77 (skip) only when qemu-system-x86_64 is not installed.
 set -u
 LGCHECK=$1 QMP=$2 GEN=$3 VEC=$4 T=$5
-. "$(dirname "$0")/dumplib.sh"
+. "$(dirname "$0")/../lib.sh"
 QEMU=$(command -v qemu-system-x86_64) || { echo "qemu-system-x86_64 not installed: skip"; exit 77; }
 rm -rf "$T" && mkdir -p "$T"
 qpid=""

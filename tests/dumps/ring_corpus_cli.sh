@@ -5,7 +5,7 @@
 # path, with the exit code its severity implies.
 set -u
 LGCHECK=$1 GEN=$2 T=$3
-. "$(dirname "$0")/dumplib.sh"
+. "$(dirname "$0")/../lib.sh"
 rm -rf "$T" && mkdir -p "$T"
 "$GEN" "$T" 2>/dev/null >/dev/null || { echo "corpus generator failed"; exit 1; }
 

@@ -7,20 +7,6 @@
 
 #include "lglaunch.h"
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 {
 	if (vq->index != 1)
@@ -28,7 +14,7 @@ static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	struct lgl_chain c;
 	while (lgl_vq_pop(vm, vq, &c) == LGL_POP_OK) {
 		for (unsigned i = 0; i < c.nout; i++)
-			if (write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
+			if (lgl_write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
 				break; /* stdout closed: the guest's output is dropped */
 		lgl_vq_push(vm, vq, c.head, 0);
 	}

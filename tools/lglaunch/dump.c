@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lglaunch.h"
 
-static int write_all(int fd, const void *buf, size_t len)
+int lgl_write_all(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	while (len) {
@@ -23,6 +25,24 @@ static int write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Guest memory, page by page: all-zero pages become holes (the file stays sparse, as
+ * the guest's untouched RAM is), the length is set at the end. */
+static int write_sparse(int fd, const uint8_t *p, uint64_t len)
+{
+	static const uint8_t zero[4096];
+	off_t start = lseek(fd, 0, SEEK_CUR);
+	for (uint64_t o = 0; o < len; o += 4096) {
+		size_t n = len - o < 4096 ? (size_t)(len - o) : 4096;
+		if (memcmp(p + o, zero, n) == 0) {
+			if (lseek(fd, (off_t)n, SEEK_CUR) < 0)
+				return -1;
+		} else if (lgl_write_all(fd, p + o, n) < 0) {
+			return -1;
+		}
+	}
+	return start < 0 || ftruncate(fd, start + (off_t)len) < 0 ? -1 : 0;
 }
 
 int lgl_dump(const struct lgl_vm *vm, const char *path)
@@ -74,20 +94,31 @@ int lgl_dump(const struct lgl_vm *vm, const char *path)
 		ph[1 + i].p_align = 4096;
 		off += rng[i].len;
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Written beside PATH under a temporary name, then renamed: a failure never leaves a
+	 * partial core where the user asked for one. */
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
+		fprintf(stderr, "lglaunch: %s: path too long\n", path);
+		return -1;
+	}
+	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		fprintf(stderr, "lglaunch: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	fchmod(fd, 0644);
 	static const uint8_t zero[4096];
 	size_t pad = (size_t)(ph[1].p_offset - (sizeof eh + sizeof ph + sizeof note));
-	int bad = write_all(fd, &eh, sizeof eh) || write_all(fd, ph, sizeof ph) ||
-		  write_all(fd, note, sizeof note) || write_all(fd, zero, pad) ||
-		  write_all(fd, m->base, m->ram) || write_all(fd, m->base + m->ram, m->limit - m->ram);
+	int bad = lgl_write_all(fd, &eh, sizeof eh) || lgl_write_all(fd, ph, sizeof ph) ||
+		  lgl_write_all(fd, note, sizeof note) || lgl_write_all(fd, zero, pad) ||
+		  write_sparse(fd, m->base, m->limit);
 	if (close(fd) < 0)
+		bad = 1;
+	if (!bad && rename(tmp, path) < 0)
 		bad = 1;
 	if (bad) {
 		fprintf(stderr, "lglaunch: writing %s: %s\n", path, strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	return 0;

@@ -1,11 +1,13 @@
-# dumplib.sh — assertions for the dumps tests (bash): run a command, then state its exact
-# exit code and what must or must not appear.  Sourced by tests/dumps/*.sh.
+# lib.sh — assertions for the bash tests: run a command, then state its exact exit code
+# and the text that must (or must not) appear.  Sourced by tests/*/*.sh; each script
+# sets T to its scratch folder first.
 fails=0
 checks=0
 out=""
 err=""
 rc=0
 
+# run CMD...: capture stdout, stderr and the exit code.
 run() {
 	out=$("$@" 2>"$T/stderr") && rc=0 || rc=$?
 	err=$(cat "$T/stderr")
@@ -25,6 +27,7 @@ expect_rc() {
 	[ "$rc" -eq "$1" ] || fail "$2" "expected exit $1, got $rc"
 }
 
+# expect_out NAME TEXT: stdout contains TEXT (fixed string).
 expect_out() {
 	checks=$((checks + 1))
 	grep -qF -- "$2" <<<"$out" || fail "$1" "stdout lacks: $2"
@@ -40,6 +43,12 @@ expect_err() {
 	grep -qF -- "$2" <<<"$err" || fail "$1" "stderr lacks: $2"
 }
 
+# expect_line NAME LINE: stdout has exactly this whole line.
+expect_line() {
+	checks=$((checks + 1))
+	grep -qxF -- "$2" <<<"$out" || fail "$1" "stdout lacks the line: $2"
+}
+
 # expect_one_err_line NAME: stderr is exactly one line (one clear message).
 expect_one_err_line() {
 	checks=$((checks + 1))
@@ -52,7 +61,14 @@ json_checks() {
 		sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
+# poke FILE OFFSET HEXBYTES: overwrite bytes in place.
+poke() {
+	printf "$(sed 's/\(..\)/\\x\1/g' <<<"$3")" |
+		dd of="$1" bs=1 seek="$(($2))" conv=notrunc status=none
+}
+
+# finish [NAME]: the closing line; exit status 0 only when nothing failed.
 finish() {
-	echo "$1: $checks checks, $fails failed"
+	echo "${1:-$(basename "$0")}: $checks checks, $fails failed"
 	[ "$fails" -eq 0 ]
 }

@@ -234,3 +234,40 @@ void lgt_print_layout(FILE *out, const struct lg_layout *l)
 	else
 		fprintf(out, "no terminator: the walk stopped at +%#x\n", l->end);
 }
+
+int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out)
+{
+	if (lgt_parse_size(arg, out) < 0) {
+		fprintf(stderr, "%s: %s '%s': expected a number such as 0x2000000 or 32M\n", prog,
+			opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out)
+{
+	if (lgt_opt_size(prog, "--page-addr", arg, out) < 0)
+		return -1;
+	if (*out % LG_PAGE_SIZE) {
+		fprintf(stderr, "%s: --page-addr %#llx is not a multiple of 4096\n", prog,
+			(unsigned long long)*out);
+		return -1;
+	}
+	return 0;
+}
+
+int lgt_opt_color(const char *prog, const char *arg, int *color)
+{
+	if (strcmp(arg, "auto") == 0)
+		*color = -1;
+	else if (strcmp(arg, "always") == 0)
+		*color = 1;
+	else if (strcmp(arg, "never") == 0)
+		*color = 0;
+	else {
+		fprintf(stderr, "%s: --color '%s': expected auto, always or never\n", prog, arg);
+		return -1;
+	}
+	return 0;
+}

@@ -11,6 +11,12 @@
  * overflow of 64 bits). */
 int lgt_parse_size(const char *s, uint64_t *out);
 
+/* Option values, each printing "PROG: OPT 'ARG': expected …" on stderr and returning -1
+ * when ARG is not what the option takes. */
+int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out);
+int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out); /* 4096-aligned */
+int lgt_opt_color(const char *prog, const char *arg, int *color); /* auto -1, never 0, always 1 */
+
 /* Apply "-W name", "-W no-name" or "-E name" to cfg; returns 0 or -1 with a message
  * on stderr naming the unknown check. */
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog);

@@ -172,16 +172,6 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 	}
 }
 
-static int parse_addr(const char *opt, const char *arg, uint64_t *out)
-{
-	if (lgt_parse_size(arg, out) < 0) {
-		fprintf(stderr, "%s: %s '%s': expected a number such as 0x2000000 or 32M\n", prog,
-			opt, arg);
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -216,27 +206,22 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
-			if (parse_addr("--base", optarg, &iopts.base) < 0)
+			if (lgt_opt_size(prog, "--base", optarg, &iopts.base) < 0)
 				return 2;
 			have_base = true;
 			break;
 		case OPT_PAGE:
-			if (parse_addr("--page-addr", optarg, &page_addr) < 0)
+			if (lgt_opt_page_addr(prog, optarg, &page_addr) < 0)
 				return 2;
-			if (page_addr % LG_PAGE_SIZE) {
-				fprintf(stderr, "%s: --page-addr %#llx is not a multiple of 4096\n",
-					prog, (unsigned long long)page_addr);
-				return 2;
-			}
 			have_page = true;
 			break;
 		case OPT_MEM:
-			if (parse_addr("--mem", optarg, &mem) < 0)
+			if (lgt_opt_size(prog, "--mem", optarg, &mem) < 0)
 				return 2;
 			have_mem = true;
 			break;
 		case OPT_PFNLIMIT:
-			if (parse_addr("--pfn-limit", optarg, &pfn_limit) < 0)
+			if (lgt_opt_size(prog, "--pfn-limit", optarg, &pfn_limit) < 0)
 				return 2;
 			if (pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)) {
 				fprintf(stderr, "%s: --pfn-limit %#llx is beyond the 64-bit address "
@@ -264,17 +249,8 @@ int main(int argc, char **argv)
 			iopts.force_raw = true;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				color = 0;
-			else {
-				fprintf(stderr, "%s: --color '%s': expected auto, always or never\n",
-					prog, optarg);
+			if (lgt_opt_color(prog, optarg, &color) < 0)
 				return 2;
-			}
 			break;
 		case 'W':
 		case 'E':

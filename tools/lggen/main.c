@@ -57,16 +57,6 @@ static void usage(FILE *out)
 enum { OPT_PAGE = 256, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE, OPT_DECODE,
        OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR };
 
-static int parse_addr(const char *opt, const char *arg, uint64_t *out)
-{
-	if (lgt_parse_size(arg, out) < 0) {
-		fprintf(stderr, "%s: %s '%s': expected a number such as 0x2000000 or 32M\n", prog,
-			opt, arg);
-		return -1;
-	}
-	return 0;
-}
-
 /* Read a whole spec file, or a little more than LG_SPEC_MAX_SIZE bytes of a larger one. */
 static char *read_spec(const char *path, size_t *len)
 {
@@ -334,7 +324,7 @@ int main(int argc, char **argv)
 			cmdline = optarg;
 			break;
 		case OPT_MEM:
-			if (parse_addr("--mem", optarg, &mem) < 0)
+			if (lgt_opt_size(prog, "--mem", optarg, &mem) < 0)
 				return 2;
 			if (mem == 0 || mem % LG_PAGE_SIZE) {
 				fprintf(stderr, "%s: --mem %#llx: expected a non-zero multiple of 4096\n",
@@ -350,35 +340,21 @@ int main(int argc, char **argv)
 			do_decode = true;
 			break;
 		case OPT_BASE:
-			if (parse_addr("--base", optarg, &lo.iopts.base) < 0)
+			if (lgt_opt_size(prog, "--base", optarg, &lo.iopts.base) < 0)
 				return 2;
 			lo.have_base = true;
 			break;
 		case OPT_PAGEADDR:
-			if (parse_addr("--page-addr", optarg, &lo.page_addr) < 0)
+			if (lgt_opt_page_addr(prog, optarg, &lo.page_addr) < 0)
 				return 2;
-			if (lo.page_addr % LG_PAGE_SIZE) {
-				fprintf(stderr, "%s: --page-addr %#llx is not a multiple of 4096\n",
-					prog, (unsigned long long)lo.page_addr);
-				return 2;
-			}
 			lo.have_page = true;
 			break;
 		case OPT_RAW:
 			lo.iopts.force_raw = true;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				color = 0;
-			else {
-				fprintf(stderr, "%s: --color '%s': expected auto, always or never\n",
-					prog, optarg);
+			if (lgt_opt_color(prog, optarg, &color) < 0)
 				return 2;
-			}
 			break;
 		case 'W':
 		case 'E':

@@ -12,23 +12,6 @@ if ! perl -MJSON::Validator::Schema::Draft201909 -MMojo::JSON -e 1 2>/dev/null; 
 fi
 rm -rf "$T" && mkdir -p "$T" || exit 2
 "$GEN" "$T" >/dev/null 2>&1 || { echo "ring corpus generator failed"; exit 1; }
-cat >"$T/validate.pl" <<'PERL'
-use strict;
-use warnings;
-use JSON::Validator::Schema::Draft201909;
-use Mojo::File qw(path);
-use Mojo::JSON qw(decode_json);
-my $s = decode_json(path(shift)->slurp);
-delete $s->{'$schema'};
-my $schema = JSON::Validator::Schema::Draft201909->new($s);
-$schema->recursive_data_protection(0);
-for my $f (@ARGV) {
-	my $data = eval { decode_json(path($f)->slurp) };
-	if ($@ || !defined $data) { print "$f: invalid: not JSON\n"; next }
-	my @e = $schema->validate($data);
-	print @e ? "$f: invalid: $e[0]\n" : "$f: valid\n";
-}
-PERL
 n=0
 report() { # NAME ARGS...
 	local name=$1
@@ -44,7 +27,7 @@ report scan "$T/clean.bin" --scan
 for k in elf64 elf32 kdump-flat; do
 	"$MKCORE" "$k" "$T/$k.core" "$T/clean.bin" && report "$k" "$T/$k.core" --scan
 done
-out=$(perl "$T/validate.pl" "$SCHEMA" "$T"/*.json)
+out=$(perl "$(dirname "$0")/../validate-schema.pl" "$SCHEMA" "$T"/*.json)
 bad=$(grep -c ': invalid' <<<"$out")
 grep ': invalid' <<<"$out"
 rm -rf "$T"

@@ -19,32 +19,12 @@ if ! perl -MJSON::Validator::Schema::Draft201909 -MMojo::JSON -e 1 2>/dev/null; 
 	exit 77
 fi
 rm -rf "$W" && mkdir -p "$W" || exit 2
-cat >"$W/validate.pl" <<'PERL'
-# validate.pl SCHEMA FILE... : prints "FILE: valid" or "FILE: invalid: first error".
-use strict;
-use warnings;
-use JSON::Validator::Schema::Draft201909;
-use Mojo::File qw(path);
-use Mojo::JSON qw(decode_json);
-my $s = decode_json(path(shift)->slurp);
-delete $s->{'$schema'}; # the meta-schema would be fetched from the network
-my $schema = JSON::Validator::Schema::Draft201909->new($s);
-# Its recursion guard caches results by the addresses of schema and data, which Perl
-# reuses after freeing: with it on, verdicts leak from one file to the next.
-$schema->recursive_data_protection(0);
-for my $f (@ARGV) {
-	my $data = eval { decode_json(path($f)->slurp) };
-	if ($@ || !defined $data) { print "$f: invalid: not JSON\n"; next }
-	my @e = $schema->validate($data);
-	print @e ? "$f: invalid: $e[0]\n" : "$f: valid\n";
-}
-PERL
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # One validator process for every file (each start costs a quarter second).
-verdicts() { perl "$W/validate.pl" "$SCHEMA" "$@" >"$W/verdicts"; }
+verdicts() { perl "$(dirname "$0")/../validate-schema.pl" "$SCHEMA" "$@" >"$W/verdicts"; }
 verdict() { grep -F "$1: " "$W/verdicts" | head -n 1 | sed "s|^$1: ||"; }
 loader() { "$LGGEN" "$1" -o "$W/out.bin" 2>"$W/err"; echo $?; }
 

@@ -28,6 +28,11 @@ expect_line image "  vq[0] num 256 irq 3 pfn 0x4007: ring [0x4007000, 0x4009806)
 expect_out image "offered  SEG_MAX(2) FLUSH(9)"
 run "$LGCHECK" --base 0x4000000 "$T/area.bin"
 expect_rc 0 area-base
+# --scan on a device area without --base: the base is still inferred from the rings
+run "$LGCHECK" --scan --format json "$T/area.bin"
+expect_rc 0 area-scan
+expect_out area-scan '"found_by":	"scan (base inferred from the lowest ring)"'
+expect_out area-scan '"address":	"0x4000000"'
 
 # --- the text format, exactly as documented: device[1] is block, vq[0].num at 0x2c
 cp "$T/area.bin" "$T/pow2.bin"

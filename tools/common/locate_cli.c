@@ -70,7 +70,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 	/* A raw file with no base and no zero page: a bare page or a device area.  Its
 	 * rings tell where the Launcher put it (one page below the first ring). */
 	uint64_t guess;
-	if (out->src == LG_PAGE_FROM_FIRST_BYTE && !o->have_base &&
+	if ((out->src == LG_PAGE_FROM_FIRST_BYTE || out->src == LG_PAGE_FROM_SCAN) && !o->have_base &&
 	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0 &&
 	    lg_infer_page_addr(&out->l, &guess) == 0 && guess > 0) {
 		lg_layout_free(&out->l);
@@ -90,9 +90,10 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 		out->l.mem = note.mem;
 		out->l.pfn_limit = note.pfn_limit;
 	}
-	out->page_source = out->inferred
-				   ? "first byte of the file (base inferred from the lowest ring)"
-				   : lg_page_source_name(out->src);
+	out->page_source = !out->inferred ? lg_page_source_name(out->src)
+			   : out->src == LG_PAGE_FROM_SCAN
+				   ? "scan (base inferred from the lowest ring)"
+				   : "first byte of the file (base inferred from the lowest ring)";
 	return 0;
 fail:
 	lg_image_close(out->img);

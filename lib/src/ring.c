@@ -859,6 +859,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		free(q1.owner);
 		w.tables = q1.tables;
 		w.ntables = q1.ntables;
+		w.tcap = q1.tcap; /* check_used may add the tables of used chains */
 		if (q1.err) {
 			rc = q1.err;
 			goto out;

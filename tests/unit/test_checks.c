@@ -295,6 +295,17 @@ static void test_prereq(void)
 	write_page(&c);
 	run(&c, &s);
 	EXPECT(fired(&s, "vq_num_max", NULL) && !fired(&s, "vq_num_pow2", NULL), "max only");
+	/* A header cut by the page end: num_vq (beyond the page) is not known, so
+	 * desc_num_vq must not judge the 0 the decoder filled in. */
+	stock(&c);
+	fill_to(&c, 4095);
+	write_page(&c);
+	c.page[4095] = 2; /* block: would need num_vq 1 */
+	run(&c, &s);
+	EXPECT(fired(&s, "desc_header_in_page", NULL), "header crossing the page end");
+	EXPECT(!fired(&s, "desc_num_vq", NULL), "desc_num_vq must not judge a num_vq past the page");
+	if (fired(&s, "desc_num_vq", NULL))
+		dump(&s);
 }
 
 /* Valid layouts the real Launcher never made. */

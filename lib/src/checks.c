@@ -403,6 +403,9 @@ static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
 	uint64_t page_end = l->page_addr + LG_PAGE_SIZE;
 	uint64_t stock = page_end; /* where the bump allocator would put the next ring */
 	bool stock_ok = true;
+	/* The limit's address, saturated: a pfn limit from a note may be any 64-bit value. */
+	uint64_t limit = l->pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT) ? UINT64_MAX
+									 : l->pfn_limit << LG_PAGE_SHIFT;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct vqref *r = &v[i];
@@ -428,13 +431,12 @@ static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
 				  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
 				  (unsigned long long)g->desc, (unsigned long long)g->end,
 				  (unsigned long long)l->page_addr);
-		if (l->pfn_limit && g->end > l->pfn_limit * LG_PAGE_SIZE)
+		if (l->pfn_limit && g->end > limit)
 			lg_report(c, LG_CHK_RING_IN_PFNLIMIT, pa, path, where,
 				  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address "
 				  "%#llx)",
 				  (unsigned long long)g->desc, (unsigned long long)g->end,
-				  (unsigned long long)l->pfn_limit,
-				  (unsigned long long)(l->pfn_limit * LG_PAGE_SIZE));
+				  (unsigned long long)l->pfn_limit, (unsigned long long)limit);
 		for (size_t j = 0; j < i; j++) {
 			const struct vqref *o = &v[j];
 			if (!o->ring_ok || o->g.end <= g->desc || g->end <= o->g.desc)

@@ -339,6 +339,14 @@ static void test_valid_unusual(void)
 	run(&c, &s);
 	EXPECT(s.n == 0, "permuted irqs: %d findings", s.n);
 
+	stock(&c); /* a pfn limit past the 64-bit address space (an lgkit note may say so) */
+	write_page(&c);
+	c.pfn_limit = 1ull << 52;
+	run(&c, &s);
+	EXPECT(!fired(&s, "ring_in_pfnlimit", NULL), "pfn limit 2^52 must not wrap to 0");
+	if (s.n)
+		dump(&s);
+
 	stock(&c); /* a running guest: status 7, acked a subset of offered */
 	for (int d = 0; d < c.pb.ndev; d++)
 		c.pb.dev[d].status = 7;

@@ -148,4 +148,8 @@ expect_rc 1 pfn-limit
 expect_out pfn-limit "error (ring_in_pfnlimit): device[3] (console) vq[1]"
 run "$LGCHECK" --mem 32M "$T/area.bin"
 expect_rc 0 mem-32M
+# a leading zero is still decimal (as in specs), not C's octal
+run "$LGCHECK" --mem 064M --layout "$T/area.bin"
+expect_rc 0 mem-leading-zero
+expect_line mem-leading-zero "descriptor page at 0x4000000 (pfn 0x4000), RAM ends at 0x4000000"
 finish

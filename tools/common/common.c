@@ -12,8 +12,10 @@ int lgt_parse_size(const char *s, uint64_t *out)
 	char *end;
 	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
 		return -1;
+	/* Decimal unless 0x: a leading zero is not octal (specs read "010" as 10 too). */
+	int base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, base);
 	if (errno || end == s)
 		return -1;
 	unsigned shift = 0;

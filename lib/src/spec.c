@@ -754,17 +754,25 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 		case K_MEM:
 			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem)) < 0)
 				goto out;
-			if (mem == 0 || mem % LG_PAGE_SIZE || mem > UINT64_MAX / 2) {
+			if (mem == 0 || mem % LG_PAGE_SIZE) {
 				rc = expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)",
 					      v);
+				goto out;
+			}
+			if (mem > UINT64_MAX / 2) {
+				rc = expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
 				goto out;
 			}
 			break;
 		case K_PAGE:
 			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &page)) < 0)
 				goto out;
-			if (page % LG_PAGE_SIZE || page > UINT64_MAX / 2) {
+			if (page % LG_PAGE_SIZE) {
 				rc = expected(c, p, "a multiple of 4096", v);
+				goto out;
+			}
+			if (page > UINT64_MAX / 2) {
+				rc = expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
 				goto out;
 			}
 			break;
@@ -891,7 +899,7 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		return fail(&c, LG_ERR_PARAM, NULL, "no spec given");
 	lg_layout_init(out, 0);
 	if (opts->mem % LG_PAGE_SIZE || opts->mem > UINT64_MAX / 2)
-		return fail(&c, LG_ERR_PARAM, NULL, "mem %#llx is not a multiple of 4096",
+		return fail(&c, LG_ERR_PARAM, NULL, "mem %#llx is not a multiple of 4096 below 2^63",
 			    (unsigned long long)opts->mem);
 	if (len > LG_SPEC_MAX_SIZE)
 		return fail(&c, LG_ERR_SPEC, NULL,

@@ -43,6 +43,8 @@ t 2 "$LGGEN" "$V" -W no-such-check -o "$W/x"
 same "$(first_err)" "lggen: -W no-such-check: no check named 'such-check' (see --list-checks)" "-W"
 t 2 "$LGGEN" "$V" --mem 5000 -o "$W/x"
 same "$(first_err)" "lggen: --mem 0x1388: expected a non-zero multiple of 4096" "--mem 5000"
+t 2 "$LGGEN" "$V" --mem 0x8000000000000000 -o "$W/x"
+same "$(first_err)" "lggen: --mem 0x8000000000000000: expected less than 2^63 (0x8000000000000000)" "--mem 2^63"
 t 2 "$LGGEN" --decode "$V" --force
 same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --cmdline and --force do not apply" "--decode --force"
 [ ! -e "$W/x" ] && ok || bad "a usage error wrote $W/x"
@@ -110,6 +112,8 @@ t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000
 cmp -s "$W/out" "$W/no-limit.json" && ok || bad "--base 0x8000000 decodes differently"
 t 0 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000 --page-addr 0x8000000 --mem 64M
 grep -q '^  "mem": "64M",$' "$W/out" && grep -q '^  "page_addr": "128M",$' "$W/out" && ok || bad "--decode --mem: $(head -3 "$W/out")"
+t 2 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000000000000
+same "$(first_err)" "lggen: $W/fpage.bin: cannot write a spec: the page at 0x8000000000000000 is not below 2^63 (0x8000000000000000)" "--decode of a page at 2^63"
 t 2 "$LGGEN" --decode "$W/fpage.bin" --mem 256M
 same "$(first_err)" "lggen: $W/fpage.bin: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
 # spec -> page -> spec -> page: the same bytes, and the spec is a fixed point.

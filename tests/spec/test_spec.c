@@ -174,6 +174,14 @@ static void test_errors(void)
 	    "values as strings (\"0x…\")");
 	ERR("{\"mem\": 5000, \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .mem: expected a non-zero multiple of 4096 (the page follows RAM), got 5000");
+	/* Aligned but too high: the message names the limit, not the alignment. */
+	ERR("{\"mem\": \"0x8000000000000000\", \"devices\": []}", LG_ERR_SPEC,
+	    "t.json: .mem: expected a size below 2^63 (0x8000000000000000), got "
+	    "\"0x8000000000000000\"");
+	ERR("{\"mem\": \"32M\", \"page_addr\": \"0xfffffffffffff000\", \"devices\": []}",
+	    LG_ERR_SPEC,
+	    "t.json: .page_addr: expected an address below 2^63 (0x8000000000000000), got "
+	    "\"0xfffffffffffff000\"");
 	ERR("{\"mem\": \"0x100000000000\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": "
 	    "1}]}]}",
 	    LG_ERR_SPEC,

@@ -239,7 +239,12 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 	char *json = NULL;
 	int rc = lg_spec_dump(l, &json);
 	if (rc < 0) {
-		if (rc == LG_ERR_LAYOUT)
+		if (rc == LG_ERR_LAYOUT && l->page_addr > UINT64_MAX / 2)
+			fprintf(stderr,
+				"%s: %s: cannot write a spec: the page at %#llx is not below 2^63 "
+				"(0x8000000000000000)\n",
+				prog, file, (unsigned long long)l->page_addr);
+		else if (rc == LG_ERR_LAYOUT)
 			fprintf(stderr,
 				"%s: %s: cannot write a spec: the pfn limit %#llx does not pass the "
 				"page at %#llx\n",
@@ -328,6 +333,12 @@ int main(int argc, char **argv)
 				return 2;
 			if (mem == 0 || mem % LG_PAGE_SIZE) {
 				fprintf(stderr, "%s: --mem %#llx: expected a non-zero multiple of 4096\n",
+					prog, (unsigned long long)mem);
+				return 2;
+			}
+			if (mem > UINT64_MAX / 2) {
+				fprintf(stderr, "%s: --mem %#llx: expected less than 2^63 "
+						"(0x8000000000000000)\n",
 					prog, (unsigned long long)mem);
 				return 2;
 			}

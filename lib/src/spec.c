@@ -680,19 +680,43 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 
 /* ---------------------------------------------------------------- load */
 
+/* Where a string of (valid) JSON text holds the escape \u0000, or NULL.  cJSON ends its
+ * strings at the NUL, so "mem\u0000x" would pass for the key "mem". */
+static const char *nul_escape(const char *text, size_t len)
+{
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && text[i] == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && i + 6 <= len && memcmp(text + i + 2, "0000", 4) == 0)
+				return text + i;
+			i++; /* the escaped character */
+		}
+	}
+	return NULL;
+}
+
+static void line_col(const struct ld *c, size_t pos, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (c->text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
 static int syntax_error(struct ld *c, const char *at)
 {
 	size_t pos = at && at >= c->text && at <= c->text + c->len ? (size_t)(at - c->text)
 								   : c->len;
-	unsigned line = 1, col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		if (c->text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
+	unsigned line, col;
+	line_col(c, pos, &line, &col);
 	char where[64];
 	snprintf(where, sizeof where, "%u:%u", line, col);
 	/* Point at the first byte that is not blank. */
@@ -941,10 +965,23 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 			     text[pos] == '\n'))
 		pos++;
 	int rc;
-	if (pos < len)
+	const char *nul = NULL;
+	if (pos < len) {
 		rc = syntax_error(&c, text + pos);
-	else
+	} else if ((nul = nul_escape(text, len)) != NULL) {
+		unsigned line, col;
+		line_col(&c, (size_t)(nul - text), &line, &col);
+		rc = LG_ERR_SPEC;
+		if (err) {
+			snprintf(err->msg, sizeof err->msg,
+				 "%s:%u:%u: a JSON string holds \\u0000 (a NUL character), which no "
+				 "key or value of a spec may contain",
+				 c.name, line, col);
+			err->code = rc;
+		}
+	} else {
 		rc = load_tree(&c, root, opts, out);
+	}
 	cJSON_Delete(root);
 	return rc;
 }

@@ -187,6 +187,15 @@ static void test_errors(void)
 	    LG_ERR_SPEC,
 	    "t.json: .devices[0].queues[0]: the ring would be at page frame 0x100000001, which "
 	    "does not fit the 32-bit pfn field");
+	/* cJSON cuts strings at a \u0000: "mem\u0000x" is not the key "mem", nor
+	 * "rng\u0000x" the type rng. */
+	ERR("{\"mem\\u0000x\": \"32M\", \"devices\": []}", LG_ERR_SPEC,
+	    "t.json:1:6: a JSON string holds \\u0000 (a NUL character), which no key or value of "
+	    "a spec may contain");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\\u0000x\", \"queues\": []}]}",
+	    LG_ERR_SPEC,
+	    "t.json:1:41: a JSON string holds \\u0000 (a NUL character), which no key or value of "
+	    "a spec may contain");
 	/* Unknown and duplicate keys (exact case). */
 	ERR("{\"Mem\": \"32M\", \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .: unknown key \"Mem\"; expected one of: $schema, comment, mem, page_addr, "

@@ -248,13 +248,14 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 		double d = v->valuedouble;
 		if (!isfinite(d) || d < 0)
 			return expected(c, path, what, v);
-		if (d > EXACT_MAX)
+		if (d > EXACT_MAX && max > (uint64_t)EXACT_MAX)
 			return fail(c, LG_ERR_SPEC, path,
 				    "expected a number below 2^53, got %.17g: write larger values "
 				    "as strings (\"0x…\")",
 				    d);
-		u = (uint64_t)d;
-		if ((double)u != d) /* a fraction */
+		/* Beyond a lower limit: the range check below names it. */
+		u = d > EXACT_MAX ? UINT64_MAX : (uint64_t)d;
+		if (d <= EXACT_MAX && (double)u != d) /* a fraction */
 			return expected(c, path, what, v);
 	} else if (cJSON_IsString(v) && kind != I_NUM) {
 		if (!parse_uint_text(v->valuestring, sizes, &u))

@@ -169,6 +169,14 @@ static void test_errors(void)
 	    LG_ERR_SPEC,
 	    "t.json: .devices[0].queues[0].pfn: expected at most 4294967295 (0xffffffff), got "
 	    "\"0x100000000\"");
+	/* Above 2^53 in a field whose limit is lower: the message names that limit. */
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"status\": 1e20, \"queues\": []}]}",
+	    LG_ERR_SPEC, "t.json: .devices[0].status: expected an integer from 0 to 255, got 1e+20");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": [{\"num\": 1, \"pfn\": "
+	    "1e16}]}]}",
+	    LG_ERR_SPEC,
+	    "t.json: .devices[0].queues[0].pfn: expected at most 4294967295 (0xffffffff), got "
+	    "10000000000000000");
 	ERR("{\"mem\": 9007199254740993, \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .mem: expected a number below 2^53, got 9007199254740992: write larger "
 	    "values as strings (\"0x…\")");

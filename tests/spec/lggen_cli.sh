@@ -48,6 +48,15 @@ same "$(first_err)" "lggen: --mem 0x8000000000000000: expected less than 2^63 (0
 t 2 "$LGGEN" --decode "$V" --force
 same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --cmdline and --force do not apply" "--decode --force"
 [ ! -e "$W/x" ] && ok || bad "a usage error wrote $W/x"
+# An output that is not a regular file (a FIFO here; /dev/null as root) is not replaced
+# by the temporary file's rename.
+mkfifo "$W/fifo"
+t 2 "$LGGEN" "$V" -o "$W/fifo"
+same "$(first_err)" "lggen: $W/fifo: not a regular file; lggen writes a temporary file and renames it over the output" "-o FIFO"
+[ -p "$W/fifo" ] && ok || bad "-o FIFO: the FIFO was replaced"
+t 0 "$LGGEN" "$V" -o "$W/fifo-src.bin"
+t 2 "$LGGEN" --decode "$W/fifo-src.bin" -o "$W/fifo"
+[ -p "$W/fifo" ] && ok || bad "--decode -o FIFO: the FIFO was replaced"
 
 # A clean layout: nothing printed, the file is there with the usual permissions.
 t 0 "$LGGEN" "$V" -o "$W/page.bin"

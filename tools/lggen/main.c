@@ -121,6 +121,15 @@ static int out_open(struct out *o, const char *path)
 		fprintf(stderr, "%s: %s: path too long\n", prog, path);
 		return -1;
 	}
+	/* rename() would replace a FIFO or a device (/dev/null, as root) with a file. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr,
+			"%s: %s: not a regular file; lggen writes a temporary file and renames it "
+			"over the output\n",
+			prog, path);
+		return -1;
+	}
 	snprintf(dir, sizeof dir, "%s", path);
 	snprintf(o->tmp, sizeof o->tmp, "%s/.lggen-XXXXXX", dirname(dir));
 	o->fd = mkstemp(o->tmp);

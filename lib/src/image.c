@@ -253,7 +253,8 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	*out = NULL;
 	if (!opts)
 		opts = &dflt;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO without a writer is refused below instead of waited on. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {

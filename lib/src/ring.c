@@ -440,17 +440,15 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 		}
 		if (w->owner[i]) {
 			w->conflict = true;
-			if (w->mode == WALK_REPORT) {
+			if (w->mode != WALK_QUIET) {
 				char f2[48];
 				snprintf(f2, sizeof f2, "desc[%u]", i);
 				issue(w, LG_CHK_CHAIN_DISJOINT, LG_SEV_OFF, da, f2,
 				      "descriptor %u is reachable from head %u and from another "
 				      "outstanding chain (head %u)",
 				      i, head, (unsigned)(w->owner[i] >> 16));
-				return;
 			}
-			if (w->mode == WALK_QUIET)
-				return;
+			return;
 		}
 		/* Tags carry the head in their high half for the message above. */
 		w->owner[i] = w->tag;
@@ -611,7 +609,21 @@ int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *
 				 "avail.ring[%u] is %u, not below num %u", slot, head, rs->num);
 			continue;
 		}
-		w.tag = k + 1u;
+		if (w.owner[head] && w.owner[head] >> 16 == head) {
+			/* head_distinct: the same head again (an earlier chain started here). */
+			uint16_t first = (uint16_t)(rs->used_idx + (w.owner[head] & 0xffffu) - 1u) %
+					 rs->num;
+			memset(ch, 0, sizeof *ch);
+			ch->head = head;
+			ch->fault = LG_CHK_HEAD_DISTINCT;
+			ch->fault_addr = rs->geom.avail + 4 + 2ull * slot;
+			snprintf(ch->fault_msg, sizeof ch->fault_msg,
+				 "avail.ring[%u] is head %u again: also in avail.ring[%u]", slot, head,
+				 first);
+			continue;
+		}
+		/* Tags carry the head in their high half (head_distinct, chain_disjoint). */
+		w.tag = (uint32_t)head << 16 | (k + 1u);
 		walk_chain(&w, head, ch);
 		if (w.err)
 			rc = w.err;

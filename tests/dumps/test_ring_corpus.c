@@ -375,6 +375,28 @@ int main(int argc, char **argv)
 		lg_image_close(img);
 		sim_free(&s);
 	}
+	/* The listing records a repeated head and a shared descriptor in the entry of the
+	 * later chain, as lg_check_layout reports them (head_distinct, chain_disjoint). */
+	for (int k = C_HEAD_DISTINCT; k <= C_CHAIN_DISJOINT; k++) {
+		char path[64];
+		uint64_t pfn_limit;
+		if (sim_build(&s, PAGE, 42) < 0)
+			continue;
+		mangle(&s, k, path, sizeof path, &pfn_limit);
+		struct lg_image *img;
+		struct lg_ring_state rs;
+		struct lg_chain ch[16];
+		struct lg_walk_opts o = {true, PAGE, PAGE, PAGE + 5 * 4096};
+		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
+		int n = lg_ring_outstanding(img, &rs, &o, ch, 16);
+		int want = k == C_HEAD_DISTINCT ? LG_CHK_HEAD_DISTINCT : LG_CHK_CHAIN_DISJOINT;
+		EXPECT(n == 4 && ch[0].fault < 0 && ch[1].fault == want,
+		       "%s: listing faults %d, %d, expected -1, %d", cases[k].name,
+		       n == 4 ? ch[0].fault : -9, n == 4 ? ch[1].fault : -9, want);
+		lg_image_close(img);
+		sim_free(&s);
+	}
 	if (man)
 		fclose(man);
 	return t_done("test_ring_corpus");

@@ -85,7 +85,9 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out);
 
 /* The outstanding chains: the heads avail.ring[used_idx .. avail_idx), walked without
- * stopping the listing at a bad chain (its fault is recorded in its entry).  Fills up to
+ * stopping the listing at a bad chain (its fault is recorded in its entry; a head out of
+ * range, a head seen again, or a descriptor an earlier chain reached gives head_range,
+ * head_distinct or chain_disjoint).  Fills up to
  * max entries of chains and returns how many there are (min(pending, num)), or an error as
  * lg_ring_read().  A window wider than num (idx_window) gives LG_ERR_RING. */
 int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *rs,

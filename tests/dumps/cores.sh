@@ -50,6 +50,14 @@ for kind in kdump kdump-flat kdump32; do
 	run "$LGCHECK" --scan -q "$T/$kind.core"
 	expect_rc 0 "$kind --scan"
 done
+# A note whose mem is 0 does not know where RAM ends: the page's address stands in for it
+# (RAM [0, 0) would put every buffer outside guest memory).
+mk elf-note-nomem
+run "$LGCHECK" --format json "$T/elf-note-nomem.core"
+expect_rc 0 elf-note-nomem
+expect_out elf-note-nomem '"mem":	"0x100000"'
+checks=$((checks + 1))
+[ -z "$(json_checks)" ] || fail elf-note-nomem "findings: $(json_checks)"
 # Bytes a PT_LOAD declares beyond p_filesz are a hole, not zeros: the rings are missing.
 mk elf-hole
 run "$LGCHECK" -q "$T/elf-hole.core"

@@ -13,6 +13,7 @@
  *   elf-phnum          e_phnum 65520: the program headers would run far past the file
  *   elf-filesz         p_filesz larger than p_memsz
  *   elf-badnote        the lgkit note with version 7
+ *   elf-note-nomem     elf64 with an lgkit note whose mem is 0 (unknown)
  *   kdump kdump-flat   diskdump (plain, as makedumpfile -R writes it) and QEMU's flattened
  *                      stream (records out of order), zlib pages, raw pages, a shared zero page
  *   kdump-lie-bitmap   the 2nd bitmap marks a page the 1st does not
@@ -89,6 +90,10 @@ static int write_elf(const char *kind, const char *out)
 	lg_note_encode(&n, note + 20);
 	if (strcmp(kind, "elf-badnote") == 0)
 		lg_put32(note + 20, 7);
+	if (strcmp(kind, "elf-note-nomem") == 0) { /* a note that does not know mem */
+		n.mem = 0;
+		lg_note_encode(&n, note + 20);
+	}
 
 	struct seg s[4] = {
 		{PT_NOTE, 0, sizeof note, 0, 0, note},

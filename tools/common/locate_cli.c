@@ -87,7 +87,8 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 	}
 	struct lg_note note;
 	if (lg_image_note(out->img, &note)) {
-		out->l.mem = note.mem;
+		if (note.mem) /* 0: the note does not know; the page's address stands in */
+			out->l.mem = note.mem;
 		out->l.pfn_limit = note.pfn_limit;
 	}
 	out->page_source = !out->inferred ? lg_page_source_name(out->src)

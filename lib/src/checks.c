@@ -460,12 +460,12 @@ static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
 	}
 }
 
-static void check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
+static int check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
 {
 	const struct lg_layout *l = c->l;
 	char path[64], where[64];
 	if (!c->img)
-		return;
+		return 0;
 	if (!c->cfg->image_has_area) {
 		/* Does the image hold anything besides the page?  If not, it is a bare page. */
 		uint64_t total = 0;
@@ -478,7 +478,7 @@ static void check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
 		if (total <= in_page) {
 			if (n)
 				c->st->rings_unchecked = true;
-			return;
+			return 0;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -500,8 +500,9 @@ static void check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
 		c->st->rings_checked++;
 		int rc = lg_check_ring_state(c, r->d, r->q);
 		if (rc < 0)
-			return;
+			return rc;
 	}
+	return 0;
 }
 
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
@@ -539,7 +540,7 @@ int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		}
 	check_vq_irq_unique(&c, v, n);
 	check_placement(&c, v, n);
-	check_rings_in_image(&c, v, n);
+	int rc = check_rings_in_image(&c, v, n);
 	free(v);
-	return 0;
+	return rc;
 }

@@ -266,6 +266,11 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 		close(fd);
 		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", path);
 	}
+	if (S_ISBLK(st.st_mode)) {
+		/* A block device (a dump on a partition): its size is where it ends. */
+		off_t end = lseek(fd, 0, SEEK_END);
+		st.st_size = end > 0 ? end : 0;
+	}
 	if (st.st_size == 0) {
 		close(fd);
 		return lg_fail(err, LG_ERR_TRUNCATED, "%s: file is empty, expected guest memory",

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "check_priv.h"
+#include "lgkit/emit.h"
 #include "lgkit/ring.h"
 
 /* Indirect entries walked per ring at most (a hostile ring could hold num tables of num
@@ -634,22 +635,6 @@ int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *
 	return rc < 0 ? rc : n;
 }
 
-static uint64_t rings_end(const struct lg_layout *l)
-{
-	uint64_t end = l->page_addr + LG_PAGE_SIZE;
-	for (size_t d = 0; d < l->ndev; d++)
-		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
-			const struct lg_vq *v = &l->dev[d].vq[q];
-			if (!v->num || v->num > LG_VQ_NUM_MAX || (v->num & (v->num - 1)) || !v->pfn)
-				continue;
-			struct lg_ring_geom g;
-			lg_ring_geom(v->num, v->pfn, &g);
-			if (g.end > end)
-				end = g.end;
-		}
-	return end;
-}
-
 void lg_walk_opts_for(const struct lg_layout *l, size_t d, struct lg_walk_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -660,12 +645,10 @@ void lg_walk_opts_for(const struct lg_layout *l, size_t d, struct lg_walk_opts *
 			 lg_feature_test(dv->guest_features, dv->feature_len, LG_F_RING_INDIRECT_DESC);
 	o->mem_end = l->mem;
 	o->area_start = l->page_addr;
-	if (l->pfn_limit)
-		o->area_end = l->pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)
-				      ? UINT64_MAX
-				      : l->pfn_limit << LG_PAGE_SHIFT;
-	else
-		o->area_end = rings_end(l);
+	/* The device area in use: up to the pfn limit, or (unknown) to the end of the last
+	 * ring's pages, as the Launcher's guest_limit grew page by page. */
+	o->area_end = l->pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT) ? UINT64_MAX
+								 : lg_layout_area_end(l);
 }
 
 /* ---------------------------------------------------------------- section C */

@@ -95,6 +95,9 @@ expect_err unknown-check "lgcheck: -W no-such-check: no check named 'such-check'
 run "$LGCHECK" -E bogus "$T/page.bin"
 expect_rc 2 unknown-check-E
 expect_err unknown-check-E "no check named 'bogus'"
+run "$LGCHECK" --scan --page-addr 0x4000000 "$T/area.bin"
+expect_rc 2 scan-and-page
+expect_err scan-and-page "lgcheck: --scan looks for the page; --page-addr names it: give one"
 run "$LGCHECK" --format xml "$T/page.bin"
 expect_rc 2 format
 expect_err format "--format 'xml': expected text, json or sarif"

@@ -39,6 +39,7 @@ struct cas {
 	size_t page_len;
 	uint64_t pfn_limit;
 	bool with_area; /* run over an image holding the page and every ring */
+	void (*rings)(uint8_t *area); /* writes ring contents into the area (page at [0]) */
 };
 
 static void run(const struct cas *c, struct seen *s)
@@ -56,6 +57,8 @@ static void run(const struct cas *c, struct seen *s)
 		size_t len = 4096 * 40;
 		area = calloc(1, len);
 		memcpy(area, c->page, c->page_len);
+		if (c->rings)
+			c->rings(area);
 		EXPECT(lg_image_from_memory(area, len, c->pb.mem, &img) == 0, "image");
 	}
 	struct lg_check_config cfg;
@@ -370,6 +373,32 @@ static void test_valid_unusual(void)
 	       "exactly full page is terminated by its end");
 }
 
+/* One outstanding chain on the console's transmit ring (pfn 0x4010) whose writable
+ * buffer sits in the last ring page's tail, past the ring's bytes: inside the device
+ * area the Launcher allocated (whole pages), so neither buf_in_ram nor buf_into_rings. */
+static void tail_buffer(uint8_t *area)
+{
+	uint8_t *desc = area + 0x10000, *avail = area + 0x11000;
+	lg_put64(desc, 0x4012900);
+	lg_put32(desc + 8, 0x100);
+	lg_put16(desc + 12, LG_VRING_DESC_F_WRITE);
+	lg_put16(avail + 2, 1); /* avail.idx 1, ring[0] = head 0 */
+}
+
+static void test_area_tail(void)
+{
+	struct cas c;
+	struct seen s;
+	stock(&c);
+	write_page(&c);
+	c.with_area = true;
+	c.rings = tail_buffer;
+	run(&c, &s);
+	EXPECT(s.n == 0, "a buffer in the last ring page's tail: %d findings", s.n);
+	if (s.n)
+		dump(&s);
+}
+
 /* The same byte-level mangles on a real Launcher page. */
 static void test_real(const char *dir)
 {
@@ -450,6 +479,7 @@ int main(int argc, char **argv)
 	test_mangles();
 	test_prereq();
 	test_valid_unusual();
+	test_area_tail();
 	if (argc > 1)
 		test_real(argv[1]);
 	return t_done("test_checks");

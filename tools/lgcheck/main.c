@@ -277,6 +277,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (scan && have_page) {
+		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
+			prog);
+		return 2;
+	}
 	const char *file = argv[optind];
 
 	struct scan_ctx sc = {&cfg, cand, -1};
@@ -297,8 +302,9 @@ int main(int argc, char **argv)
 	struct lg_check_stats st;
 	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
 	if (rc < 0 || fs.nomem) {
+		const char *why = lg_image_error(img);
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+			why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		lgt_located_free(&loc);
 		return 2;

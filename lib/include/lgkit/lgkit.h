@@ -283,7 +283,8 @@ struct lg_check_stats {
 
 /* Run sections A and B over the layout and, when img is given and holds them, the
  * ring-state checks of section C.  Never stops at the first problem, never reads
- * outside img.  Returns 0, or LG_ERR_NOMEM. */
+ * outside img.  Returns 0; LG_ERR_NOMEM; or the error of a ring read that failed in an
+ * on-demand image (lg_image_error() names the page). */
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
 		    struct lg_check_stats *stats);

@@ -96,6 +96,13 @@ int lgl_dump(const struct lgl_vm *vm, const char *path)
 	}
 	/* Written beside PATH under a temporary name, then renamed: a failure never leaves a
 	 * partial core where the user asked for one. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* The rename below would replace a FIFO or a device node (/dev/null as root). */
+		fprintf(stderr, "lglaunch: %s: exists and is not a regular file; not replaced\n",
+			path);
+		return -1;
+	}
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
 		fprintf(stderr, "lglaunch: %s: path too long\n", path);

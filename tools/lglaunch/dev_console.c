@@ -1,5 +1,6 @@
 /* dev_console.c — virtio console (type 3): vq0 receives stdin, vq1 transmits to stdout.
- * Like the real Launcher's, no features and no config. */
+ * Like the real Launcher's, no features and no config.  Output and input both run on the
+ * console's own thread (device.c), under vm->lock: it is the only writer of stdout. */
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -21,7 +22,8 @@ static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 }
 
 /* stdin feeds the guest when it is a terminal or a pipe and the guest posted buffers; after
- * end of file (or an error) it is left alone, as the real Launcher ignored it. */
+ * end of file (or an error) it is left alone, as the real Launcher ignored it.  Guarded by
+ * vm->lock like the rest of the device. */
 static bool stdin_closed;
 
 static bool console_wants_input(struct lgl_vm *vm, struct lgl_device *dev, int *fd)

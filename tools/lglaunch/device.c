@@ -1,9 +1,28 @@
-/* device.c — LHCALL_NOTIFY routing and the device life cycle, as the 3.x Launcher did
- * (ABI.md §3.2, generation C): a notify of a descriptor's address is a status change
- * (0 = reset, FAILED = warn + reset, otherwise the features are final: start); a notify of
- * a ring that reaches user space means the device was not started. */
+/* device.c — LHCALL_NOTIFY routing, the device life cycle and the devices' service
+ * threads, as the 3.x Launcher did (ABI.md §3.2, generation C): a notify of a descriptor's
+ * address is a status change (0 = reset, FAILED = warn + reset, otherwise the features are
+ * final: start); a notify of a ring that reaches user space means the device was not
+ * started.
+ *
+ * Threads and locking (the whole rule is at the top of kvm.c): starting a device registers
+ * its rings' ioeventfds and creates its service thread, which blocks in poll() on those
+ * eventfds, its wake eventfd and, while the device wants input, the input fd.  Everything
+ * here runs with vm->lock held: the notify handlers on the vCPU thread, a service round on
+ * the device's thread (the lock is dropped only around poll()).  A reset, and the end of
+ * lgl_run, first stops the thread (lgl_device_stop) and joins it with the lock dropped; the
+ * thread serves what was already kicked, then returns.  A device failed by a bad chain
+ * keeps its thread, which then consumes kicks without serving them, until the guest resets
+ * the device or the launcher exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include "lglaunch.h"
 
@@ -13,8 +32,145 @@ static uint8_t *desc_ptr(struct lgl_vm *vm, const struct lgl_device *dev)
 		       lg_desc_size(dev->num_vq, dev->feature_len, dev->config_len));
 }
 
+/* ---------------------------------------------------------------- service threads */
+
+static void poke(int fd)
+{
+	uint64_t one = 1;
+	if (write(fd, &one, sizeof one) < 0) {
+		/* EAGAIN: the counter is already huge, the reader wakes anyway */
+	}
+}
+
+/* One service round (vm->lock held): take every kick and serve its ring, then input. */
+static void serve(struct lgl_vm *vm, struct lgl_device *dev, bool woken, bool input_ready)
+{
+	uint64_t n;
+	if (woken && read(dev->wake_fd, &n, sizeof n) < 0) {
+		/* EAGAIN: already consumed */
+	}
+	for (unsigned q = 0; q < dev->nvq; q++) {
+		struct lgl_vq *vq = &dev->vq[q];
+		if (vq->eventfd < 0 || read(vq->eventfd, &n, sizeof n) != sizeof n)
+			continue;
+		vq->kicks += n;
+		if (dev->running && !dev->failed && dev->ops->service)
+			dev->ops->service(vm, vq);
+	}
+	if (input_ready && dev->running && !dev->failed && dev->ops->input)
+		dev->ops->input(vm, dev);
+}
+
+static void *device_thread(void *arg)
+{
+	struct lgl_device *dev = arg;
+	struct lgl_vm *vm = dev->vm;
+	struct pollfd pfd[2 + 2];
+	pthread_mutex_lock(&vm->lock);
+	while (!dev->stopping) {
+		nfds_t n = 0, in_slot;
+		int in_fd = -1;
+		pfd[n++] = (struct pollfd){.fd = dev->wake_fd, .events = POLLIN};
+		for (unsigned q = 0; q < dev->nvq; q++)
+			if (dev->vq[q].eventfd >= 0)
+				pfd[n++] = (struct pollfd){.fd = dev->vq[q].eventfd, .events = POLLIN};
+		in_slot = n;
+		dev->polling_input = !dev->failed && dev->ops->wants_input &&
+				     dev->ops->wants_input(vm, dev, &in_fd);
+		if (dev->polling_input)
+			pfd[n++] = (struct pollfd){.fd = in_fd, .events = POLLIN};
+		pthread_mutex_unlock(&vm->lock);
+		lgl_vcpu_wake(vm); /* the irqs of the last round */
+		int r = poll(pfd, n, -1);
+		int err = errno;
+		pthread_mutex_lock(&vm->lock);
+		if (r < 0 && err != EINTR) {
+			fprintf(stderr, "lglaunch: device[%u] (%s): poll: %s\n", dev->index,
+				dev->ops->name, strerror(err));
+			lgl_device_fail(vm, dev);
+			break;
+		}
+		if (r > 0)
+			serve(vm, dev, pfd[0].revents != 0, in_slot < n && pfd[in_slot].revents != 0);
+		lgl_vcpu_recheck(vm);
+	}
+	/* Asked to stop: what the guest kicked before is served first (its last output before
+	 * a shutdown, a bad chain's report). */
+	serve(vm, dev, true, false);
+	dev->polling_input = false;
+	pthread_mutex_unlock(&vm->lock);
+	lgl_vcpu_wake(vm);
+	return NULL;
+}
+
+static int start_thread(struct lgl_vm *vm, struct lgl_device *dev)
+{
+	dev->vm = vm;
+	dev->stopping = false;
+	dev->polling_input = false;
+	dev->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dev->wake_fd < 0)
+		return -1;
+	/* Asynchronous signals (the vCPU's kick, --timeout's alarm, ^C) are for the vCPU
+	 * thread; faults and SIGPIPE stay with the thread that caused them. */
+	sigset_t block, old;
+	sigfillset(&block);
+	static const int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP,
+					SIGABRT, SIGSYS, SIGPIPE};
+	for (size_t i = 0; i < sizeof sync_sigs / sizeof sync_sigs[0]; i++)
+		sigdelset(&block, sync_sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int e = pthread_create(&dev->thread, NULL, device_thread, dev);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e) {
+		close(dev->wake_fd);
+		dev->wake_fd = -1;
+		errno = e;
+		return -1;
+	}
+	dev->thread_on = true;
+	return 0;
+}
+
+void lgl_device_stop(struct lgl_vm *vm, struct lgl_device *dev)
+{
+	if (!dev->thread_on)
+		return;
+	dev->stopping = true;
+	poke(dev->wake_fd);
+	/* The thread needs the lock to see the request and to finish its round. */
+	pthread_mutex_unlock(&vm->lock);
+	pthread_join(dev->thread, NULL);
+	pthread_mutex_lock(&vm->lock);
+	dev->thread_on = false;
+	dev->stopping = false;
+	close(dev->wake_fd);
+	dev->wake_fd = -1;
+}
+
+bool lgl_device_busy(struct lgl_vm *vm, const struct lgl_device *dev)
+{
+	(void)vm;
+	struct pollfd pfd[2];
+	nfds_t n = 0;
+	for (unsigned q = 0; q < dev->nvq; q++)
+		if (dev->vq[q].eventfd >= 0)
+			pfd[n++] = (struct pollfd){.fd = dev->vq[q].eventfd, .events = POLLIN};
+	return n && poll(pfd, n, 0) > 0;
+}
+
+/* The vCPU thread found the device waiting for input its thread may not be polling yet. */
+void lgl_device_wake(struct lgl_device *dev)
+{
+	if (dev->thread_on && !dev->polling_input)
+		poke(dev->wake_fd);
+}
+
+/* ---------------------------------------------------------------- life cycle */
+
 void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev)
 {
+	lgl_device_stop(vm, dev); /* from here on only the vCPU thread touches the device */
 	uint8_t *d = desc_ptr(vm, dev);
 	if (vm->verbose)
 		fprintf(stderr, "lglaunch: resetting device[%u] (%s)\n", dev->index, dev->ops->name);
@@ -60,9 +216,17 @@ void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev)
 	}
 	for (unsigned q = 0; q < dev->nvq; q++)
 		if (lgl_ioeventfd(vm, &dev->vq[q], true) < 0)
-			return;
+			goto undo;
 	dev->running = true;
 	dev->failed = false;
+	if (start_thread(vm, dev) == 0)
+		return;
+	fprintf(stderr, "lglaunch: device[%u] (%s): cannot start its service thread: %s\n",
+		dev->index, dev->ops->name, strerror(errno));
+	dev->running = false;
+undo:
+	for (unsigned q = 0; q < dev->nvq; q++)
+		lgl_ioeventfd(vm, &dev->vq[q], false);
 }
 
 static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
@@ -102,7 +266,6 @@ static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
 	}
 }
 
-void lgl_notify(struct lgl_vm *vm, uint32_t addr);
 void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 {
 	for (unsigned d = 0; d < vm->ndev; d++) {
@@ -114,7 +277,10 @@ void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 		for (unsigned q = 0; q < dev->nvq; q++)
 			if (addr == (uint64_t)dev->vq[q].pfn << 12) {
 				if (dev->running && !dev->failed) {
-					dev->ops->service(vm, &dev->vq[q]); /* eventfd not yet on */
+					/* The ioeventfd absorbs kicks while the device runs; one that
+					 * got here anyway is handed to the device's thread. */
+					if (dev->vq[q].eventfd >= 0)
+						poke(dev->vq[q].eventfd);
 					return;
 				}
 				fprintf(stderr,

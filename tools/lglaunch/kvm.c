@@ -1,15 +1,53 @@
 /* kvm.c — the KVM backend: VM, memslot, vCPU, ioeventfds, interrupts and the run loop.
  *
- * One thread does everything.  A ring kick is absorbed by an in-kernel ioeventfd, so it
- * costs no exit; the devices are serviced when the guest halts (it waits for the
- * interrupt), when it shuts down, and on a periodic timer tick that also guarantees a way
- * out of KVM_RUN (our PVM backend can keep a broken guest inside the kernel).
+ * Threads.  The vCPU thread (the one that calls lgl_run) runs KVM_RUN and handles every
+ * exit: status notifies (device start, reset, FAILED), shutdown, halts, errors.  Each
+ * started device has a service thread (device.c) that poll()s its rings' ioeventfds, so a
+ * kick costs the guest no exit and is served at once, as the 3.x Launcher's per-device
+ * threads did.  A device thread never touches the vCPU: it marks the ring's irq pending
+ * (lgl_raise_irq) and, once its round is over and the lock dropped, wakes the vCPU thread
+ * (lgl_vcpu_wake), which injects it with KVM_INTERRUPT — a vCPU ioctl — when the guest can
+ * take it (ready_for_interrupt_injection and IF), and asks for an interrupt window
+ * otherwise.  Irqs raised before the guest takes one are coalesced, as a level would be:
+ * the guest's handler looks at every used ring anyway.
+ *
+ * A halted guest: the vCPU thread sleeps on vm->wake until an irq is pending.  It stops the
+ * guest (a halt nobody will wake, exit 3) when nothing is pending, no started device has a
+ * kick left to serve (its ioeventfd readable) and none waits for input.
+ *
+ * Locking rule: ONE mutex, vm->lock, and nothing is shared without it.
+ *  - It guards every struct lgl_device and lgl_vq field, each backend's state (priv, the
+ *    console's stdin state), vm->irq_pending, guest_broke, vcpu_halted and vcpu_kicked,
+ *    and every access the launcher makes to guest memory once the guest runs (the page,
+ *    the rings, the buffers).
+ *  - A device thread takes it for a whole service round — reading its eventfds, walking
+ *    the rings, the file I/O, the used entries, raising irqs — and drops it only to
+ *    poll().  A kick is consumed (the eventfd read) only under the lock, so "an eventfd is
+ *    readable" seen under the lock means exactly "a kick not yet served".
+ *  - The vCPU thread takes it to handle a notify, a shutdown or a halt, and to pick the
+ *    irq to inject; never across KVM_RUN.  It waits for a halted guest on vm->wake, which
+ *    releases the lock.
+ *  - Only the vCPU thread starts and stops device threads and (un)registers ioeventfds.
+ *    Before it resets a device, and before lgl_run returns (shutdown, error, timeout), it
+ *    stops and joins the device's thread (lgl_device_stop: set stopping, signal the
+ *    thread's wake eventfd, drop the lock, join, take it again); the thread first serves
+ *    what was already kicked.  So no device thread outlives lgl_run, and none runs when
+ *    guest memory is dumped or unmapped.
+ *  - vm->lock is the only lock: nothing else is taken with it held except stdio's own.
+ *  - Outside the lock: the exit counters (vCPU thread only) and kvm_run, which only the
+ *    vCPU thread touches except immediate_exit, set atomically by a device thread (and by
+ *    the timeout's signal handler) to kick the vCPU out of KVM_RUN.
+ *
+ * Ways out of KVM_RUN: a device thread raising an irq sets immediate_exit (under the lock)
+ * and sends SIGUSR1 to the vCPU thread (no-op handler; device threads block the
+ * asynchronous signals, so they all land on the vCPU thread); --timeout arms one SIGALRM
+ * at the deadline, whose handler sets immediate_exit.  Without --timeout nothing ticks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +61,24 @@
 
 #include "lglaunch.h"
 
-static struct kvm_run *volatile tick_run;
-static volatile sig_atomic_t tick_count;
+#define LGL_KICK_SIGNAL SIGUSR1
 
-static void on_tick(int sig)
+/* The run structure the timeout's SIGALRM handler marks (the vCPU thread's). */
+static struct kvm_run *alarm_run;
+
+static void on_alarm(int sig)
 {
 	(void)sig;
-	tick_count++;
-	if (tick_run)
-		tick_run->immediate_exit = 1;
+	struct kvm_run *run = __atomic_load_n(&alarm_run, __ATOMIC_SEQ_CST);
+	if (run)
+		__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+}
+
+/* SIGUSR1 only has to interrupt KVM_RUN (a pending signal ends it with EINTR); the
+ * sender set immediate_exit first, for a KVM_RUN not yet entered. */
+static void on_kick(int sig)
+{
+	(void)sig;
 }
 
 int lgl_kvm_open(struct lgl_vm *vm, uint64_t ram, uint64_t area)
@@ -113,7 +160,6 @@ int lgl_kvm_vcpu(struct lgl_vm *vm)
 
 void lgl_kvm_close(struct lgl_vm *vm)
 {
-	tick_run = NULL;
 	for (unsigned d = 0; d < vm->ndev; d++)
 		for (unsigned q = 0; q < vm->dev[d].nvq; q++)
 			if (vm->dev[d].vq[q].eventfd >= 0)
@@ -167,64 +213,43 @@ int lgl_ioeventfd(struct lgl_vm *vm, struct lgl_vq *vq, bool on)
 	return 0;
 }
 
+/* What a device thread owes the vCPU thread for its service round: decided under vm->lock,
+ * done by lgl_vcpu_wake once the lock is dropped (so the vCPU thread, woken, does not
+ * block on the lock, and the round stays short). */
+enum vcpu_wake { WAKE_NONE, WAKE_SIGNAL, WAKE_KICK };
+static _Thread_local enum vcpu_wake owed;
+
 void lgl_raise_irq(struct lgl_vm *vm, unsigned irq)
 {
-	if (irq < LG_IRQS)
-		vm->irq_pending |= 1u << irq;
+	if (irq >= LG_IRQS)
+		return;
+	vm->irq_pending |= 1u << irq;
+	if (pthread_equal(pthread_self(), vm->vcpu_thread))
+		return; /* it injects before its next KVM_RUN */
+	if (vm->vcpu_halted) {
+		if (owed == WAKE_NONE)
+			owed = WAKE_SIGNAL;
+	} else if (!vm->vcpu_kicked) {
+		/* immediate_exit covers a KVM_RUN not yet entered, the signal one inside. */
+		vm->vcpu_kicked = true;
+		__atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		owed = WAKE_KICK;
+	}
 }
 
-/* Service every started device whose eventfd fired.  Returns true if any did. */
-static bool service_kicks(struct lgl_vm *vm)
+void lgl_vcpu_recheck(struct lgl_vm *vm)
 {
-	bool any = false;
-	for (unsigned d = 0; d < vm->ndev; d++) {
-		struct lgl_device *dev = &vm->dev[d];
-		for (unsigned q = 0; q < dev->nvq; q++) {
-			struct lgl_vq *vq = &dev->vq[q];
-			uint64_t n;
-			if (vq->eventfd < 0 || read(vq->eventfd, &n, sizeof n) != sizeof n)
-				continue;
-			any = true;
-			vq->kicks += n;
-			if (dev->running && !dev->failed && dev->ops->service)
-				dev->ops->service(vm, vq);
-		}
-	}
-	return any;
+	if (vm->vcpu_halted && owed == WAKE_NONE)
+		owed = WAKE_SIGNAL;
 }
 
-void lgl_service_all(struct lgl_vm *vm)
+void lgl_vcpu_wake(struct lgl_vm *vm)
 {
-	service_kicks(vm);
-}
-
-/* Wait while the guest is halted: for console input, or give up. */
-static int wait_halted(struct lgl_vm *vm)
-{
-	struct pollfd pfd[LGL_MAX_DEVICES];
-	struct lgl_device *who[LGL_MAX_DEVICES];
-	nfds_t n = 0;
-	for (unsigned d = 0; d < vm->ndev; d++) {
-		struct lgl_device *dev = &vm->dev[d];
-		int fd;
-		if (dev->running && !dev->failed && dev->ops->wants_input &&
-		    dev->ops->wants_input(vm, dev, &fd)) {
-			pfd[n] = (struct pollfd){.fd = fd, .events = POLLIN};
-			who[n++] = dev;
-		}
-	}
-	if (!n) {
-		fprintf(stderr, "lglaunch: the guest halted waiting for an interrupt that no "
-				"device will raise (nothing is pending); stopping it\n");
-		return -1;
-	}
-	int r = poll(pfd, n, 100);
-	if (r < 0 && errno != EINTR)
-		return -1;
-	for (nfds_t i = 0; r > 0 && i < n; i++)
-		if (pfd[i].revents)
-			who[i]->ops->input(vm, who[i]);
-	return 0;
+	if (owed == WAKE_SIGNAL)
+		pthread_cond_signal(&vm->wake);
+	else if (owed == WAKE_KICK)
+		pthread_kill(vm->vcpu_thread, LGL_KICK_SIGNAL);
+	owed = WAKE_NONE;
 }
 
 static double now_s(void)
@@ -232,6 +257,62 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct timespec ts_of(double t)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	} else if (ts.tv_nsec < 0) {
+		ts.tv_nsec = 0;
+	}
+	return ts;
+}
+
+enum halt_verdict { HALT_RESUME, HALT_NOBODY, HALT_IF_OFF, HALT_TIMEOUT };
+
+/* The guest halted (vm->lock held).  Wait until an irq is pending; give up when no device
+ * can raise one: nothing kicked and unserved, and no device waiting for input. */
+static enum halt_verdict wait_halted(struct lgl_vm *vm, double deadline)
+{
+	for (;;) {
+		if (vm->irq_pending)
+			return HALT_RESUME;
+		bool busy = false, input = false;
+		for (unsigned d = 0; d < vm->ndev; d++) {
+			struct lgl_device *dev = &vm->dev[d];
+			int fd;
+			if (!dev->running || dev->failed || !dev->thread_on)
+				continue;
+			if (lgl_device_busy(vm, dev)) {
+				busy = true;
+			} else if (dev->ops->wants_input && dev->ops->wants_input(vm, dev, &fd)) {
+				input = true;
+				lgl_device_wake(dev); /* buffers posted without a kick: have it look */
+			}
+		}
+		if (!busy) {
+			if (!vm->run->if_flag)
+				return HALT_IF_OFF;
+			if (!input)
+				return HALT_NOBODY;
+		}
+		/* A device thread is serving a kick, or input may come: sleep until one of them
+		 * wakes us, in slices so that a lost wake-up can cost a second, never a hang. */
+		double now = now_s(), until = now + 1.0;
+		if (deadline > 0 && now >= deadline)
+			return HALT_TIMEOUT;
+		if (deadline > 0 && deadline < until)
+			until = deadline;
+		struct timespec ts = ts_of(until);
+		vm->vcpu_halted = true;
+		pthread_cond_timedwait(&vm->wake, &vm->lock, &ts);
+		vm->vcpu_halted = false;
+	}
 }
 
 static void dump_regs(struct lgl_vm *vm)
@@ -247,8 +328,6 @@ static void dump_regs(struct lgl_vm *vm)
 		(unsigned long long)r.rax, (unsigned long long)r.rsi, (unsigned long long)s.cr0,
 		(unsigned long long)s.cr3, (unsigned long long)s.efer, s.cs.selector);
 }
-
-void lgl_notify(struct lgl_vm *vm, uint32_t addr); /* device.c */
 
 /* Port I/O: reject anything that is not the expected size and direction first. */
 static int handle_io(struct lgl_vm *vm, int *status)
@@ -279,7 +358,9 @@ static int handle_io(struct lgl_vm *vm, int *status)
 	uint32_t v = lg_le32(data);
 	switch (port) {
 	case LG_PORT_NOTIFY:
+		pthread_mutex_lock(&vm->lock);
 		lgl_notify(vm, v);
+		pthread_mutex_unlock(&vm->lock);
 		return 0;
 	case LG_PORT_SHUTDOWN:
 		*status = (int)(v & 0xff);
@@ -292,26 +373,76 @@ static int handle_io(struct lgl_vm *vm, int *status)
 	}
 }
 
+static int sync_init(struct lgl_vm *vm)
+{
+	pthread_condattr_t ca;
+	if (pthread_mutex_init(&vm->lock, NULL) != 0)
+		return -1;
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&vm->wake, &ca) != 0) {
+		pthread_mutex_destroy(&vm->lock);
+		return -1;
+	}
+	pthread_condattr_destroy(&ca);
+	return 0;
+}
+
+/* Stop and join every device thread; what they were kicked for is served first. */
+static void stop_devices(struct lgl_vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	for (unsigned d = 0; d < vm->ndev; d++)
+		lgl_device_stop(vm, &vm->dev[d]);
+	pthread_mutex_unlock(&vm->lock);
+}
+
 int lgl_run(struct lgl_vm *vm)
 {
 	struct kvm_run *run = vm->run;
+	if (sync_init(vm) < 0) {
+		fprintf(stderr, "lglaunch: cannot initialise the VM's lock\n");
+		return LGL_EXIT_FAIL;
+	}
+	vm->vcpu_thread = pthread_self();
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_tick;
-	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
+	/* KVM_RUN ends with EINTR on a pending signal whatever the flags (KVM never restarts
+	 * it); SA_RESTART keeps the vCPU thread's other calls (stderr writes) whole. */
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_kick;
+	sigaction(LGL_KICK_SIGNAL, &sa, NULL);
+	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	tick_run = run;
-	struct itimerval it = {{0, 50000}, {0, 50000}};
-	setitimer(ITIMER_REAL, &it, NULL);
+	sigset_t unblock;
+	sigemptyset(&unblock);
+	sigaddset(&unblock, LGL_KICK_SIGNAL);
+	sigaddset(&unblock, SIGALRM);
+	pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 
-	double t0 = now_s();
+	double t0 = now_s(), deadline = 0;
+	if (vm->timeout > 0) {
+		/* One signal at the deadline: the way out of a KVM_RUN that never returns. */
+		deadline = t0 + vm->timeout;
+		__atomic_store_n(&alarm_run, run, __ATOMIC_SEQ_CST);
+		struct itimerval it = {{0, 0}, {0, 0}};
+		it.it_value.tv_sec = (time_t)vm->timeout;
+		it.it_value.tv_usec = (suseconds_t)((vm->timeout - (double)it.it_value.tv_sec) * 1e6);
+		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+			it.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	int status = -1, code;
+	bool shut = false;
 	for (;;) {
+		pthread_mutex_lock(&vm->lock);
+		vm->vcpu_kicked = false;
 		if (vm->irq_pending && run->ready_for_interrupt_injection && run->if_flag) {
 			unsigned irq = (unsigned)__builtin_ctz(vm->irq_pending);
 			struct kvm_interrupt ki = {.irq = LG_IRQ_VECTOR(irq)};
 			if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &ki) < 0) {
+				pthread_mutex_unlock(&vm->lock);
 				fprintf(stderr, "lglaunch: KVM_INTERRUPT(%u): %s\n", ki.irq,
 					strerror(errno));
 				code = LGL_EXIT_FAIL;
@@ -321,6 +452,7 @@ int lgl_run(struct lgl_vm *vm)
 			vm->irqs++;
 		}
 		run->request_interrupt_window = vm->irq_pending != 0;
+		pthread_mutex_unlock(&vm->lock);
 		int r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		vm->exits++;
 		if (r < 0) {
@@ -329,9 +461,8 @@ int lgl_run(struct lgl_vm *vm)
 				code = LGL_EXIT_FAIL;
 				goto out;
 			}
-			run->immediate_exit = 0;
-			service_kicks(vm);
-			if (vm->timeout > 0 && now_s() - t0 > vm->timeout) {
+			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			if (deadline > 0 && now_s() >= deadline) {
 				fprintf(stderr, "lglaunch: the guest ran for more than %g s; stopping it\n",
 					vm->timeout);
 				dump_regs(vm);
@@ -343,32 +474,31 @@ int lgl_run(struct lgl_vm *vm)
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			if (handle_io(vm, &status)) {
-				service_kicks(vm); /* what the guest kicked before powering off */
-				code = vm->guest_broke ? LGL_EXIT_GUEST : status;
+				shut = true; /* the exit code once the devices served their last kicks */
+				code = status;
 				goto out;
 			}
 			break;
-		case KVM_EXIT_HLT:
+		case KVM_EXIT_HLT: {
 			vm->hlt_exits++;
-			if (service_kicks(vm) || vm->irq_pending)
+			pthread_mutex_lock(&vm->lock);
+			enum halt_verdict hv = wait_halted(vm, deadline);
+			pthread_mutex_unlock(&vm->lock);
+			if (hv == HALT_RESUME)
 				break;
-			if (!run->if_flag) {
+			if (hv == HALT_IF_OFF) {
 				fprintf(stderr, "lglaunch: the guest halted with interrupts disabled; "
 						"stopping it\n");
 				dump_regs(vm);
-				code = LGL_EXIT_GUEST;
-				goto out;
-			}
-			if (wait_halted(vm) < 0) {
-				code = LGL_EXIT_GUEST;
-				goto out;
-			}
-			if (vm->timeout > 0 && now_s() - t0 > vm->timeout) {
+			} else if (hv == HALT_NOBODY) {
+				fprintf(stderr, "lglaunch: the guest halted waiting for an interrupt that no "
+						"device will raise (nothing is pending); stopping it\n");
+			} else {
 				fprintf(stderr, "lglaunch: timeout after %g s\n", vm->timeout);
-				code = LGL_EXIT_GUEST;
-				goto out;
 			}
-			break;
+			code = LGL_EXIT_GUEST;
+			goto out;
+		}
 		case KVM_EXIT_IRQ_WINDOW_OPEN:
 		case KVM_EXIT_INTR:
 			break;
@@ -406,10 +536,18 @@ int lgl_run(struct lgl_vm *vm)
 			goto out;
 		}
 	}
-out:;
-	struct itimerval off = {{0, 0}, {0, 0}};
-	setitimer(ITIMER_REAL, &off, NULL);
-	tick_run = NULL;
+out:
+	stop_devices(vm);
+	if (shut && vm->guest_broke) /* no device thread is left: no lock needed */
+		code = LGL_EXIT_GUEST;
+	if (deadline > 0) {
+		struct itimerval off = {{0, 0}, {0, 0}};
+		setitimer(ITIMER_REAL, &off, NULL);
+		__atomic_store_n(&alarm_run, NULL, __ATOMIC_SEQ_CST);
+	}
+	/* The handlers stay: a kick or an alarm already on its way must stay harmless. */
+	pthread_cond_destroy(&vm->wake);
+	pthread_mutex_destroy(&vm->lock);
 	if (vm->verbose)
 		fprintf(stderr,
 			"lglaunch: %llu exits (%llu port I/O, %llu halts), %llu interrupts, %.3f ms\n",

@@ -3,12 +3,20 @@
  * Split like Solo5 hvt / kvmtool: main.c (options, orchestration), kvm.c (VM, vCPU,
  * memslot, ioeventfds, interrupts, run loop), x86.c (CPU modes), elf.c (kernel loader),
  * boot.c (zero page), virtq.c (host-side ring walking), dev_*.c (one per device),
- * dump.c (--dump).  Everything runs on one thread: while a device is serviced the vCPU is
- * stopped, so guest memory cannot change under the walker.
+ * dump.c (--dump).
+ *
+ * Threads, as the 3.x Launcher had them: the vCPU thread (main, in lgl_run) runs the guest
+ * and handles every exit; each started device has its own service thread (device.c) that
+ * sleeps on its rings' ioeventfds and services a kick at once, while the guest may keep
+ * running.  One VM-wide mutex, vm->lock, serialises everything the two kinds of thread
+ * share; the full rule is at the top of kvm.c.  The guest itself can change its memory
+ * under a device thread at any moment, so rings are read as virtq.c says: copy once, trust
+ * only the copy.
  */
 #ifndef LGLAUNCH_H
 #define LGLAUNCH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -102,15 +110,19 @@ void lgl_device_fail(struct lgl_vm *vm, struct lgl_device *dev);
 
 /* ---------------------------------------------------------------- devices */
 
+/* Every op runs with vm->lock held; service and input on the device's own thread. */
 struct lgl_dev_ops {
 	const char *name;
-	void (*service)(struct lgl_vm *vm, struct lgl_vq *vq); /* a kick (or poll) */
+	void (*service)(struct lgl_vm *vm, struct lgl_vq *vq); /* a kick */
 	void (*reset)(struct lgl_vm *vm, struct lgl_device *dev);
+	/* Is the device waiting for input on *fd (polled by its thread)?  Also asked by the
+	 * vCPU thread: a guest halted for input is not a hang. */
 	bool (*wants_input)(struct lgl_vm *vm, struct lgl_device *dev, int *fd);
 	void (*input)(struct lgl_vm *vm, struct lgl_device *dev); /* *fd became readable */
 };
 
 struct lgl_device {
+	struct lgl_vm *vm;
 	unsigned index;     /* in page order */
 	uint32_t offset;    /* of the descriptor in the page */
 	uint8_t type, num_vq, feature_len, config_len;
@@ -120,6 +132,12 @@ struct lgl_device {
 	unsigned nvq;
 	struct lgl_vq vq[2];
 	void *priv;
+	/* The service thread: exists from lgl_device_start until lgl_device_stop. */
+	pthread_t thread;
+	bool thread_on;     /* created and not yet joined */
+	bool stopping;      /* asked to finish: serve what was kicked, then return */
+	bool polling_input; /* the thread's poll() includes the input fd (wants_input) */
+	int wake_fd;        /* eventfd: stop, or look at the input again; -1 when no thread */
 };
 
 /* Device constructors (main.c fills the layout; these fill the device's descriptor). */
@@ -145,25 +163,50 @@ struct lgl_vm {
 	struct lg_image *img;    /* guest memory [0, guest_limit) for the library's ring walker */
 	uint64_t page_addr;
 	bool verbose;
+	/* Shared between the vCPU thread and the device threads: under lock (kvm.c). */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;     /* signalled when the halted vCPU thread should look again */
+	pthread_t vcpu_thread;
+	bool vcpu_halted;        /* the vCPU thread waits on wake for a halted guest */
+	bool vcpu_kicked;        /* immediate_exit set and SIGUSR1 sent since the last entry */
 	bool guest_broke;        /* a runtime check fired (exit LGL_EXIT_GUEST) */
 	uint32_t irq_pending;    /* bit per guest irq */
 	unsigned ndev;
 	struct lgl_device dev[LGL_MAX_DEVICES];
 	double timeout;          /* seconds, 0 = none */
-	uint64_t exits, io_exits, hlt_exits, irqs;
+	uint64_t exits, io_exits, hlt_exits, irqs; /* vCPU thread only */
 };
 
 /* kvm.c */
 int lgl_kvm_open(struct lgl_vm *vm, uint64_t ram, uint64_t area);
 int lgl_kvm_vcpu(struct lgl_vm *vm);
 int lgl_ioeventfd(struct lgl_vm *vm, struct lgl_vq *vq, bool on);
+/* Mark irq pending (caller holds vm->lock).  On a device thread, the vCPU thread is then
+ * owed a wake-up (if it waits for a halted guest) or a kick out of KVM_RUN, which the
+ * device thread delivers with lgl_vcpu_wake after dropping the lock. */
 void lgl_raise_irq(struct lgl_vm *vm, unsigned irq);
-/* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*). */
+/* Device thread, lock held, at the end of a service round: if the vCPU thread waits for a
+ * halted guest, owe it a wake-up so it looks again (the round may have ended a kick). */
+void lgl_vcpu_recheck(struct lgl_vm *vm);
+/* Device thread, lock NOT held: deliver what this thread's last round owes the vCPU. */
+void lgl_vcpu_wake(struct lgl_vm *vm);
+/* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*).  Every device
+ * thread has been joined when it returns. */
 int lgl_run(struct lgl_vm *vm);
 void lgl_kvm_close(struct lgl_vm *vm);
+
+/* device.c; all called on the vCPU thread with vm->lock held. */
+void lgl_notify(struct lgl_vm *vm, uint32_t addr);
+/* Register the rings' ioeventfds and start the device's service thread. */
 void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev);
+/* Stop and join the service thread (what was kicked before is served first), then reset. */
 void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev);
-void lgl_service_all(struct lgl_vm *vm);
+/* Stop and join the device's service thread, if any.  Drops vm->lock while joining. */
+void lgl_device_stop(struct lgl_vm *vm, struct lgl_device *dev);
+/* Is a kick waiting for a device thread (an ioeventfd readable)? */
+bool lgl_device_busy(struct lgl_vm *vm, const struct lgl_device *dev);
+/* Have the device's thread look at wants_input again (it may not be polling the fd). */
+void lgl_device_wake(struct lgl_device *dev);
 
 /* x86.c */
 enum lgl_mode { LGL_MODE_32 = 32, LGL_MODE_64 = 64 };

@@ -310,6 +310,8 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 	for (size_t i = 0; i < l->ndev; i++) {
 		const struct lg_device *ld = &l->dev[i];
 		struct lgl_device *d = &vm->dev[vm->ndev++];
+		d->vm = vm;
+		d->wake_fd = -1;
 		d->index = (unsigned)i;
 		d->offset = ld->offset;
 		d->type = ld->type;

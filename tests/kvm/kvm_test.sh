@@ -327,6 +327,12 @@ dump)
 	read -r con_avail con_used < <(sed -n 's/.*device\[2\] (console) vq\[1\]: avail idx \([0-9]*\) .*used idx \([0-9]*\) .*/\1 \2/p' "$work/lgcheck.out")
 	[ "${con_avail:-0}" -ge 10 ] && [ "$con_avail" = "${con_used:-}" ] ||
 		fail "console output ring: avail idx ${con_avail:-?}, used idx ${con_used:-?}; expected >= 10 and equal"
+	# An existing output that is not a regular file is never replaced by the dump.
+	mkfifo "$work/fifo"
+	run --dump "$work/fifo" "$guest"
+	expect_rc 2
+	expect_err "fifo: exists and is not a regular file; not replaced"
+	[ -p "$work/fifo" ] || fail "the FIFO was replaced"
 	;;
 *)
 	echo "unknown case $case_"

@@ -8,6 +8,5 @@ cmake -S "$here" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/cmake" >/dev/null
 "$work/cmake/consumer"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig"
-cc -o "$work/pc-consumer" "$here/consumer.c" $(pkg-config --cflags lgkit) \
-	$(pkg-config --static --libs lgkit)
+cc -o "$work/pc-consumer" "$here/consumer.c" $(pkg-config --cflags --libs lgkit)
 "$work/pc-consumer"

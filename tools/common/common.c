@@ -273,3 +273,14 @@ int lgt_opt_color(const char *prog, const char *arg, int *color)
 	}
 	return 0;
 }
+
+const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
+			  void (*usage)(FILE *))
+{
+	if (next == argc - 1)
+		return argv[next];
+	fprintf(stderr, "%s: %s\n", prog,
+		next == argc ? "no input file given" : "expected exactly one input file");
+	usage(stderr);
+	return NULL;
+}

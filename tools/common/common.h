@@ -17,6 +17,11 @@ int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *o
 int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out); /* 4096-aligned */
 int lgt_opt_color(const char *prog, const char *arg, int *color); /* auto -1, never 0, always 1 */
 
+/* The one operand left after getopt (argv[next]), or NULL after printing why and the
+ * usage on stderr. */
+const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
+			  void (*usage)(FILE *));
+
 /* Apply "-W name", "-W no-name" or "-E name" to cfg; returns 0 or -1 with a message
  * on stderr naming the unknown check. */
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog);

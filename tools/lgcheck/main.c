@@ -271,18 +271,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: %s\n", prog,
-			optind == argc ? "no input file given" : "expected exactly one input file");
-		usage(stderr);
+	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!file)
 		return 2;
-	}
 	if (scan && have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
 		return 2;
 	}
-	const char *file = argv[optind];
 
 	struct scan_ctx sc = {&cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,

@@ -395,13 +395,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: %s\n", prog,
-			optind == argc ? "no input file given" : "expected exactly one input file");
-		usage(stderr);
+	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!file)
 		return 2;
-	}
-	const char *file = argv[optind];
 	if (nkind > 1) {
 		fprintf(stderr, "%s: give at most one of --page, --area and --image\n", prog);
 		return 2;

@@ -365,9 +365,11 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 		return;
 	}
 	int rc = lg_image_read(w->img, addr, tbl, len);
-	if (rc < 0) {
+	if (rc < 0) { /* an on-demand page that would not decode: nothing to walk */
+		free(tbl);
+		free(seen);
 		w->err = rc;
-		n = 0;
+		return;
 	}
 	uint32_t j = 0, prev = 0;
 	for (uint32_t k = 0; k <= n && !w->stop; k++) {

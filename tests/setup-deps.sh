@@ -8,6 +8,7 @@ pkgs=(
 	clang libclang-rt-14-dev           # libFuzzer, sanitizers
 	cppcheck clang-tidy                # static analysis
 	gcc-multilib                       # the 32-bit sample guest
+	libunicorn-dev                     # lglaunch's software CPU (no /dev/kvm needed)
 	qemu-system-x86                    # real dumps from QEMU (tests/dumps)
 	libjson-validator-perl             # JSON Schema validation of specs (no Python)
 )

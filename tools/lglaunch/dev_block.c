@@ -91,7 +91,7 @@ static uint8_t handle(struct lgl_vq *vq, struct lgl_block *b,
 	uint32_t type = lg_le32(hdr);
 	uint64_t sector = lg_le64(hdr + 8);
 	struct iovec *iov = b->iov;
-	int max = (int)vq->num;
+	int max = 2 * (int)vq->num; /* b->iov holds 2 * num, as vq->iov */
 	uint64_t pos, len, end;
 	int n;
 	switch (type) {

@@ -1,13 +1,14 @@
 /* device.c — LHCALL_NOTIFY routing, the device life cycle and the devices' service
  * threads, as the 3.x Launcher did (ABI.md §3.2, generation C): a notify of a descriptor's
  * address is a status change (0 = reset, FAILED = warn + reset, otherwise the features are
- * final: start); a notify of a ring that reaches user space means the device was not
- * started.
+ * final: start); a notify of a ring is a kick, handed to the device's thread while the
+ * device runs (on KVM the kernel signals its eventfd without an exit), and before that
+ * means the device was not started.
  *
- * Threads and locking (the whole rule is at the top of kvm.c): starting a device registers
- * its rings' ioeventfds and creates its service thread, which blocks in poll() on those
- * eventfds, its wake eventfd and, while the device wants input, the input fd.  Everything
- * here runs with vm->lock held: the notify handlers on the vCPU thread, a service round on
+ * Threads and locking (the whole rule is at the top of core.c): starting a device opens
+ * its rings' kick eventfds (which the backend signals itself where it can: KVM_IOEVENTFD)
+ * and creates its service thread, which blocks in poll() on those eventfds, its wake
+ * eventfd and, while the device wants input, the input fd.  Everything here runs with vm->lock held: the notify handlers on the vCPU thread, a service round on
  * the device's thread (the lock is dropped only around poll()).  A reset, and the end of
  * lgl_run, first stops the thread (lgl_device_stop) and joins it with the lock dropped; the
  * thread serves what was already kicked, then returns.  A device failed by a bad chain
@@ -20,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
@@ -51,7 +53,7 @@ static void serve(struct lgl_vm *vm, struct lgl_device *dev, bool woken, bool in
 	}
 	for (unsigned q = 0; q < dev->nvq; q++) {
 		struct lgl_vq *vq = &dev->vq[q];
-		if (vq->eventfd < 0 || read(vq->eventfd, &n, sizeof n) != sizeof n)
+		if (vq->kickfd < 0 || read(vq->kickfd, &n, sizeof n) != sizeof n)
 			continue;
 		vq->kicks += n;
 		if (dev->running && !dev->failed && dev->ops->service)
@@ -65,15 +67,22 @@ static void *device_thread(void *arg)
 {
 	struct lgl_device *dev = arg;
 	struct lgl_vm *vm = dev->vm;
-	struct pollfd pfd[2 + 2];
+	/* The wake eventfd, a kick eventfd per ring, the input fd. */
+	struct pollfd *pfd = calloc(dev->nvq + 2, sizeof *pfd);
 	pthread_mutex_lock(&vm->lock);
+	if (!pfd) {
+		fprintf(stderr, "lglaunch: device[%u] (%s): out of memory\n", dev->index, dev->ops->name);
+		lgl_device_fail(vm, dev);
+		pthread_mutex_unlock(&vm->lock);
+		return NULL;
+	}
 	while (!dev->stopping) {
 		nfds_t n = 0, in_slot;
 		int in_fd = -1;
 		pfd[n++] = (struct pollfd){.fd = dev->wake_fd, .events = POLLIN};
 		for (unsigned q = 0; q < dev->nvq; q++)
-			if (dev->vq[q].eventfd >= 0)
-				pfd[n++] = (struct pollfd){.fd = dev->vq[q].eventfd, .events = POLLIN};
+			if (dev->vq[q].kickfd >= 0)
+				pfd[n++] = (struct pollfd){.fd = dev->vq[q].kickfd, .events = POLLIN};
 		in_slot = n;
 		dev->polling_input = !dev->failed && dev->ops->wants_input &&
 				     dev->ops->wants_input(vm, dev, &in_fd);
@@ -99,6 +108,7 @@ static void *device_thread(void *arg)
 	serve(vm, dev, true, false);
 	dev->polling_input = false;
 	pthread_mutex_unlock(&vm->lock);
+	free(pfd);
 	lgl_vcpu_wake(vm);
 	return NULL;
 }
@@ -151,12 +161,12 @@ void lgl_device_stop(struct lgl_vm *vm, struct lgl_device *dev)
 bool lgl_device_busy(struct lgl_vm *vm, const struct lgl_device *dev)
 {
 	(void)vm;
-	struct pollfd pfd[2];
-	nfds_t n = 0;
-	for (unsigned q = 0; q < dev->nvq; q++)
-		if (dev->vq[q].eventfd >= 0)
-			pfd[n++] = (struct pollfd){.fd = dev->vq[q].eventfd, .events = POLLIN};
-	return n && poll(pfd, n, 0) > 0;
+	for (unsigned q = 0; q < dev->nvq; q++) {
+		struct pollfd p = {.fd = dev->vq[q].kickfd, .events = POLLIN};
+		if (p.fd >= 0 && poll(&p, 1, 0) > 0)
+			return true;
+	}
+	return false;
 }
 
 /* The vCPU thread found the device waiting for input its thread may not be polling yet. */
@@ -168,16 +178,53 @@ void lgl_device_wake(struct lgl_device *dev)
 
 /* ---------------------------------------------------------------- life cycle */
 
+/* Open the ring's kick eventfd; the backend signals it itself where it can. */
+static int kick_on(struct lgl_vm *vm, struct lgl_vq *vq)
+{
+	if (vq->kickfd >= 0)
+		return 0;
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "lglaunch: eventfd: %s\n", strerror(errno));
+		return -1;
+	}
+	if (vm->be->attach_kick) {
+		if (vm->be->attach_kick(vm, vq, fd, true) < 0) {
+			close(fd);
+			return -1;
+		}
+		vq->kick_attached = true;
+	}
+	vq->kickfd = fd;
+	return 0;
+}
+
+static void kick_off(struct lgl_vm *vm, struct lgl_vq *vq)
+{
+	if (vq->kickfd < 0)
+		return;
+	if (vq->kick_attached)
+		vm->be->attach_kick(vm, vq, vq->kickfd, false);
+	vq->kick_attached = false;
+	close(vq->kickfd);
+	vq->kickfd = -1;
+}
+
+void lgl_device_kicks_off(struct lgl_vm *vm, struct lgl_device *dev)
+{
+	for (unsigned q = 0; q < dev->nvq; q++)
+		kick_off(vm, &dev->vq[q]);
+}
+
 void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev)
 {
 	lgl_device_stop(vm, dev); /* from here on only the vCPU thread touches the device */
 	uint8_t *d = desc_ptr(vm, dev);
 	if (vm->verbose)
 		fprintf(stderr, "lglaunch: resetting device[%u] (%s)\n", dev->index, dev->ops->name);
-	for (unsigned q = 0; q < dev->nvq; q++) {
-		lgl_ioeventfd(vm, &dev->vq[q], false);
+	lgl_device_kicks_off(vm, dev);
+	for (unsigned q = 0; q < dev->nvq; q++)
 		lgl_vq_reset(vm, &dev->vq[q]);
-	}
 	/* Clear the guest's half of the feature bitmap, as reset_device() did. */
 	if (d)
 		memset(d + LG_DESC_HDR_SIZE + LG_VQC_SIZE * dev->num_vq + dev->feature_len, 0,
@@ -214,8 +261,11 @@ void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev)
 			fprintf(stderr, " %02x", acked[i]);
 		fputc('\n', stderr);
 	}
+	/* The walk follows indirect tables only when both sides agreed on them. */
+	unsigned ib = LG_F_RING_INDIRECT_DESC / 8, im = 1u << (LG_F_RING_INDIRECT_DESC % 8);
+	dev->indirect = ib < dev->feature_len && (offered[ib] & acked[ib] & im);
 	for (unsigned q = 0; q < dev->nvq; q++)
-		if (lgl_ioeventfd(vm, &dev->vq[q], true) < 0)
+		if (kick_on(vm, &dev->vq[q]) < 0)
 			goto undo;
 	dev->running = true;
 	dev->failed = false;
@@ -225,8 +275,7 @@ void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev)
 		dev->index, dev->ops->name, strerror(errno));
 	dev->running = false;
 undo:
-	for (unsigned q = 0; q < dev->nvq; q++)
-		lgl_ioeventfd(vm, &dev->vq[q], false);
+	lgl_device_kicks_off(vm, dev);
 }
 
 static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
@@ -276,11 +325,10 @@ void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 		}
 		for (unsigned q = 0; q < dev->nvq; q++)
 			if (addr == (uint64_t)dev->vq[q].pfn << 12) {
-				if (dev->running && !dev->failed) {
-					/* The ioeventfd absorbs kicks while the device runs; one that
-					 * got here anyway is handed to the device's thread. */
-					if (dev->vq[q].eventfd >= 0)
-						poke(dev->vq[q].eventfd);
+				if (dev->vq[q].kickfd >= 0) {
+					/* Started (and maybe failed since): the kick is the device
+					 * thread's, which consumes it, as KVM_IOEVENTFD would. */
+					poke(dev->vq[q].kickfd);
 					return;
 				}
 				fprintf(stderr,

@@ -1,15 +1,17 @@
-/* lglaunch.h — what the launcher's files share: the VM, guest memory, devices and rings.
+/* lglaunch.h — what the launcher's core files share: the VM, guest memory, devices, rings.
  *
- * Split like Solo5 hvt / kvmtool: main.c (options, orchestration), kvm.c (VM, vCPU,
- * memslot, ioeventfds, interrupts, run loop), x86.c (CPU modes), elf.c (kernel loader),
- * boot.c (zero page), virtq.c (host-side ring walking), dev_*.c (one per device),
- * dump.c (--dump).
+ * Split like Solo5 hvt: the core — main.c (options, orchestration), core.c (guest memory,
+ * the run loop's policy: port dispatch, halts, interrupts, the timeout), x86.c (boot CPU
+ * state in guest memory), elf.c (kernel loader), boot.c (zero page), device.c (device life
+ * cycle and service threads), virtq.c (host-side ring walking), dev_*.c (one per device),
+ * dump.c (--dump) — and one file per backend behind backend.h (be_kvm.c: KVM; be_emu.c:
+ * a software CPU on Unicorn).  No core file includes a backend's headers.
  *
  * Threads, as the 3.x Launcher had them: the vCPU thread (main, in lgl_run) runs the guest
- * and handles every exit; each started device has its own service thread (device.c) that
- * sleeps on its rings' ioeventfds and services a kick at once, while the guest may keep
+ * and handles every event; each started device has its own service thread (device.c) that
+ * sleeps on its rings' kick eventfds and services a kick at once, while the guest may keep
  * running.  One VM-wide mutex, vm->lock, serialises everything the two kinds of thread
- * share; the full rule is at the top of kvm.c.  The guest itself can change its memory
+ * share; the full rule is at the top of core.c.  The guest itself can change its memory
  * under a device thread at any moment, so rings are read as virtq.c says: copy once, trust
  * only the copy.
  */
@@ -23,6 +25,7 @@
 #include <sys/uio.h>
 
 #include "lgkit/lgkit.h"
+#include "backend.h"
 #include "lg_hcall.h"
 
 #define LGL_EXIT_LAYOUT 1 /* the layout has errors: refused before boot */
@@ -78,8 +81,9 @@ struct lgl_vq {
 	struct lg_ring_geom g;
 	uint16_t last_avail; /* next avail entry to take (our copy; never re-read) */
 	uint16_t used_idx;   /* our copy of used.idx */
-	int eventfd;         /* KVM_IOEVENTFD on the notify port, data = pfn << 12; -1 when off */
-	struct lgl_iov *iov; /* num entries, for lgl_vq_pop */
+	int kickfd;          /* eventfd a kick (notify of pfn << 12) signals; -1 while stopped */
+	bool kick_attached;  /* the backend signals kickfd itself (KVM_IOEVENTFD) */
+	struct lgl_iov *iov; /* 2 * num entries (num - 1 direct + num indirect), for lgl_vq_pop */
 	uint64_t kicks, bufs;
 };
 
@@ -129,8 +133,9 @@ struct lgl_device {
 	const struct lgl_dev_ops *ops;
 	bool running;       /* features finalised, rings live */
 	bool failed;        /* broke a rule: not serviced until reset */
-	unsigned nvq;
-	struct lgl_vq vq[2];
+	unsigned nvq;       /* = num_vq: every queue is served */
+	struct lgl_vq *vq;
+	bool indirect;      /* RING_INDIRECT_DESC offered and acked at start */
 	void *priv;
 	/* The service thread: exists from lgl_device_start until lgl_device_stop. */
 	pthread_t thread;
@@ -156,34 +161,36 @@ extern const struct lgl_dev_ops lgl_console_ops, lgl_block_ops, lgl_rng_ops;
 /* ---------------------------------------------------------------- the VM */
 
 struct lgl_vm {
-	int kvm_fd, vm_fd, vcpu_fd;
-	struct kvm_run *run;
-	size_t run_size;
+	const struct lgl_backend *be;
+	void *be_priv;           /* the backend's own state */
 	struct lgl_mem mem;
 	struct lg_image *img;    /* guest memory [0, guest_limit) for the library's ring walker */
 	uint64_t page_addr;
 	bool verbose;
-	/* Shared between the vCPU thread and the device threads: under lock (kvm.c). */
+	/* Shared between the vCPU thread and the device threads: under lock (core.c). */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;     /* signalled when the halted vCPU thread should look again */
 	pthread_t vcpu_thread;
 	bool vcpu_halted;        /* the vCPU thread waits on wake for a halted guest */
-	bool vcpu_kicked;        /* immediate_exit set and SIGUSR1 sent since the last entry */
+	bool vcpu_kicked;        /* the backend was kicked since the last run */
 	bool guest_broke;        /* a runtime check fired (exit LGL_EXIT_GUEST) */
 	uint32_t irq_pending;    /* bit per guest irq */
 	unsigned ndev;
 	struct lgl_device dev[LGL_MAX_DEVICES];
 	double timeout;          /* seconds, 0 = none */
+	int shutdown_status;     /* set by lgl_core_pio at LHCALL_SHUTDOWN */
 	uint64_t exits, io_exits, hlt_exits, irqs; /* vCPU thread only */
 };
 
-/* kvm.c */
-int lgl_kvm_open(struct lgl_vm *vm, uint64_t ram, uint64_t area);
-int lgl_kvm_vcpu(struct lgl_vm *vm);
-int lgl_ioeventfd(struct lgl_vm *vm, struct lgl_vq *vq, bool on);
+/* core.c */
+/* Map guest memory: RAM plus the device area (lguest's guest_max), zero-filled. */
+int lgl_mem_alloc(struct lgl_vm *vm, uint64_t ram, uint64_t area);
+void lgl_mem_free(struct lgl_vm *vm);
+/* Pick the backend for --accel NAME ("auto", "kvm" or "emu"): NULL after one message. */
+const struct lgl_backend *lgl_backend_pick(const char *accel, bool verbose);
 /* Mark irq pending (caller holds vm->lock).  On a device thread, the vCPU thread is then
- * owed a wake-up (if it waits for a halted guest) or a kick out of KVM_RUN, which the
- * device thread delivers with lgl_vcpu_wake after dropping the lock. */
+ * owed a wake-up (if it waits for a halted guest) or a kick out of the backend's run,
+ * which the device thread delivers with lgl_vcpu_wake after dropping the lock. */
 void lgl_raise_irq(struct lgl_vm *vm, unsigned irq);
 /* Device thread, lock held, at the end of a service round: if the vCPU thread waits for a
  * halted guest, owe it a wake-up so it looks again (the round may have ended a kick). */
@@ -193,24 +200,26 @@ void lgl_vcpu_wake(struct lgl_vm *vm);
 /* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*).  Every device
  * thread has been joined when it returns. */
 int lgl_run(struct lgl_vm *vm);
-void lgl_kvm_close(struct lgl_vm *vm);
 
 /* device.c; all called on the vCPU thread with vm->lock held. */
 void lgl_notify(struct lgl_vm *vm, uint32_t addr);
-/* Register the rings' ioeventfds and start the device's service thread. */
+/* Open the rings' kick eventfds (attached to the backend where it can) and start the
+ * device's service thread. */
 void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev);
 /* Stop and join the service thread (what was kicked before is served first), then reset. */
 void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev);
 /* Stop and join the device's service thread, if any.  Drops vm->lock while joining. */
 void lgl_device_stop(struct lgl_vm *vm, struct lgl_device *dev);
-/* Is a kick waiting for a device thread (an ioeventfd readable)? */
+/* Close the rings' kick eventfds (detached from the backend). */
+void lgl_device_kicks_off(struct lgl_vm *vm, struct lgl_device *dev);
+/* Is a kick waiting for a device thread (a kick eventfd readable)? */
 bool lgl_device_busy(struct lgl_vm *vm, const struct lgl_device *dev);
 /* Have the device's thread look at wants_input again (it may not be polling the fd). */
 void lgl_device_wake(struct lgl_device *dev);
 
-/* x86.c */
-enum lgl_mode { LGL_MODE_32 = 32, LGL_MODE_64 = 64 };
-int lgl_x86_setup(struct lgl_vm *vm, enum lgl_mode mode, uint64_t entry);
+/* x86.c: write the GDT (and for 64-bit the identity page tables) into guest memory and
+ * say how the vCPU starts. */
+int lgl_x86_setup(struct lgl_mem *m, enum lgl_mode mode, uint64_t entry, struct lgl_boot_cpu *b);
 
 /* elf.c: load PT_LOADs into RAM; returns 0 or -1 after one message per rejection. */
 int lgl_elf_load(const char *path, struct lgl_mem *m, uint64_t *entry, enum lgl_mode *mode);

@@ -1,6 +1,7 @@
-/* main.c — lglaunch: the lguest Launcher on KVM.  Options, the layout, and the order of
- * things: map memory, load the kernel, write the zero page, lay out the devices as the real
- * Launcher did, check the layout with liblgkit (refuse to boot on any error), then run.
+/* main.c — lglaunch: the lguest Launcher on KVM or a software CPU.  Options, the layout,
+ * and the order of things: lay out the devices as the real Launcher did, map memory, load
+ * the kernel, write the zero page, check the layout with liblgkit (refuse to boot on any
+ * error), and only then open the backend (--accel) and run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,9 +29,11 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: lglaunch [options] KERNEL [ARGS...]\n"
-		"Boot an lguest-style guest (ELF32 EM_386 or ELF64 EM_X86_64) under KVM.\n"
+		"Boot an lguest-style guest (ELF32 EM_386 or ELF64 EM_X86_64) under KVM, or on a\n"
+		"software CPU (Unicorn) where /dev/kvm is missing.\n"
 		"ARGS are joined into the kernel command line at 0x1000.\n"
 		"\n"
+		"      --accel NAME    auto (default: kvm when /dev/kvm opens, else emu), kvm, emu\n"
 		"  -m, --mem SIZE      guest RAM, a multiple of 1M (default 32M)\n"
 		"      --block=FILE    a virtio block device backed by FILE (repeatable)\n"
 		"      --rng           a virtio rng device (getrandom)\n"
@@ -44,7 +47,7 @@ static void usage(FILE *out)
 		"\n"
 		"The console is always present and created last, as the real Launcher did.\n"
 		"Exit status: the guest's shutdown status; 1 the layout has errors (not booted);\n"
-		"2 launcher failure (options, KVM, kernel file); 3 the guest broke the rules\n"
+		"2 launcher failure (options, backend, kernel file); 3 the guest broke the rules\n"
 		"(a device failed, a bad notify, a crash, a hang).\n",
 #ifdef LGL_HAVE_SPEC
 		""
@@ -62,6 +65,7 @@ struct opts {
 	bool rng;
 	const char *spec;
 	const char *dump;
+	const char *accel;
 	unsigned num;
 	bool verbose;
 	double timeout;
@@ -77,12 +81,12 @@ struct devreq {
 
 static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsigned *nreq)
 {
-	enum { O_BLOCK = 256, O_RNG, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT };
+	enum { O_BLOCK = 256, O_RNG, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL };
 	static const struct option lo[] = {
 		{"mem", required_argument, NULL, 'm'},    {"block", required_argument, NULL, O_BLOCK},
 		{"rng", no_argument, NULL, O_RNG},         {"spec", required_argument, NULL, O_SPEC},
 		{"dump", required_argument, NULL, O_DUMP}, {"num", required_argument, NULL, O_NUM},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"timeout", required_argument, NULL, O_TIMEOUT}, {"accel", required_argument, NULL, O_ACCEL},
 		{"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
@@ -90,6 +94,7 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 	uint64_t v;
 	o->mem = DEFAULT_MEM;
 	o->num = VIRTQUEUE_NUM;
+	o->accel = "auto";
 	*nreq = 0;
 	while ((c = getopt_long(argc, argv, "+m:vhV", lo, NULL)) != -1) {
 		switch (c) {
@@ -123,6 +128,13 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			break;
 		case O_DUMP:
 			o->dump = optarg;
+			break;
+		case O_ACCEL:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "emu")) {
+				fprintf(stderr, "lglaunch: --accel %s: expected auto, kvm or emu\n", optarg);
+				return -1;
+			}
+			o->accel = optarg;
 			break;
 		case O_NUM:
 			if (lgt_parse_size(optarg, &v) < 0 || v > 65535) {
@@ -318,7 +330,10 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 		d->num_vq = ld->num_vq;
 		d->feature_len = ld->feature_len;
 		d->config_len = ld->config_len;
-		d->nvq = ld->num_vq < 2 ? ld->num_vq : 2;
+		d->nvq = ld->num_vq;
+		d->vq = calloc(d->nvq ? d->nvq : 1, sizeof *d->vq);
+		if (!d->vq)
+			return -1;
 		switch (ld->type) {
 		case LG_TYPE_CONSOLE:
 			d->ops = &lgl_console_ops;
@@ -358,14 +373,14 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 			vq->num = ld->vq[q].num;
 			vq->irq = ld->vq[q].irq;
 			vq->pfn = ld->vq[q].pfn;
-			vq->eventfd = -1;
+			vq->kickfd = -1;
 			lg_ring_geom(vq->num, vq->pfn, &vq->g);
-			vq->iov = calloc(vq->num ? vq->num : 1, sizeof *vq->iov);
+			vq->iov = calloc(vq->num ? 2u * vq->num : 1, sizeof *vq->iov);
 			if (!vq->iov)
 				return -1;
-			if (d->priv && ld->type == LG_TYPE_BLOCK) {
+			if (d->priv && ld->type == LG_TYPE_BLOCK && q == 0) {
 				struct lgl_block *b = d->priv;
-				b->iov = calloc(vq->num ? vq->num : 1, sizeof *b->iov);
+				b->iov = calloc(vq->num ? 2u * vq->num : 1, sizeof *b->iov);
 				if (!b->iov)
 					return -1;
 			}
@@ -378,9 +393,12 @@ static void release(struct lgl_vm *vm)
 {
 	for (unsigned i = 0; i < vm->ndev; i++) {
 		struct lgl_device *d = &vm->dev[i];
-		for (unsigned q = 0; q < d->nvq; q++) {
+		if (vm->be)
+			lgl_device_kicks_off(vm, d);
+		for (unsigned q = 0; q < d->nvq && d->vq; q++)
 			free(d->vq[q].iov);
-		}
+		free(d->vq);
+		d->vq = NULL;
 		if (d->ops == &lgl_block_ops && d->priv) {
 			struct lgl_block *b = d->priv;
 			if (vm->verbose && b->reqs)
@@ -444,7 +462,6 @@ int main(int argc, char **argv)
 	static struct lgl_vm vm;
 	vm.verbose = o.verbose;
 	vm.timeout = o.timeout;
-	vm.kvm_fd = vm.vm_fd = vm.vcpu_fd = -1;
 	struct lg_layout l;
 	lg_layout_init(&l, 0);
 	int code = LGL_EXIT_FAIL;
@@ -471,7 +488,7 @@ int main(int argc, char **argv)
 			(unsigned long long)(DEVICE_AREA >> 10));
 		goto out;
 	}
-	if (lgl_kvm_open(&vm, mem, DEVICE_AREA) < 0)
+	if (lgl_mem_alloc(&vm, mem, DEVICE_AREA) < 0)
 		goto out;
 	vm.page_addr = mem;
 	vm.mem.limit = area_end;
@@ -497,7 +514,15 @@ int main(int argc, char **argv)
 		code = ck > 0 ? LGL_EXIT_LAYOUT : LGL_EXIT_FAIL;
 		goto out;
 	}
-	if (attach(&vm, &l, &o) < 0 || lgl_kvm_vcpu(&vm) < 0 || lgl_x86_setup(&vm, mode, entry) < 0)
+	/* Only a layout that passed opens a backend: --accel kvm without /dev/kvm is exit 2,
+	 * but a layout with errors is exit 1 on every machine. */
+	const struct lgl_backend *be = lgl_backend_pick(o.accel, o.verbose);
+	if (!be)
+		goto out;
+	vm.be = be;
+	struct lgl_boot_cpu cpu;
+	if (be->create(&vm, mode) < 0 || attach(&vm, &l, &o) < 0 ||
+	    lgl_x86_setup(&vm.mem, mode, entry, &cpu) < 0 || be->load_cpu(&vm, &cpu) < 0)
 		goto out;
 	if (lg_image_from_memory(vm.mem.base, vm.mem.limit, 0, &vm.img) < 0) {
 		fprintf(stderr, "lglaunch: cannot wrap guest memory as an image\n");
@@ -512,7 +537,9 @@ out:
 	release(&vm);
 	if (vm.img)
 		lg_image_close(vm.img);
-	lgl_kvm_close(&vm);
+	if (vm.be)
+		vm.be->destroy(&vm);
+	lgl_mem_free(&vm);
 	lg_layout_free(&l);
 	free(o.cmdline);
 	return code;

@@ -125,7 +125,7 @@ static int on_buf(void *ctx, const struct lg_buf *b)
 		return 1;
 	}
 	uint8_t *host = lgl_gpa_ptr(m, b->addr, b->len);
-	if (!host || c->n >= p->vq->num) { /* the walker promised otherwise */
+	if (!host || c->n >= 2u * p->vq->num) { /* the walker promised otherwise */
 		p->fault = LG_CHK_BUF_IN_RAM;
 		p->fault_addr = da;
 		snprintf(p->msg, sizeof p->msg, "descriptor %u buffer [%#llx, +%#x) is not usable",
@@ -167,7 +167,7 @@ enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *
 	c->iov = vq->iov;
 	/* The library's walker: every descriptor copied once, section C's chain rules. */
 	struct lg_ring_state rs = {.num = vq->num, .geom = vq->g};
-	struct lg_walk_opts wo = {.indirect_ok = false, .mem_end = m->ram,
+	struct lg_walk_opts wo = {.indirect_ok = dev->indirect, .mem_end = m->ram,
 				  .area_start = m->ram, .area_end = m->limit};
 	struct pop_ctx p = {.vm = vm, .vq = vq, .c = c, .fault = -1};
 	struct lg_chain ch;

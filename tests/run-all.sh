@@ -38,7 +38,7 @@ echo "static analysis: no findings"
 
 step "fuzz targets (${fuzz_seconds}s each)"
 CC=clang cmake -S "$root" -B "$out/fuzz" -DLGKIT_FUZZ=ON -DLGKIT_SANITIZE=ON \
-	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DLGKIT_KVM_TESTS=OFF >/dev/null
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DLGKIT_LAUNCH_TESTS=OFF >/dev/null
 cmake --build "$out/fuzz" -j"$jobs"
 vectors="$root/../shared/vectors/real-launcher"
 for target in "$out"/fuzz/tests/fuzz/fuzz_*; do

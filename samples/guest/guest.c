@@ -24,6 +24,11 @@
  *                       hostile: break that rule on the console (after the banner), then
  *                       shut down with status 0 (lglaunch must report it and exit 3)
  *   wait                with a hostile word: wait for the broken request instead
+ *   crash=KIND          crash at once, before any IDT exists: ud (ud2), div (divide by
+ *                       zero), pf (page fault), wild (read outside guest memory), halt
+ *                       (cli; hlt), spin (cli and loop: only --timeout ends it)
+ *   trap=KIND           the same after the IDT is set up: the guest's handler reports
+ *                       "guest: exception NN" and shuts down with status 99
  */
 #include "lg_hcall.h"
 
@@ -38,6 +43,7 @@ typedef unsigned long uptr;
 #define S_DRIVER_OK 4
 #define D_NEXT 1
 #define D_WRITE 2
+#define D_INDIRECT 4
 
 #ifdef __x86_64__
 #define FLAVOUR "64-bit"
@@ -181,11 +187,14 @@ struct vq {
 	u16 avail_idx, last_used;
 };
 
+#define MAXVQ 4 /* queues the guest sets up per device */
+
 struct dev {
 	volatile u8 *d;
 	u32 off;
 	u8 type, nvq, flen, clen;
-	struct vq vq[2];
+	struct vq vq[MAXVQ];
+	int indirect; /* RING_INDIRECT_DESC acked */
 };
 
 #define MAXDEV 16
@@ -313,11 +322,13 @@ static const char *type_name(u8 t)
 	}
 }
 
-/* Feature bytes we accept: block SEG_MAX (2) and FLUSH (9). */
+/* Feature bytes we accept: block SEG_MAX (2) and FLUSH (9); rng RING_INDIRECT_DESC (28). */
 static u8 supported(u8 type, unsigned byte)
 {
 	if (type == 2)
 		return byte == 0 ? 0x04 : byte == 1 ? 0x02 : 0;
+	if (type == 4)
+		return byte == 3 ? 0x10 : 0;
 	return 0;
 }
 
@@ -333,7 +344,8 @@ static void setup_device(struct dev *v)
 	for (unsigned i = 0; i < v->flen; i++)
 		acked[i] = offered[i] & supported(v->type, i);
 	notify(addr); /* features final: the Host starts the device */
-	for (unsigned i = 0; i < v->nvq && i < 2; i++) {
+	v->indirect = v->flen > 3 && (acked[3] & 0x10);
+	for (unsigned i = 0; i < v->nvq && i < MAXVQ; i++) {
 		volatile u8 *c = d + 5 + 8 * i;
 		struct vq *q = &v->vq[i];
 		q->num = ld16(c);
@@ -447,24 +459,53 @@ static int test_block(struct dev *b)
 	return same && st == 0 && fs == 0 && is == 0 && ps_ == 1;
 }
 
+/* 16 bytes from every queue of the rng (the Launcher serves each); through an indirect
+ * table when RING_INDIRECT_DESC was negotiated. */
 static int test_rng(struct dev *r, int hex)
 {
 	static u8 rb[16];
-	struct buf b = {rb, sizeof rb, 1};
-	u32 got = submit(&r->vq[0], &b, 1);
-	int nonzero = 0;
-	for (unsigned i = 0; i < sizeof rb; i++)
-		nonzero |= rb[i];
-	ps("rng: ");
-	pu(got);
-	ps(" bytes");
-	if (hex) {
-		pc(' ');
+	static u8 table[16] __attribute__((aligned(16)));
+	int ok = 1;
+	for (unsigned q = 0; q < r->nvq && q < MAXVQ; q++) {
+		struct vq *v = &r->vq[q];
 		for (unsigned i = 0; i < sizeof rb; i++)
-			px(rb[i], 2);
+			rb[i] = 0;
+		u32 got;
+		if (r->indirect) {
+			/* One descriptor of the ring points at a table of one writable buffer. */
+			*(volatile u64 *)table = (uptr)rb;
+			*(volatile u32 *)(table + 8) = sizeof rb;
+			*(volatile u16 *)(table + 12) = D_WRITE;
+			*(volatile u16 *)(table + 14) = 0;
+			wdesc(v, 0, (uptr)table, sizeof table, D_INDIRECT, 0);
+			publish(v, 0);
+			got = wait_used(v);
+		} else {
+			struct buf b = {rb, sizeof rb, 1};
+			got = submit(v, &b, 1);
+		}
+		int nonzero = 0;
+		for (unsigned i = 0; i < sizeof rb; i++)
+			nonzero |= rb[i];
+		ps("rng");
+		if (q) {
+			ps(" vq");
+			pu(q);
+		}
+		ps(": ");
+		pu(got);
+		ps(" bytes");
+		if (r->indirect)
+			ps(" through an indirect table");
+		if (hex) {
+			pc(' ');
+			for (unsigned i = 0; i < sizeof rb; i++)
+				px(rb[i], 2);
+		}
+		ps(nonzero ? ", not all zero\n" : ", ALL ZERO\n");
+		ok &= got == sizeof rb && nonzero;
 	}
-	ps(nonzero ? ", not all zero\n" : ", ALL ZERO\n");
-	return got == sizeof rb && nonzero;
+	return ok;
 }
 
 static void blkbench(struct dev *b, u32 size, u32 count)
@@ -590,13 +631,62 @@ static const char *const hostile_words[] = {
 	"feat_acked_subset", "status_failed",
 };
 
+/* ------------------------------------------------------------------ crashes */
+
+/* crash=KIND (before the IDT exists: nothing handles it) and trap=ud (after: the guest's own
+ * handler reports it).  Each faulting instruction has a global label, so that a test can
+ * name the address lglaunch must report. */
+#ifndef __x86_64__
+/* 32-bit paging for crash=pf: one 4 MiB page identity-maps [0, 4 MiB), nothing else. */
+static u32 pgdir[1024] __attribute__((aligned(4096)));
+#endif
+
+static __attribute__((noreturn)) void crash(const char *kind)
+{
+	if (streq_n(kind, "ud", 2)) {
+		__asm__ volatile(".globl crash_ud_at\ncrash_ud_at: ud2");
+	} else if (streq_n(kind, "div", 3)) {
+		__asm__ volatile("xor %%ecx, %%ecx\n.globl crash_div_at\ncrash_div_at: div %%ecx"
+				 : : : "eax", "ecx", "edx");
+	} else if (streq_n(kind, "pf", 2)) {
+#ifdef __x86_64__
+		/* Unmap [16 MiB, 18 MiB) from the launcher's page tables (its PD entry 8) and read
+		 * there: RAM, but no longer mapped. */
+		*(volatile u64 *)(uptr)(LG_BOOT_PML4 + 2 * 4096 + 8 * 8) = 0;
+		__asm__ volatile("invlpg 0x1000000\n.globl crash_pf_at\ncrash_pf_at: mov 0x1000000, %%eax"
+				 : : : "rax", "memory");
+#else
+		pgdir[0] = 0x83; /* present, writable, 4 MiB */
+		__asm__ volatile("mov %%cr4, %%eax; or $0x10, %%eax; mov %%eax, %%cr4\n" /* PSE */
+				 "mov %0, %%cr3\n"
+				 "mov %%cr0, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr0\n"
+				 ".globl crash_pf_at\ncrash_pf_at: mov 0x1000000, %%eax" /* RAM, unmapped */
+				 : : "r"(pgdir) : "eax", "memory");
+#endif
+	} else if (streq_n(kind, "wild", 4)) {
+		/* 2 GiB: above every RAM size lglaunch accepts plus its device area. */
+		__asm__ volatile(".globl crash_wild_at\ncrash_wild_at: movl 0x80000000, %%eax"
+				 : : : "eax", "memory");
+	} else if (streq_n(kind, "halt", 4)) {
+		__asm__ volatile("cli\n.globl crash_halt_at\ncrash_halt_at: hlt");
+	} else if (streq_n(kind, "spin", 4)) {
+		__asm__ volatile("cli\n1: jmp 1b");
+	}
+	debug_puts("guest: unknown crash kind\n");
+	shutdown(97);
+}
+
 void guest_main(const u8 *zp);
 void guest_main(const u8 *zp)
 {
 	cmdline = (const char *)(uptr)ld32(zp + 0x228);
 	if (arg("now"))
 		shutdown(0);
+	if (arg("crash"))
+		crash(arg("crash"));
 	setup_idt();
+	if (arg("trap"))
+		crash(arg("trap"));
 	if (zp[0x1e8] < 1 || ld32(zp + 0x2d0 + 16) != 1) {
 		debug_puts("guest: no e820 RAM entry\n");
 		shutdown(98);
@@ -636,7 +726,7 @@ void guest_main(const u8 *zp)
 		ps(type_name(v->type));
 		ps(" at +");
 		p0x(v->off);
-		for (unsigned q = 0; q < v->nvq && q < 2; q++) {
+		for (unsigned q = 0; q < v->nvq && q < MAXVQ; q++) {
 			ps(q ? ", vq" : ": vq");
 			pu(q);
 			ps(" num ");

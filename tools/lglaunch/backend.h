@@ -98,7 +98,12 @@ extern const struct lgl_backend lgl_backend_kvm, lgl_backend_emu;
  * executes.  Returns 1 when the guest shut down (vm->shutdown_status holds its status). */
 int lgl_core_pio(struct lgl_vm *vm, struct lgl_pio *io);
 
-/* The name of an exception vector ("#PF page fault"), or NULL. */
-const char *lgl_vector_name(int vector);
+/* Fill ev as a FAULT, in the same words on every backend: an access outside guest memory
+ * (how: "read", "wrote", "fetched"), or an exception the guest has no handler for (why:
+ * what stopped its delivery; addr: CR2 of a page fault, or has_addr false). */
+void lgl_fault_access(struct lgl_event *ev, const struct lgl_vm *vm, const char *how,
+		      unsigned size, uint64_t addr);
+void lgl_fault_exception(struct lgl_event *ev, int vector, bool has_addr, uint64_t addr,
+			 const char *why);
 
 #endif

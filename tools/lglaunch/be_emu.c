@@ -20,7 +20,13 @@
  *    RF and, for an interrupt gate, IF; continue at the handler.  Gates that are not
  *    present, not interrupt or trap gates, use an IST or change privilege are refused:
  *    the guest crashed.  Guest-virtual addresses (IDT, stack) go through the guest's page
- *    tables (4-level, PAE or 2-level) when paging is on.
+ *    tables (4-level, PAE or 2-level) when paging is on, for their faults.
+ *  - Paging: 2.0.1 walks the guest's page tables for faults and permissions but then maps
+ *    every guest-virtual address to the same guest-physical one (its TLB fill ignores the
+ *    translation), and it checks an address against the mapped memory before the walk.
+ *    So guests must identity-map what they use (the launcher's tables do; lg_hcall.h),
+ *    and an access to an unmapped virtual address outside guest memory is reported as an
+ *    access outside guest memory, not as a page fault.
  *  - Exceptions: UC_HOOK_INTR gives the vector (RIP at the faulting instruction, or after
  *    `int n`) but no error code; the hook stops the run and the exception is delivered to
  *    the guest's gate like an interrupt, with an error code of 0 where the CPU pushes one.
@@ -63,6 +69,7 @@ struct emu {
 	bool stopped;     /* the block hook stopped the run */
 	bool shutdown;    /* the OUT hook stopped the run: the guest shut down */
 	int exc;          /* the INTR hook's vector, -1 none */
+	uint64_t exc_cr2; /* ... and CR2 at that moment */
 	bool bad_access;  /* the unmapped hook's record */
 	int bad_type, bad_size;
 	uint64_t bad_addr;
@@ -193,15 +200,23 @@ static int deliver(struct emu *e, int vector, bool errcode)
 	uint64_t ip = rreg(e, e->ip_reg), sp = rreg(e, e->sp_reg);
 	uint64_t fl = rreg(e, e->flags_reg), cs = rreg(e, UC_X86_REG_CS);
 	uint64_t ss = rreg(e, UC_X86_REG_SS);
+	if (!errcode) {
+		/* An interrupt at a hlt right after sti (the STI shadow, which 2.0.1 does not
+		 * model, ends a translation block there): the CPU would run the hlt first and
+		 * wake from it, so the handler returns past it, not into it. */
+		const uint8_t *at = vptr(e, ip, 1);
+		if (at && *at == 0xf4)
+			ip++;
+	}
 	if ((uint64_t)vector * gsz + gsz - 1 > idtr.limit) {
-		snprintf(e->fault, sizeof e->fault, "no IDT gate for vector %d (IDT limit %#x)",
-			 vector, idtr.limit);
+		snprintf(e->fault, sizeof e->fault, "the IDT has no gate for it (IDT limit %#x)",
+			 idtr.limit);
 		return -1;
 	}
 	const uint8_t *g = vptr(e, idtr.base + (uint64_t)vector * gsz, gsz);
 	if (!g) {
 		snprintf(e->fault, sizeof e->fault,
-			 "the IDT gate of vector %d at %#llx is outside guest memory", vector,
+			 "its IDT gate at %#llx is outside guest memory",
 			 (unsigned long long)(idtr.base + (uint64_t)vector * gsz));
 		return -1;
 	}
@@ -220,7 +235,7 @@ static int deliver(struct emu *e, int vector, bool errcode)
 	else if ((sel & 3) || (cs & 3) || !(sel & ~3u))
 		bad = "would change privilege or has a null selector";
 	if (bad) {
-		snprintf(e->fault, sizeof e->fault, "the IDT gate of vector %d %s", vector, bad);
+		snprintf(e->fault, sizeof e->fault, "its IDT gate %s", bad);
 		return -1;
 	}
 	uint64_t frame[6];
@@ -242,8 +257,8 @@ static int deliver(struct emu *e, int vector, bool errcode)
 		uint8_t *p = vptr(e, sp, wsz);
 		if (!p) {
 			snprintf(e->fault, sizeof e->fault,
-				 "the stack at %#llx cannot take the frame of vector %d",
-				 (unsigned long long)sp, vector);
+				 "the stack at %#llx cannot take its frame",
+				 (unsigned long long)sp);
 			return -1;
 		}
 		if (lm)
@@ -254,8 +269,7 @@ static int deliver(struct emu *e, int vector, bool errcode)
 	fl &= ~(uint64_t)(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF | (type == 0xe ? RFLAGS_IF : 0));
 	if (wreg(e, e->sp_reg, sp) < 0 || wreg(e, e->flags_reg, fl) < 0 ||
 	    wreg(e, UC_X86_REG_CS, sel) < 0 || wreg(e, e->ip_reg, off) < 0) {
-		snprintf(e->fault, sizeof e->fault, "cannot load the handler of vector %d (cs %#x)",
-			 vector, sel);
+		snprintf(e->fault, sizeof e->fault, "cannot load its handler (cs %#x)", sel);
 		return -1;
 	}
 	return 0;
@@ -307,8 +321,11 @@ static void on_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
 	struct emu *e = ud;
-	if (e->exc < 0)
+	if (e->exc < 0) {
 		e->exc = (int)intno;
+		/* CR2 as the fault left it: 2.0.1 changes it again before uc_emu_start returns. */
+		e->exc_cr2 = rreg(e, UC_X86_REG_CR2);
+	}
 	uc_emu_stop(uc); /* the state is at the faulting instruction; deliver between runs */
 }
 
@@ -418,16 +435,11 @@ static void regs_of(struct emu *e, struct lgl_event *ev)
 		 (unsigned long long)rreg(e, UC_X86_REG_CS));
 }
 
-static void crash(struct emu *e, struct lgl_event *ev, int vector, const char *what)
+/* ev (what filled in): a crash at the current instruction. */
+static void at_ip(struct emu *e, struct lgl_event *ev)
 {
 	ev->kind = LGL_EV_FAULT;
-	ev->vector = vector;
 	ev->ip = rreg(e, e->ip_reg);
-	snprintf(ev->what, sizeof ev->what, "%s", what);
-	if (vector == 14) {
-		ev->has_addr = true;
-		ev->addr = rreg(e, UC_X86_REG_CR2);
-	}
 	regs_of(e, ev);
 }
 
@@ -436,10 +448,9 @@ static void emu_run(struct lgl_vm *vm, struct lgl_event *ev)
 	struct emu *e = E(vm);
 	for (;;) {
 		if (e->fault[0]) {
-			char what[sizeof ev->what];
-			snprintf(what, sizeof what, "cannot take interrupt vector %d: %s", e->fault_irq,
-				 e->fault);
-			crash(e, ev, -1, what);
+			snprintf(ev->what, sizeof ev->what, "cannot take interrupt vector %d: %s",
+				 e->fault_irq, e->fault);
+			at_ip(e, ev);
 			return;
 		}
 		e->stopped = e->shutdown = e->bad_access = false;
@@ -450,36 +461,31 @@ static void emu_run(struct lgl_vm *vm, struct lgl_event *ev)
 			return;
 		}
 		if (e->bad_access) {
-			static const char *const kinds[] = {[UC_MEM_READ_UNMAPPED] = "read",
-							    [UC_MEM_WRITE_UNMAPPED] = "wrote",
-							    [UC_MEM_FETCH_UNMAPPED] = "fetched"};
-			const char *k = e->bad_type >= 0 && e->bad_type <= UC_MEM_FETCH_UNMAPPED &&
-						kinds[e->bad_type] ? kinds[e->bad_type] : "accessed";
-			char what[128];
-			snprintf(what, sizeof what, "%s %d bytes outside its memory [0, %#llx)", k,
-				 e->bad_size, (unsigned long long)vm->mem.size);
-			crash(e, ev, -1, what);
-			ev->has_addr = true;
-			ev->addr = e->bad_addr;
+			const char *how = e->bad_type == UC_MEM_WRITE_UNMAPPED   ? "wrote"
+					  : e->bad_type == UC_MEM_FETCH_UNMAPPED ? "fetched"
+										 : "read";
+			lgl_fault_access(ev, vm, how, (unsigned)e->bad_size, e->bad_addr);
+			at_ip(e, ev);
 			return;
 		}
 		int vector = e->exc;
 		if (vector < 0 && err == UC_ERR_INSN_INVALID)
 			vector = 6;
 		if (vector >= 0) {
-			/* As the CPU: the guest's own handler takes it, if it has one. */
+			/* As the CPU: the guest's own handler takes it, if it has one (with the
+			 * fault's CR2 back in place for a page fault). */
+			if (vector == 14)
+				wreg(e, UC_X86_REG_CR2, e->exc_cr2);
 			if (deliver(e, vector, true) == 0)
 				continue;
-			char what[sizeof ev->what];
-			snprintf(what, sizeof what, "exception without a handler: %s", e->fault);
+			lgl_fault_exception(ev, vector, vector == 14, e->exc_cr2, e->fault);
 			e->fault[0] = 0;
-			crash(e, ev, vector, what);
+			at_ip(e, ev);
 			return;
 		}
 		if (err != UC_ERR_OK) {
-			char what[96];
-			snprintf(what, sizeof what, "the emulator stopped: %s", uc_strerror(err));
-			crash(e, ev, -1, what);
+			snprintf(ev->what, sizeof ev->what, "the emulator stopped: %s", uc_strerror(err));
+			at_ip(e, ev);
 			return;
 		}
 		if (e->stopped) {

@@ -281,16 +281,12 @@ static void kvm_run_vcpu(struct lgl_vm *vm, struct lgl_event *ev)
 			ev->kind = LGL_EV_STOP;
 			return;
 		case KVM_EXIT_MMIO:
-			snprintf(ev->what, sizeof ev->what, "%s %u bytes outside its memory [0, %#llx)",
-				 run->mmio.is_write ? "wrote" : "read", run->mmio.len,
-				 (unsigned long long)vm->mem.size);
-			ev->kind = LGL_EV_FAULT;
+			lgl_fault_access(ev, vm, run->mmio.is_write ? "wrote" : "read", run->mmio.len,
+					 run->mmio.phys_addr);
 			regs_of(k, ev);
-			ev->has_addr = true;
-			ev->addr = run->mmio.phys_addr;
 			return;
 		case KVM_EXIT_SHUTDOWN:
-			fault(k, ev, "triple fault (an exception it could not handle)");
+			fault(k, ev, "triple fault (an exception it could not handle; KVM does not say which)");
 			return;
 		case KVM_EXIT_FAIL_ENTRY:
 			fault(k, ev, "KVM entry failed");

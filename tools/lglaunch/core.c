@@ -112,7 +112,7 @@ const struct lgl_backend *lgl_backend_pick(const char *accel, bool verbose)
 	return NULL;
 }
 
-const char *lgl_vector_name(int vector)
+static const char *vector_name(int vector)
 {
 	static const char *const names[20] = {
 		"#DE divide error",      "#DB debug",           "NMI",
@@ -123,7 +123,32 @@ const char *lgl_vector_name(int vector)
 		NULL,                    "#MF x87 error",       "#AC alignment check",
 		"#MC machine check",     "#XM SIMD error",
 	};
-	return vector >= 0 && vector < 20 ? names[vector] : NULL;
+	return vector >= 0 && vector < 20 && names[vector] ? names[vector] : "reserved";
+}
+
+void lgl_fault_access(struct lgl_event *ev, const struct lgl_vm *vm, const char *how,
+		      unsigned size, uint64_t addr)
+{
+	ev->kind = LGL_EV_FAULT;
+	ev->has_addr = true;
+	ev->addr = addr;
+	snprintf(ev->what, sizeof ev->what,
+		 "%s %u bytes at guest address %#llx, outside its memory [0, %#llx)", how, size,
+		 (unsigned long long)addr, (unsigned long long)vm->mem.size);
+}
+
+void lgl_fault_exception(struct lgl_event *ev, int vector, bool has_addr, uint64_t addr,
+			 const char *why)
+{
+	char at[48] = "";
+	ev->kind = LGL_EV_FAULT;
+	ev->vector = vector;
+	ev->has_addr = has_addr;
+	ev->addr = addr;
+	if (has_addr)
+		snprintf(at, sizeof at, " at guest address %#llx", (unsigned long long)addr);
+	snprintf(ev->what, sizeof ev->what, "vector %d (%s)%s and no handler: %s", vector,
+		 vector_name(vector), at, why);
 }
 
 /* ---------------------------------------------------------------- interrupts, wake-ups */
@@ -333,15 +358,8 @@ static void disarm_timeout(void)
 /* One line naming what the guest did, on either backend. */
 static void report_fault(struct lgl_vm *vm, const struct lgl_event *ev)
 {
-	char vec[64] = "", addr[48] = "";
-	if (ev->vector >= 0) {
-		const char *vn = lgl_vector_name(ev->vector);
-		snprintf(vec, sizeof vec, " (vector %d%s%s)", ev->vector, vn ? ", " : "", vn ? vn : "");
-	}
-	if (ev->has_addr)
-		snprintf(addr, sizeof addr, ", guest address %#llx", (unsigned long long)ev->addr);
-	fprintf(stderr, "lglaunch: the guest crashed: %s%s at ip %#llx%s; stopping it\n", ev->what,
-		vec, (unsigned long long)ev->ip, addr);
+	fprintf(stderr, "lglaunch: the guest crashed at ip %#llx: %s; stopping it\n",
+		(unsigned long long)ev->ip, ev->what);
 	if (vm->verbose && ev->regs[0])
 		fprintf(stderr, "lglaunch: %s\n", ev->regs);
 }

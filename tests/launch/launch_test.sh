@@ -1,21 +1,24 @@
 #!/bin/bash
-# kvm_test.sh CASE [FLAVOUR [FILE]] — one lglaunch test under /dev/kvm (ctest label "kvm").
+# launch_test.sh CASE FLAVOUR ACCEL [FILE] — one lglaunch test (ctest label "launch") on one
+# backend: ACCEL is emu (the software CPU, runs everywhere) or kvm.
 #
-# Environment (set by tests/kvm/CMakeLists.txt): LGLAUNCH, GUEST32, GUEST64, LGCHECK.
-# Exit 0 pass, 1 fail, 77 skip — and skip ONLY when /dev/kvm is missing.
+# Environment (set by tests/launch/CMakeLists.txt): LGLAUNCH, GUEST32, GUEST64, LGCHECK.
+# Exit 0 pass, 1 fail, 77 skip — and skip ONLY the kvm copy, only when /dev/kvm is missing.
 set -u
 case_=$1
-flavour=${2:-64}
-: "${LGLAUNCH:?LGLAUNCH, GUEST32, GUEST64 and LGCHECK are set by tests/kvm/CMakeLists.txt}"
+flavour=$2
+accel=$3
+file=${4:-}
+: "${LGLAUNCH:?LGLAUNCH, GUEST32, GUEST64 and LGCHECK are set by tests/launch/CMakeLists.txt}"
 guest_var=GUEST$flavour
 guest=${!guest_var:?}
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is missing or not accessible"
+if [ "$accel" = kvm ] && { [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; }; then
+	echo "SKIP: the KVM copy of this case needs /dev/kvm, which is missing or not accessible here (the emu copy runs)"
 	exit 77
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/lgkit-kvm.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/lgkit-launch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fails=0
 
@@ -26,7 +29,7 @@ fail() {
 
 # run ARGS...: lglaunch with a timeout; sets $rc, $work/out, $work/err.
 run() {
-	"$LGLAUNCH" --timeout 30 "$@" >"$work/out" 2>"$work/err"
+	"$LGLAUNCH" --accel "$accel" --timeout 30 "$@" >"$work/out" 2>"$work/err"
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error:|LeakSanitizer' "$work/err"; then
 		fail "sanitizer report:"
@@ -199,7 +202,7 @@ hostile_wait)
 spec)
 	# A sample spec (a real Launcher's layout) boots: block devices get a disk of the
 	# capacity the spec gives, so the guest's write-past-the-end probe is refused.
-	spec=$3
+	spec=$file
 	cap=$(grep -o '"capacity": *"\?[0-9a-fA-Fx]*' "$spec" | head -1 | grep -o '[0-9][0-9a-fA-Fx]*$')
 	args=()
 	if [ -n "$cap" ]; then
@@ -221,10 +224,10 @@ spec)
 	;;
 broken_spec)
 	# A broken spec or a layout with errors: refused, the guest never runs.
-	run --spec "$3" "$guest"
+	run --spec "$file" "$guest"
 	case $rc in
 	1) expect_err "error ("; expect_err "the guest was not started" ;;
-	2) expect_err "$3:" ;;
+	2) expect_err "$file:" ;;
 	*) fail "exit status $rc, expected 1 (layout errors) or 2 (spec refused)"; cat "$work/err" ;;
 	esac
 	[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
@@ -334,6 +337,103 @@ dump)
 	expect_err "fifo: exists and is not a regular file; not replaced"
 	[ -p "$work/fifo" ] || fail "the FIFO was replaced"
 	;;
+timeout)
+	# A guest that spins with interrupts off: only --timeout ends it, on either backend.
+	"$LGLAUNCH" --accel "$accel" --timeout 1 "$guest" crash=spin >"$work/out" 2>"$work/err"
+	rc=$?
+	expect_rc 3
+	expect_err "lglaunch: the guest ran for more than 1 s; stopping it"
+	;;
+accel)
+	# The backend is named with -v; --accel kvm without /dev/kvm is one clear line (exit 2),
+	# after the layout check: a layout with errors is exit 1 whatever the machine has.
+	run -v "$guest" now
+	expect_rc 0
+	expect_err "lglaunch: backend $accel"
+	if [ -c /dev/kvm ]; then
+		"$LGLAUNCH" -v "$guest" now >"$work/out" 2>"$work/err"
+		grep -q '^lglaunch: backend kvm (--accel auto' "$work/err" || fail "auto did not pick kvm: $(cat "$work/err")"
+	else
+		"$LGLAUNCH" -v "$guest" now >"$work/out" 2>"$work/err"
+		rc=$?
+		expect_rc 0
+		expect_err "lglaunch: backend kvm unavailable: /dev/kvm: No such file or directory"
+		expect_err "lglaunch: backend emu (--accel auto: the first that runs here)"
+		"$LGLAUNCH" --accel kvm "$guest" now >"$work/out" 2>"$work/err"
+		rc=$?
+		expect_rc 2
+		[ "$(cat "$work/err")" = "lglaunch: --accel kvm: /dev/kvm: No such file or directory" ] ||
+			fail "--accel kvm without /dev/kvm: $(cat "$work/err")"
+		"$LGLAUNCH" --accel kvm --num 300 "$guest" >"$work/out" 2>"$work/err"
+		rc=$?
+		expect_rc 1
+		expect_err "the guest was not started"
+	fi
+	"$LGLAUNCH" --accel bogus "$guest" >"$work/out" 2>"$work/err"
+	rc=$?
+	expect_rc 2
+	expect_err "lglaunch: --accel bogus: expected auto, kvm or emu"
+	;;
+crash_ud | crash_div | crash_pf | crash_wild | crash_halt)
+	# A crash before the guest has an IDT: exit 3, one line naming the vector, the
+	# instruction (the guest labels it crash_KIND_at) and the guest address.
+	kind=${case_#crash_}
+	sym=$(nm "$guest" | awk -v s="crash_${kind}_at" '$3 == s { print $1 }')
+	[ -n "$sym" ] || fail "the guest has no symbol crash_${kind}_at"
+	ip=$(printf '%#x' $((16#$sym)))
+	run "$guest" crash=$kind
+	expect_rc 3
+	[ ! -s "$work/out" ] || fail "the guest printed: $(cat "$work/out")"
+	[ "$(grep -c '^lglaunch: ' "$work/err")" = 1 ] || fail "expected one line: $(cat "$work/err")"
+	case $kind:$accel in
+	ud:emu) want="at ip $ip: vector 6 (#UD invalid opcode) and no handler: the IDT has no gate for it (IDT limit 0); stopping it" ;;
+	div:emu) want="at ip $ip: vector 0 (#DE divide error) and no handler: the IDT has no gate for it (IDT limit 0); stopping it" ;;
+	pf:emu) want="at ip $ip: vector 14 (#PF page fault) at guest address 0x1000000 and no handler: the IDT has no gate for it (IDT limit 0); stopping it" ;;
+	ud:kvm | div:kvm | pf:kvm) want=": triple fault (an exception it could not handle; KVM does not say which); stopping it" ;;
+	wild:*) want="at ip $ip: read 4 bytes at guest address 0x80000000, outside its memory [0, 0x2100000); stopping it" ;;
+	halt:*) want="lglaunch: the guest halted with interrupts disabled; stopping it" ;;
+	esac
+	expect_err "$want"
+	;;
+trap_handled)
+	# The same fault after the guest installed its IDT: its own handler runs (status 99).
+	for kind in ud pf; do
+		run "$guest" trap=$kind
+		expect_rc 99
+		[ "$kind" = ud ] && v=06 || v=14
+		[ "$(cat "$work/err")" = "guest: exception $v" ] || fail "trap=$kind: $(cat "$work/err")"
+	done
+	;;
+many_queues)
+	# Every queue of a device is served: an rng with three queues (before, a kick of the
+	# third ring was a "bad notify").
+	run --spec "$(dirname "$0")/specs/rng-three-queues.json" "$guest"
+	expect_rc 0
+	expect_out <<END
+lgkit sample guest ($flavour-bit): RAM 32 MiB, device page at 0x2000000, 2 devices
+device 0: rng at +0x0: vq0 num 8 irq 1 pfn 0x2001, vq1 num 8 irq 2 pfn 0x2003, vq2 num 8 irq 3 pfn 0x2005, status 7
+device 1: console at +0x1d: vq0 num 16 irq 4 pfn 0x2007, vq1 num 16 irq 5 pfn 0x2009, status 7
+rng: 16 bytes, not all zero
+rng vq1: 16 bytes, not all zero
+rng vq2: 16 bytes, not all zero
+all done, shutting down with status 0
+END
+	expect_err "warning (desc_num_vq): device[0] (rng): num_vq 3 does not suit a rng device"
+	;;
+indirect)
+	# RING_INDIRECT_DESC offered by the spec and acked by the guest: its request comes
+	# through an indirect table, which the walk follows (before, ind_not_negotiated).
+	run --spec "$(dirname "$0")/specs/rng-indirect.json" "$guest"
+	expect_rc 0
+	expect_out <<END
+lgkit sample guest ($flavour-bit): RAM 32 MiB, device page at 0x2000000, 2 devices
+device 0: rng at +0x0: vq0 num 8 irq 1 pfn 0x2001, features 00 00 00 10 acked 00 00 00 10, status 7
+device 1: console at +0x15: vq0 num 16 irq 2 pfn 0x2003, vq1 num 16 irq 3 pfn 0x2005, status 7
+rng: 16 bytes through an indirect table, not all zero
+all done, shutting down with status 0
+END
+	[ ! -s "$work/err" ] || fail "stderr: $(cat "$work/err")"
+	;;
 *)
 	echo "unknown case $case_"
 	exit 2
@@ -341,8 +441,8 @@ dump)
 esac
 
 if [ $fails -ne 0 ]; then
-	echo "$case_ ($flavour-bit) ${3:-}: $fails failure(s)"
+	echo "$case_ ($flavour-bit, $accel) $file: $fails failure(s)"
 	exit 1
 fi
-echo "PASS: $case_ ($flavour-bit)"
+echo "PASS: $case_ ($flavour-bit, $accel)"
 exit 0

@@ -259,6 +259,16 @@ static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint
 	check_range(w, addr, len, faddr + LG_VRING_DESC_ADDR, field, "buffer");
 	if (w->stop)
 		return;
+	if (w->mode == WALK_FIRST && w->o->device_side && wr && len && addr < w->o->area_end &&
+	    w->o->area_start < addr + len) {
+		/* Checked by range: the device-side walk has no list of the rings. */
+		issue(w, LG_CHK_BUF_INTO_RINGS, LG_SEV_OFF, faddr + LG_VRING_DESC_ADDR, field,
+		      "device-writable buffer [%#llx, %#llx) overlaps the device area [%#llx, %#llx) "
+		      "(the page and the rings)",
+		      (unsigned long long)addr, (unsigned long long)(addr + len),
+		      (unsigned long long)w->o->area_start, (unsigned long long)w->o->area_end);
+		return;
+	}
 	if (w->mode == WALK_REPORT && len && addr + len > addr) {
 		const struct region *t = find_target(w, addr, addr + len);
 		if (t) {
@@ -578,6 +588,60 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 	return 0;
 }
 
+/* head_range for the head in avail.ring[slot], as every walk that stops at it says it. */
+static void head_range_fault(struct lg_chain *ch, const struct lg_ring_state *rs, uint16_t slot,
+			     uint16_t head)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->head = head;
+	ch->fault = LG_CHK_HEAD_RANGE;
+	ch->fault_addr = rs->geom.avail + 4 + 2ull * slot;
+	snprintf(ch->fault_msg, sizeof ch->fault_msg, "avail.ring[%u] is %u, not below num %u", slot,
+		 head, rs->num);
+}
+
+/* idx_window's message: avail.idx runs more than num entries past base (used.idx for a
+ * dump, the device's own count for a device). */
+static void idx_window_msg(char *buf, size_t n, uint16_t avail_idx, uint16_t base,
+			   const char *base_name, uint16_t num)
+{
+	snprintf(buf, n, "avail.idx %u - %s %u = %u outstanding entries, more than num %u",
+		 avail_idx, base_name, base, (uint16_t)(avail_idx - base), num);
+}
+
+int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t last_seen,
+		 uint16_t *head, struct lg_chain *fault)
+{
+	uint8_t b[2];
+	if (!img || !rs || !head || !fault || rs->num == 0 || rs->num > LG_VQ_NUM_MAX)
+		return LG_ERR_PARAM;
+	int rc = lg_image_read(img, rs->geom.avail + 2, b, 2);
+	if (rc < 0)
+		return rc;
+	uint16_t idx = lg_le16(b), pending = (uint16_t)(idx - last_seen);
+	if (pending > rs->num) {
+		memset(fault, 0, sizeof *fault);
+		fault->fault = LG_CHK_IDX_WINDOW;
+		fault->fault_addr = rs->geom.avail + 2;
+		idx_window_msg(fault->fault_msg, sizeof fault->fault_msg, idx, last_seen,
+			       "chains taken", rs->num);
+		return LG_ERR_RING;
+	}
+	if (!pending)
+		return 0;
+	uint16_t slot = last_seen % rs->num;
+	rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * slot, b, 2);
+	if (rc < 0)
+		return rc;
+	uint16_t h = lg_le16(b);
+	if (h >= rs->num) {
+		head_range_fault(fault, rs, slot, h);
+		return LG_ERR_RING;
+	}
+	*head = h;
+	return 1;
+}
+
 int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *rs,
 			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max)
 {
@@ -604,12 +668,7 @@ int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *
 		uint16_t head = lg_le16(avail + 2 * slot);
 		struct lg_chain *ch = &chains[k];
 		if (head >= rs->num) {
-			memset(ch, 0, sizeof *ch);
-			ch->head = head;
-			ch->fault = LG_CHK_HEAD_RANGE;
-			ch->fault_addr = rs->geom.avail + 4 + 2ull * slot;
-			snprintf(ch->fault_msg, sizeof ch->fault_msg,
-				 "avail.ring[%u] is %u, not below num %u", slot, head, rs->num);
+			head_range_fault(ch, rs, slot, head);
 			continue;
 		}
 		if (w.owner[head] && w.owner[head] >> 16 == head) {
@@ -808,10 +867,11 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		      rs.used_flags & ~1u);
 
 	bool window_ok = rs.pending <= num;
-	if (!window_ok)
-		issue(&w, LG_CHK_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 2, "avail.idx",
-		      "avail.idx %u - used.idx %u = %u outstanding entries, more than num %u",
-		      rs.avail_idx, rs.used_idx, rs.pending, num);
+	if (!window_ok) {
+		char msg[128];
+		idx_window_msg(msg, sizeof msg, rs.avail_idx, rs.used_idx, "used.idx", num);
+		issue(&w, LG_CHK_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 2, "avail.idx", "%s", msg);
+	}
 
 	size_t nheads = 0;
 	if (window_ok) {

@@ -324,7 +324,8 @@ int main(int argc, char **argv)
 		struct lg_image *img;
 		struct lg_ring_state rs;
 		struct lg_chain ch[16];
-		struct lg_walk_opts o = {true, PAGE, PAGE, PAGE + 5 * 4096};
+		struct lg_walk_opts o = {.indirect_ok = true, .mem_end = PAGE, .area_start = PAGE,
+					 .area_end = PAGE + 5 * 4096};
 		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
 		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
 		EXPECT(rs.pending == 4, "pending %u, expected 4", rs.pending);
@@ -354,7 +355,8 @@ int main(int argc, char **argv)
 			       one.nbufs == 1,
 		       "stopped walk: %u buffers", one.nbufs);
 		/* Buffers outside guest memory stop the walk with buf_in_ram. */
-		struct lg_walk_opts tight = {true, 0x1000, PAGE, PAGE + 5 * 4096};
+		struct lg_walk_opts tight = {.indirect_ok = true, .mem_end = 0x1000, .area_start = PAGE,
+					     .area_end = PAGE + 5 * 4096};
 		EXPECT(lg_chain_walk(img, &rs, s.mk.a, &tight, NULL, NULL, &one) == LG_ERR_RING &&
 			       one.fault == LG_CHK_BUF_IN_RAM,
 		       "tight memory: fault %d", one.fault);
@@ -386,7 +388,8 @@ int main(int argc, char **argv)
 		struct lg_image *img;
 		struct lg_ring_state rs;
 		struct lg_chain ch[16];
-		struct lg_walk_opts o = {true, PAGE, PAGE, PAGE + 5 * 4096};
+		struct lg_walk_opts o = {.indirect_ok = true, .mem_end = PAGE, .area_start = PAGE,
+					 .area_end = PAGE + 5 * 4096};
 		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
 		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
 		int n = lg_ring_outstanding(img, &rs, &o, ch, 16);
@@ -394,6 +397,48 @@ int main(int argc, char **argv)
 		EXPECT(n == 4 && ch[0].fault < 0 && ch[1].fault == want,
 		       "%s: listing faults %d, %d, expected -1, %d", cases[k].name,
 		       n == 4 ? ch[0].fault : -9, n == 4 ? ch[1].fault : -9, want);
+		lg_image_close(img);
+		sim_free(&s);
+	}
+	/* The device side (lglaunch): lg_ring_take applies idx_window and head_range to the
+	 * device's own count, and a device-side walk stops at a writable buffer over the device
+	 * area (buf_into_rings), which a walk without device_side accepts. */
+	if (sim_build(&s, PAGE, 42) == 0) {
+		struct lg_image *img;
+		struct lg_ring_state rs;
+		struct lg_chain f;
+		uint16_t head = 0xffff, want;
+		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
+		EXPECT(lg_ring_avail_head(img, &rs, rs.used_idx, &want) == 0, "avail_head");
+		EXPECT(lg_ring_take(img, &rs, rs.used_idx, &head, &f) == 1 && head == want,
+		       "take: head %u, expected %u", head, want);
+		EXPECT(lg_ring_take(img, &rs, rs.avail_idx, &head, &f) == 0, "take: nothing left");
+		int rc = lg_ring_take(img, &rs, (uint16_t)(rs.avail_idx - 17), &head, &f);
+		EXPECT(rc == LG_ERR_RING && f.fault == LG_CHK_IDX_WINDOW &&
+			       f.fault_addr == rs.geom.avail + 2,
+		       "take 17 behind: rc %d fault %d", rc, f.fault);
+		uint16_t slot = rs.used_idx % 16;
+		lg_put16(s.m + rs.geom.avail + 4 + 2 * slot, 99);
+		rc = lg_ring_take(img, &rs, rs.used_idx, &head, &f);
+		EXPECT(rc == LG_ERR_RING && f.fault == LG_CHK_HEAD_RANGE &&
+			       f.fault_addr == rs.geom.avail + 4 + 2ull * slot,
+		       "take a head of 99: rc %d fault %d", rc, f.fault);
+		lg_put16(s.m + rs.geom.avail + 4 + 2 * slot, want);
+		uint8_t *d = s.m + rs.geom.desc + 16ull * want;
+		lg_put64(d, PAGE + 16); /* on the descriptor page */
+		lg_put32(d + 8, 16);
+		lg_put16(d + 12, LG_VRING_DESC_F_WRITE);
+		struct lg_walk_opts o = {.mem_end = PAGE, .area_start = PAGE,
+					 .area_end = PAGE + 5 * 4096};
+		struct lg_chain ch;
+		EXPECT(lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch) == 0,
+		       "a dump's walk accepts the buffer (lgcheck reports it separately)");
+		o.device_side = true;
+		rc = lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch);
+		EXPECT(rc == LG_ERR_RING && ch.fault == LG_CHK_BUF_INTO_RINGS &&
+			       ch.fault_addr == rs.geom.desc + 16ull * want,
+		       "device-side walk: rc %d fault %d", rc, ch.fault);
 		lg_image_close(img);
 		sim_free(&s);
 	}

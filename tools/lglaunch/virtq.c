@@ -78,58 +78,57 @@ static void st16(const struct lgl_mem *m, uint64_t gpa, uint16_t v)
 		lg_put16(p, v);
 }
 
-bool lgl_vq_has_avail(struct lgl_vm *vm, struct lgl_vq *vq)
+/* The ring as the library sees it: num and where it lies (the indices are read fresh). */
+static struct lg_ring_state ring_of(const struct lgl_vq *vq)
 {
-	uint16_t idx = ld16(&vm->mem, vq->g.avail + 2);
-	uint16_t pending = (uint16_t)(idx - vq->last_avail);
-	if (pending > vq->num) {
-		lgl_report(vm, LG_CHK_IDX_WINDOW, vq->g.avail + 2, vq->dev, (int)vq->index,
-			   "avail.idx %u - last seen %u = %u exceeds num %u", idx, vq->last_avail,
-			   pending, vq->num);
-		lgl_device_fail(vm, vq->dev);
-		return false;
-	}
-	return pending != 0;
+	struct lg_ring_state rs = {.num = vq->num, .geom = vq->g};
+	return rs;
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+/* The next head, by the library's idx_window and head_range; a broken rule is reported and
+ * fails the device.  1: *head is available; 0: nothing is; -1: the device failed. */
+static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t *head)
 {
-	return a < b + blen && b < a + alen;
+	struct lg_ring_state rs = ring_of(vq);
+	struct lg_chain f;
+	int rc = lg_ring_take(vm->img, &rs, vq->last_avail, head, &f);
+	if (rc >= 0)
+		return rc;
+	if (rc == LG_ERR_RING)
+		lgl_report(vm, (enum lg_check_id)f.fault, f.fault_addr, vq->dev, (int)vq->index, "%s",
+			   f.fault_msg);
+	else
+		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%u]: reading the available ring: %s\n",
+			vq->dev->index, vq->dev->ops->name, vq->index, lg_strerror(rc));
+	lgl_device_fail(vm, vq->dev);
+	return -1;
+}
+
+bool lgl_vq_has_avail(struct lgl_vm *vm, struct lgl_vq *vq)
+{
+	uint16_t head;
+	return take(vm, vq, &head) == 1;
 }
 
 struct pop_ctx {
-	struct lgl_vm *vm;
+	const struct lgl_vm *vm;
 	struct lgl_vq *vq;
 	struct lgl_chain *c;
-	int fault;        /* a launcher-side rule broken, or -1 */
-	uint64_t fault_addr;
-	char msg[160];
+	bool unusable; /* a buffer the walker accepted has no host mapping (a launcher bug) */
+	uint64_t bad_addr;
+	uint32_t bad_len;
 };
 
-/* Each buffer the library's walker accepted: a host pointer, and the launcher's own rule on
- * top of the walker's (a writable buffer must not land on the page or a ring). */
+/* Each buffer the library's walker accepted becomes a host iovec. */
 static int on_buf(void *ctx, const struct lg_buf *b)
 {
 	struct pop_ctx *p = ctx;
-	const struct lgl_mem *m = &p->vm->mem;
 	struct lgl_chain *c = p->c;
-	uint64_t da = p->vq->g.desc + 16ull * b->desc;
-	if (b->writable && overlaps(b->addr, b->len, m->ram, m->limit - m->ram)) {
-		p->fault = LG_CHK_BUF_INTO_RINGS;
-		p->fault_addr = da;
-		snprintf(p->msg, sizeof p->msg,
-			 "descriptor %u writable buffer [%#llx, +%#x) overlaps the device area "
-			 "[%#llx, %#llx) (page and rings)",
-			 b->desc, (unsigned long long)b->addr, b->len, (unsigned long long)m->ram,
-			 (unsigned long long)m->limit);
-		return 1;
-	}
-	uint8_t *host = lgl_gpa_ptr(m, b->addr, b->len);
+	uint8_t *host = lgl_gpa_ptr(&p->vm->mem, b->addr, b->len);
 	if (!host || c->n >= 2u * p->vq->num) { /* the walker promised otherwise */
-		p->fault = LG_CHK_BUF_IN_RAM;
-		p->fault_addr = da;
-		snprintf(p->msg, sizeof p->msg, "descriptor %u buffer [%#llx, +%#x) is not usable",
-			 b->desc, (unsigned long long)b->addr, b->len);
+		p->unusable = true;
+		p->bad_addr = b->addr;
+		p->bad_len = b->len;
 		return 1;
 	}
 	if (b->writable)
@@ -153,27 +152,27 @@ enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *
 	const struct lgl_mem *m = &vm->mem;
 	struct lgl_device *dev = vq->dev;
 	int q = (int)vq->index;
-	if (dev->failed || !lgl_vq_has_avail(vm, vq))
-		return dev->failed ? LGL_POP_BAD : LGL_POP_EMPTY;
-	uint64_t slot = vq->g.avail + 4 + 2ull * (vq->last_avail % vq->num);
-	uint16_t head = ld16(m, slot);
-	if (head >= vq->num) {
-		lgl_report(vm, LG_CHK_HEAD_RANGE, slot, dev, q, "avail.ring[%u] = %u >= num %u",
-			   vq->last_avail % vq->num, head, vq->num);
-		goto bad;
-	}
+	uint16_t head;
+	if (dev->failed)
+		return LGL_POP_BAD;
+	int t = take(vm, vq, &head);
+	if (t <= 0)
+		return t == 0 ? LGL_POP_EMPTY : LGL_POP_BAD;
 	memset(c, 0, sizeof *c);
 	c->head = head;
 	c->iov = vq->iov;
-	/* The library's walker: every descriptor copied once, section C's chain rules. */
-	struct lg_ring_state rs = {.num = vq->num, .geom = vq->g};
+	/* The library's walker: every descriptor copied once, section C's chain rules, and
+	 * buf_into_rings for a device (a writable buffer over the page or a ring). */
+	struct lg_ring_state rs = ring_of(vq);
 	struct lg_walk_opts wo = {.indirect_ok = dev->indirect, .mem_end = m->ram,
-				  .area_start = m->ram, .area_end = m->limit};
-	struct pop_ctx p = {.vm = vm, .vq = vq, .c = c, .fault = -1};
+				  .area_start = m->ram, .area_end = m->limit, .device_side = true};
+	struct pop_ctx p = {.vm = vm, .vq = vq, .c = c};
 	struct lg_chain ch;
 	int rc = lg_chain_walk(vm->img, &rs, head, &wo, on_buf, &p, &ch);
-	if (p.fault >= 0) {
-		lgl_report(vm, (enum lg_check_id)p.fault, p.fault_addr, dev, q, "%s", p.msg);
+	if (p.unusable) {
+		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: buffer [%#llx, +%#x) of head %u "
+				"has no host mapping\n",
+			dev->index, dev->ops->name, q, (unsigned long long)p.bad_addr, p.bad_len, head);
 		goto bad;
 	}
 	if (rc == LG_ERR_RING && ch.fault >= 0) {

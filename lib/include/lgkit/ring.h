@@ -46,6 +46,11 @@ struct lg_walk_opts {
 	uint64_t mem_end;    /* top of guest RAM */
 	uint64_t area_start; /* the descriptor page */
 	uint64_t area_end;   /* the pfn limit, or the end of the last ring */
+	/* A device serves the ring (lglaunch): a device-writable buffer that overlaps the
+	 * device area [area_start, area_end) is buf_into_rings, and the walk stops there (the
+	 * device would write over the page or a ring).  lgcheck reports the same rule for
+	 * every outstanding chain without this flag. */
+	bool device_side;
 };
 
 /* One buffer of a chain, in chain order. */
@@ -83,6 +88,16 @@ struct lg_chain {
  * read errors. */
 int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t head,
 		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out);
+
+/* The device side of taking the next chain.  last_seen is the device's own count of the
+ * chains it took (its copy; never re-read from the ring).  Reads avail.idx and
+ * avail.ring[last_seen % num] once each and applies the rules lgcheck applies to the same
+ * fields: idx_window (avail.idx more than num entries past last_seen) and head_range (a
+ * head not below num).  Returns 1 with *head set when a chain is available, 0 when none
+ * is, LG_ERR_RING with fault->fault, fault_addr and fault_msg set when a rule is broken,
+ * or the image's read errors.  Nothing is consumed: the device counts last_seen on. */
+int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t last_seen,
+		 uint16_t *head, struct lg_chain *fault);
 
 /* The outstanding chains: the heads avail.ring[used_idx .. avail_idx), walked without
  * stopping the listing at a bad chain (its fault is recorded in its entry; a head out of

@@ -130,7 +130,8 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			o->dump = optarg;
 			break;
 		case O_ACCEL:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "emu")) {
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 &&
+			    strcmp(optarg, "emu") != 0) {
 				fprintf(stderr, "lglaunch: --accel %s: expected auto, kvm or emu\n", optarg);
 				return -1;
 			}

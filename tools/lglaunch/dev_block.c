@@ -4,6 +4,8 @@
  * straight between the file and guest memory, fsync on FLUSH; requests past the end are
  * refused with IOERR (the real Launcher's "Write past end"). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,16 @@
 #include <unistd.h>
 
 #include "lglaunch.h"
+
+struct lgl_block {
+	int fd;
+	uint64_t size;   /* bytes */
+	const char *path;
+	uint64_t reqs, bytes;
+	double host_ns;  /* time spent servicing requests */
+	double io_ns;    /* of which in preadv/pwritev/fsync */
+	struct iovec *iov; /* 2 * num entries, as vq->iov */
+};
 
 #define BLK_T_IN 0u
 #define BLK_T_OUT 1u
@@ -107,8 +119,6 @@ static uint8_t handle(struct lgl_vq *vq, struct lgl_block *b,
 				(unsigned long long)len, (unsigned long long)b->size, b->path);
 			return BLK_S_IOERR;
 		}
-		if (out && b->readonly)
-			return BLK_S_IOERR;
 		n = gather(c, !out, out ? 16 : 0, len, iov, max);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -175,7 +185,85 @@ static void block_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	}
 }
 
-const struct lgl_dev_ops lgl_block_ops = {
+static const struct lgl_dev_ops lgl_block_ops = {
 	.name = "block",
 	.service = block_service,
+};
+
+/* As the 3.x Launcher: SEG_MAX and FLUSH, config {capacity, size_max 0, seg_max num - 2}. */
+static int block_describe(struct lg_device *d, const char *path, unsigned num)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "lglaunch: --block=%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	lgl_add_feature(d, 2); /* SEG_MAX */
+	lgl_add_feature(d, 9); /* FLUSH */
+	d->config_len = 16;
+	lg_put64(d->config, (uint64_t)st.st_size / 512); /* capacity */
+	lg_put32(d->config + 8, 0);                      /* size_max (not offered) */
+	lg_put32(d->config + 12, num > 2 ? num - 2 : 0); /* seg_max */
+	return 0;
+}
+
+static int block_setup(struct lgl_vm *vm, struct lgl_device *dev, const struct lg_device *ld,
+		       const char *path)
+{
+	(void)vm;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "lglaunch: --block=%s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct lgl_block *b = calloc(1, sizeof *b);
+	uint16_t num = ld->num_vq ? ld->vq[0].num : 0;
+	if (b)
+		b->iov = calloc(num ? 2u * num : 1, sizeof *b->iov);
+	if (!b || !b->iov) {
+		free(b);
+		close(fd);
+		return -1;
+	}
+	b->fd = fd;
+	b->size = (uint64_t)st.st_size;
+	b->path = path;
+	dev->priv = b;
+	if (ld->config_len >= 8 && lg_le64(ld->config) != b->size / 512)
+		fprintf(stderr,
+			"lglaunch: device[%u] (block): the layout says capacity %llu sectors, "
+			"%s holds %llu; requests are bounded by the file\n",
+			dev->index, (unsigned long long)lg_le64(ld->config), b->path,
+			(unsigned long long)(b->size / 512));
+	return 0;
+}
+
+static void block_teardown(struct lgl_vm *vm, struct lgl_device *dev)
+{
+	struct lgl_block *b = dev->priv;
+	if (!b)
+		return;
+	if (vm->verbose && b->reqs)
+		fprintf(stderr,
+			"lglaunch: block %s: %llu requests, %llu bytes, %.2f us host time per request "
+			"(%.2f us of it in file I/O)\n",
+			b->path, (unsigned long long)b->reqs, (unsigned long long)b->bytes,
+			b->host_ns / (double)b->reqs / 1e3, b->io_ns / (double)b->reqs / 1e3);
+	close(b->fd);
+	free(b->iov);
+	free(b);
+	dev->priv = NULL;
+}
+
+const struct lgl_dev_class lgl_block_class = {
+	.type = LG_TYPE_BLOCK,
+	.nvq = 1,
+	.option = "--block=FILE",
+	.ops = &lgl_block_ops,
+	.describe = block_describe,
+	.setup = block_setup,
+	.teardown = block_teardown,
 };

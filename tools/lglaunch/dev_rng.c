@@ -27,7 +27,13 @@ static void rng_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	}
 }
 
-const struct lgl_dev_ops lgl_rng_ops = {
+static const struct lgl_dev_ops lgl_rng_ops = {
 	.name = "rng",
 	.service = rng_service,
+};
+
+const struct lgl_dev_class lgl_rng_class = {
+	.type = LG_TYPE_RNG,
+	.nvq = 1,
+	.ops = &lgl_rng_ops,
 };

@@ -345,3 +345,22 @@ void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 		addr, (unsigned long long)vm->page_addr);
 	vm->guest_broke = true;
 }
+
+/* ---------------------------------------------------------------- device classes */
+
+const struct lgl_dev_class *lgl_dev_class_of(uint8_t type)
+{
+	static const struct lgl_dev_class *const classes[] = {
+		&lgl_net_class, &lgl_block_class, &lgl_console_class, &lgl_rng_class};
+	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+		if (classes[i]->type == type)
+			return classes[i];
+	return NULL;
+}
+
+void lgl_add_feature(struct lg_device *d, unsigned bit)
+{
+	if (bit / 8 + 1 > d->feature_len)
+		d->feature_len = (uint8_t)(bit / 8 + 1);
+	d->host_features[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}

@@ -36,6 +36,7 @@
 
 struct lgl_vm;
 struct lgl_device;
+struct lgl_dev_class;
 
 /* ---------------------------------------------------------------- guest memory */
 
@@ -95,6 +96,9 @@ enum lgl_pop { LGL_POP_EMPTY = 0, LGL_POP_OK = 1, LGL_POP_BAD = -1 };
  * chain_len_overflow, ...).  On LGL_POP_BAD the problem has been
  * reported and the device failed. */
 enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c);
+/* The chain at free-running avail index idx (at or after last_avail), walked and checked as
+ * lgl_vq_pop does, but not taken: LGL_POP_EMPTY when idx is not available yet. */
+enum lgl_pop lgl_vq_peek(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, struct lgl_chain *c);
 /* Return a chain to the guest with len bytes written; raises the irq unless suppressed. */
 void lgl_vq_push(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t head, uint32_t len);
 /* Is something available (without taking it)?  Reports idx_window. */
@@ -130,6 +134,7 @@ struct lgl_device {
 	unsigned index;     /* in page order */
 	uint32_t offset;    /* of the descriptor in the page */
 	uint8_t type, num_vq, feature_len, config_len;
+	const struct lgl_dev_class *cls; /* NULL: idle (no backend) */
 	const struct lgl_dev_ops *ops;
 	bool running;       /* features finalised, rings live */
 	bool failed;        /* broke a rule: not serviced until reset */
@@ -145,18 +150,30 @@ struct lgl_device {
 	int wake_fd;        /* eventfd: stop, or look at the input again; -1 when no thread */
 };
 
-/* Device constructors (main.c fills the layout; these fill the device's descriptor). */
-struct lgl_block {
-	int fd;
-	uint64_t size;   /* bytes */
-	bool readonly;
-	const char *path;
-	uint64_t reqs, bytes;
-	double host_ns;  /* time spent servicing requests */
-	double io_ns;    /* of which in preadv/pwritev/fsync */
-	struct iovec *iov; /* num entries */
+/* One device type lglaunch serves, one file each (dev_*.c): the ops its thread runs, and
+ * how a device of the type is described from flags, set up from the layout and torn down.
+ * Adding a device type is its file and one entry in lgl_dev_class_of() (device.c). */
+struct lgl_dev_class {
+	uint8_t type;
+	unsigned nvq;          /* queues of a device made from flags */
+	const char *option;    /* the flag that backs each device ("--block=FILE"), or NULL */
+	bool arg_optional;     /* a spec's device without that flag stays idle (else refused) */
+	const struct lgl_dev_ops *ops;
+	/* From flags: the features and config of d; arg is the device's flag argument, num the
+	 * ring size.  0, or -1 after a message.  NULL: nothing to add. */
+	int (*describe)(struct lg_device *d, const char *arg, unsigned num);
+	/* dev is ld of the layout, backed by arg (NULL for classes without an option).  0, or
+	 * -1 after a message. */
+	int (*setup)(struct lgl_vm *vm, struct lgl_device *dev, const struct lg_device *ld,
+		     const char *arg);
+	void (*teardown)(struct lgl_vm *vm, struct lgl_device *dev);
 };
-extern const struct lgl_dev_ops lgl_console_ops, lgl_block_ops, lgl_rng_ops;
+extern const struct lgl_dev_class lgl_console_class, lgl_block_class, lgl_rng_class,
+	lgl_net_class;
+/* Offer feature bit in d (describe helpers). */
+void lgl_add_feature(struct lg_device *d, unsigned bit);
+/* The class of a virtio device type, or NULL (no backend: the device stays idle). */
+const struct lgl_dev_class *lgl_dev_class_of(uint8_t type);
 
 /* ---------------------------------------------------------------- the VM */
 

@@ -37,6 +37,9 @@ static void usage(FILE *out)
 		"  -m, --mem SIZE      guest RAM, a multiple of 1M (default 32M)\n"
 		"      --block=FILE    a virtio block device backed by FILE (repeatable)\n"
 		"      --rng           a virtio rng device (getrandom)\n"
+		"      --net BACKEND   a virtio net device (repeatable): tap:IFNAME[,mac=MAC]\n"
+		"                      (a Linux tap device) or socket:PATH[,mac=MAC] (one frame per\n"
+		"                      datagram on a Unix socket lglaunch binds at PATH)\n"
 		"      --spec FILE     take the device layout from a JSON spec%s\n"
 		"      --num N         ring size of every queue (default 256)\n"
 		"      --dump FILE     write guest memory at exit as an ELF core with the LGKIT note\n"
@@ -60,9 +63,6 @@ static void usage(FILE *out)
 struct opts {
 	uint64_t mem;
 	bool mem_set;
-	const char *blocks[LGL_MAX_DEVICES];
-	unsigned nblock;
-	bool rng;
 	const char *spec;
 	const char *dump;
 	const char *accel;
@@ -76,15 +76,16 @@ struct opts {
 /* The order devices are created in: flags in command-line order, then the console. */
 struct devreq {
 	uint8_t type;
-	const char *file;
+	const char *arg; /* --block FILE, --net BACKEND; NULL for --rng and the console */
 };
 
 static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsigned *nreq)
 {
-	enum { O_BLOCK = 256, O_RNG, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL };
+	enum { O_BLOCK = 256, O_RNG, O_NET, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL };
 	static const struct option lo[] = {
 		{"mem", required_argument, NULL, 'm'},    {"block", required_argument, NULL, O_BLOCK},
 		{"rng", no_argument, NULL, O_RNG},         {"spec", required_argument, NULL, O_SPEC},
+		{"net", required_argument, NULL, O_NET},
 		{"dump", required_argument, NULL, O_DUMP}, {"num", required_argument, NULL, O_NUM},
 		{"timeout", required_argument, NULL, O_TIMEOUT}, {"accel", required_argument, NULL, O_ACCEL},
 		{"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
@@ -108,20 +109,15 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			o->mem_set = true;
 			break;
 		case O_BLOCK:
-			if (*nreq >= LGL_MAX_DEVICES - 1) {
-				fprintf(stderr, "lglaunch: too many devices\n");
-				return -1;
-			}
-			o->blocks[o->nblock++] = optarg;
-			req[(*nreq)++] = (struct devreq){LG_TYPE_BLOCK, optarg};
-			break;
 		case O_RNG:
+		case O_NET:
 			if (*nreq >= LGL_MAX_DEVICES - 1) {
 				fprintf(stderr, "lglaunch: too many devices\n");
 				return -1;
 			}
-			o->rng = true;
-			req[(*nreq)++] = (struct devreq){LG_TYPE_RNG, NULL};
+			req[(*nreq)++] = (struct devreq){
+				c == O_BLOCK ? LG_TYPE_BLOCK : c == O_NET ? LG_TYPE_NET : LG_TYPE_RNG,
+				c == O_RNG ? NULL : optarg};
 			break;
 		case O_SPEC:
 			o->spec = optarg;
@@ -207,36 +203,8 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 	return 0;
 }
 
-static void add_feature(struct lg_device *d, unsigned bit)
-{
-	if (bit / 8 + 1 > d->feature_len)
-		d->feature_len = (uint8_t)(bit / 8 + 1);
-	d->host_features[bit / 8] |= (uint8_t)(1u << (bit % 8));
-}
-
-static int open_block(const char *path, struct lgl_block **out)
-{
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "lglaunch: --block=%s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	struct lgl_block *b = calloc(1, sizeof *b);
-	if (!b) {
-		close(fd);
-		return -1;
-	}
-	b->fd = fd;
-	b->size = (uint64_t)st.st_size;
-	b->path = path;
-	*out = b;
-	return 0;
-}
-
-/* The layout from flags, as the 3.x Launcher built it (ABI.md §2.1, §2.4). */
+/* The layout from flags, as the 3.x Launcher built it (ABI.md §2.1, §2.4): each device
+ * class says its queues, features and config. */
 static int layout_from_flags(const struct opts *o, const struct devreq *req, unsigned nreq,
 			     struct lg_layout *l, uint64_t mem)
 {
@@ -245,27 +213,16 @@ static int layout_from_flags(const struct opts *o, const struct devreq *req, uns
 	lg_layout_init(l, mem);
 	l->mem = mem;
 	for (unsigned i = 0; i < nreq; i++) {
+		const struct lgl_dev_class *dc = lgl_dev_class_of(req[i].type);
 		struct lg_device *d = lg_layout_add(l);
-		if (!d)
+		if (!d || !dc)
 			return -1;
 		d->type = req[i].type;
-		unsigned nvq = req[i].type == LG_TYPE_CONSOLE ? 2 : 1;
-		for (unsigned q = 0; q < nvq; q++)
+		for (unsigned q = 0; q < dc->nvq; q++)
 			if (add_vq(d, (uint16_t)o->num, &limit, mem + DEVICE_AREA, &next_irq) < 0)
 				return -1;
-		if (req[i].type == LG_TYPE_BLOCK) {
-			struct stat st;
-			if (stat(req[i].file, &st) < 0) {
-				fprintf(stderr, "lglaunch: --block=%s: %s\n", req[i].file, strerror(errno));
-				return -1;
-			}
-			add_feature(d, 2); /* SEG_MAX */
-			add_feature(d, 9); /* FLUSH */
-			d->config_len = 16;
-			lg_put64(d->config, (uint64_t)st.st_size / 512); /* capacity */
-			lg_put32(d->config + 8, 0);                      /* size_max (not offered) */
-			lg_put32(d->config + 12, (uint32_t)(o->num > 2 ? o->num - 2 : 0)); /* seg_max */
-		}
+		if (dc->describe && dc->describe(d, req[i].arg, o->num) < 0)
+			return -1;
 	}
 	l->pfn_limit = limit >> LG_PAGE_SHIFT;
 	if (lg_layout_pack(l) < 0) {
@@ -312,10 +269,23 @@ static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t 
 
 static const struct lgl_dev_ops none_ops = {.name = "unsupported"};
 
-/* Attach backends to the layout's devices; block devices take --block files in order. */
-static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opts *o)
+/* The argument of the k-th device of type (in page order): the k-th --block FILE or --net
+ * BACKEND, as the flags gave them; NULL when there are fewer. */
+static const char *arg_for(const struct devreq *req, unsigned nreq, uint8_t type, unsigned k)
 {
-	unsigned nb = 0;
+	for (unsigned i = 0; i < nreq; i++)
+		if (req[i].type == type && req[i].arg && k-- == 0)
+			return req[i].arg;
+	return NULL;
+}
+
+/* Attach the device classes to the layout's devices; a spec's devices take the flags'
+ * arguments of their type in order (block devices the --block files, net the --net
+ * backends). */
+static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct devreq *req,
+		  unsigned nreq)
+{
+	unsigned seen[256] = {0};
 	if (l->ndev > LGL_MAX_DEVICES) {
 		fprintf(stderr, "lglaunch: at most %d devices\n", LGL_MAX_DEVICES);
 		return -1;
@@ -332,41 +302,10 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 		d->feature_len = ld->feature_len;
 		d->config_len = ld->config_len;
 		d->nvq = ld->num_vq;
+		d->ops = &none_ops;
 		d->vq = calloc(d->nvq ? d->nvq : 1, sizeof *d->vq);
 		if (!d->vq)
 			return -1;
-		switch (ld->type) {
-		case LG_TYPE_CONSOLE:
-			d->ops = &lgl_console_ops;
-			break;
-		case LG_TYPE_RNG:
-			d->ops = &lgl_rng_ops;
-			break;
-		case LG_TYPE_BLOCK: {
-			struct lgl_block *b;
-			if (nb >= o->nblock) {
-				fprintf(stderr, "lglaunch: block device %zu has no --block=FILE\n", i);
-				return -1;
-			}
-			if (open_block(o->blocks[nb++], &b) < 0)
-				return -1;
-			d->ops = &lgl_block_ops;
-			d->priv = b;
-			if (ld->config_len >= 8 && lg_le64(ld->config) != b->size / 512)
-				fprintf(stderr,
-					"lglaunch: device[%zu] (block): the layout says capacity %llu sectors, "
-					"%s holds %llu; requests are bounded by the file\n",
-					i, (unsigned long long)lg_le64(ld->config), b->path,
-					(unsigned long long)(b->size / 512));
-			break;
-		}
-		default:
-			d->ops = &none_ops;
-			if (vm->verbose)
-				fprintf(stderr, "lglaunch: device[%zu] type %u has no backend; it stays idle\n",
-					i, ld->type);
-			break;
-		}
 		for (unsigned q = 0; q < d->nvq; q++) {
 			struct lgl_vq *vq = &d->vq[q];
 			vq->dev = d;
@@ -379,13 +318,30 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct opt
 			vq->iov = calloc(vq->num ? 2u * vq->num : 1, sizeof *vq->iov);
 			if (!vq->iov)
 				return -1;
-			if (d->priv && ld->type == LG_TYPE_BLOCK && q == 0) {
-				struct lgl_block *b = d->priv;
-				b->iov = calloc(vq->num ? 2u * vq->num : 1, sizeof *b->iov);
-				if (!b->iov)
-					return -1;
-			}
 		}
+		const struct lgl_dev_class *dc = lgl_dev_class_of(ld->type);
+		const char *arg = arg_for(req, nreq, ld->type, seen[ld->type]++);
+		if (!dc || (dc->option && !arg && !dc->arg_optional)) {
+			if (dc) {
+				fprintf(stderr, "lglaunch: device[%zu] (%s) has no %s\n", i, dc->ops->name,
+					dc->option);
+				return -1;
+			}
+			if (vm->verbose)
+				fprintf(stderr, "lglaunch: device[%zu] type %u has no backend; it stays idle\n",
+					i, ld->type);
+			continue;
+		}
+		if (dc->option && !arg) {
+			if (vm->verbose)
+				fprintf(stderr, "lglaunch: device[%zu] (%s) has no %s; it stays idle\n", i,
+					dc->ops->name, dc->option);
+			continue;
+		}
+		d->cls = dc;
+		d->ops = dc->ops;
+		if (dc->setup && dc->setup(vm, d, ld, arg) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -396,22 +352,12 @@ static void release(struct lgl_vm *vm)
 		struct lgl_device *d = &vm->dev[i];
 		if (vm->be)
 			lgl_device_kicks_off(vm, d);
+		if (d->cls && d->cls->teardown)
+			d->cls->teardown(vm, d);
 		for (unsigned q = 0; q < d->nvq && d->vq; q++)
 			free(d->vq[q].iov);
 		free(d->vq);
 		d->vq = NULL;
-		if (d->ops == &lgl_block_ops && d->priv) {
-			struct lgl_block *b = d->priv;
-			if (vm->verbose && b->reqs)
-				fprintf(stderr,
-					"lglaunch: block %s: %llu requests, %llu bytes, %.2f us host time "
-					"per request (%.2f us of it in file I/O)\n",
-					b->path, (unsigned long long)b->reqs, (unsigned long long)b->bytes,
-					b->host_ns / (double)b->reqs / 1e3, b->io_ns / (double)b->reqs / 1e3);
-			close(b->fd);
-			free(b->iov);
-			free(b);
-		}
 	}
 }
 
@@ -522,7 +468,7 @@ int main(int argc, char **argv)
 		goto out;
 	vm.be = be;
 	struct lgl_boot_cpu cpu;
-	if (be->create(&vm, mode) < 0 || attach(&vm, &l, &o) < 0 ||
+	if (be->create(&vm, mode) < 0 || attach(&vm, &l, req, nreq) < 0 ||
 	    lgl_x86_setup(&vm.mem, mode, entry, &cpu) < 0 || be->load_cpu(&vm, &cpu) < 0)
 		goto out;
 	if (lg_image_from_memory(vm.mem.base, vm.mem.limit, 0, &vm.img) < 0) {

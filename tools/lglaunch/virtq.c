@@ -87,11 +87,11 @@ static struct lg_ring_state ring_of(const struct lgl_vq *vq)
 
 /* The next head, by the library's idx_window and head_range; a broken rule is reported and
  * fails the device.  1: *head is available; 0: nothing is; -1: the device failed. */
-static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t *head)
+static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, uint16_t *head)
 {
 	struct lg_ring_state rs = ring_of(vq);
 	struct lg_chain f;
-	int rc = lg_ring_take(vm->img, &rs, vq->last_avail, head, &f);
+	int rc = lg_ring_take(vm->img, &rs, idx, head, &f);
 	if (rc >= 0)
 		return rc;
 	if (rc == LG_ERR_RING)
@@ -107,7 +107,7 @@ static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t *head)
 bool lgl_vq_has_avail(struct lgl_vm *vm, struct lgl_vq *vq)
 {
 	uint16_t head;
-	return take(vm, vq, &head) == 1;
+	return take(vm, vq, vq->last_avail, &head) == 1;
 }
 
 struct pop_ctx {
@@ -147,7 +147,8 @@ static int on_buf(void *ctx, const struct lg_buf *b)
 	return 0;
 }
 
-enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c)
+/* The chain at free-running avail index idx, walked (not taken). */
+static enum lgl_pop walk_at(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, struct lgl_chain *c)
 {
 	const struct lgl_mem *m = &vm->mem;
 	struct lgl_device *dev = vq->dev;
@@ -155,7 +156,7 @@ enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *
 	uint16_t head;
 	if (dev->failed)
 		return LGL_POP_BAD;
-	int t = take(vm, vq, &head);
+	int t = take(vm, vq, idx, &head);
 	if (t <= 0)
 		return t == 0 ? LGL_POP_EMPTY : LGL_POP_BAD;
 	memset(c, 0, sizeof *c);
@@ -184,12 +185,25 @@ enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *
 			dev->index, dev->ops->name, q, head, lg_strerror(rc));
 		goto bad;
 	}
-	vq->last_avail++;
-	vq->bufs++;
 	return LGL_POP_OK;
 bad:
 	lgl_device_fail(vm, dev);
 	return LGL_POP_BAD;
+}
+
+enum lgl_pop lgl_vq_peek(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, struct lgl_chain *c)
+{
+	return walk_at(vm, vq, idx, c);
+}
+
+enum lgl_pop lgl_vq_pop(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_chain *c)
+{
+	enum lgl_pop r = walk_at(vm, vq, vq->last_avail, c);
+	if (r == LGL_POP_OK) {
+		vq->last_avail++;
+		vq->bufs++;
+	}
+	return r;
 }
 
 void lgl_vq_push(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t head, uint32_t len)

@@ -24,6 +24,9 @@
  *                       hostile: break that rule on the console (after the banner), then
  *                       shut down with status 0 (lglaunch must report it and exit 3)
  *   wait                with a hostile word: wait for the broken request instead
+ *   ip=A.B.C.D pings=N  with a net device: answer ARP and N ICMP echo requests for A.B.C.D
+ *   net_rx_readonly net_rx_into_rings net_tx_short net_tx_huge
+ *                       hostile: break that rule on the net device, then shut down
  *   crash=KIND          crash at once, before any IDT exists: ud (ud2), div (divide by
  *                       zero), pf (page fault), wild (read outside guest memory), halt
  *                       (cli; hlt), spin (cli and loop: only --timeout ends it)
@@ -322,13 +325,16 @@ static const char *type_name(u8 t)
 	}
 }
 
-/* Feature bytes we accept: block SEG_MAX (2) and FLUSH (9); rng RING_INDIRECT_DESC (28). */
+/* Feature bytes we accept: block SEG_MAX (2) and FLUSH (9); rng RING_INDIRECT_DESC (28);
+ * net MAC (5). */
 static u8 supported(u8 type, unsigned byte)
 {
 	if (type == 2)
 		return byte == 0 ? 0x04 : byte == 1 ? 0x02 : 0;
 	if (type == 4)
 		return byte == 3 ? 0x10 : 0;
+	if (type == 1)
+		return byte == 0 ? 0x20 : 0;
 	return 0;
 }
 
@@ -631,6 +637,183 @@ static const char *const hostile_words[] = {
 	"feat_acked_subset", "status_failed",
 };
 
+/* ------------------------------------------------------------------ net */
+
+/* ip=A.B.C.D pings=N: post receive buffers, answer ARP requests for our address and ICMP
+ * echo requests, and return after N echoes.  Frames travel behind the legacy 10-byte
+ * virtio_net_hdr (all zero: no offloads were negotiated). */
+#define NET_HDR 10u
+#define NET_NRX 8u
+#define NET_FRAME 1514u
+static u8 rxbuf[NET_NRX][NET_HDR + NET_FRAME];
+static u8 txbuf[NET_HDR + NET_FRAME];
+static u8 mymac[6], myip[4];
+
+static u16 be16(const u8 *p) { return (u16)(p[0] << 8 | p[1]); }
+static void put_be16(u8 *p, u16 v) { p[0] = (u8)(v >> 8); p[1] = (u8)v; }
+
+static u16 inet_csum(const u8 *p, u32 len)
+{
+	u32 s = 0;
+	for (u32 i = 0; i + 1 < len; i += 2)
+		s += be16(p + i);
+	if (len & 1)
+		s += (u32)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (u16)~s;
+}
+
+static int parse_ip(const char *s, u8 ip[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (!s || *s < '0' || *s > '9')
+			return 0;
+		u32 v = num(s);
+		if (v > 255)
+			return 0;
+		ip[i] = (u8)v;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (i < 3 && *s++ != '.')
+			return 0;
+	}
+	return 1;
+}
+
+static void rx_post(struct vq *q, unsigned i)
+{
+	wdesc(q, i, (uptr)rxbuf[i], sizeof rxbuf[i], D_WRITE, 0);
+	*(volatile u16 *)(q->avail + 4 + 2 * (q->avail_idx % q->num)) = (u16)i;
+	__asm__ volatile("" ::: "memory");
+	q->avail_idx++;
+	*(volatile u16 *)(q->avail + 2) = q->avail_idx;
+}
+
+/* Send the frame in txbuf (after the header), padded to Ethernet's 60-byte minimum. */
+static void net_send(struct dev *n, u32 len)
+{
+	for (u32 i = 0; i < NET_HDR; i++)
+		txbuf[i] = 0;
+	while (len < 60)
+		txbuf[NET_HDR + len++] = 0;
+	struct buf b = {txbuf, NET_HDR + len, 0};
+	submit(&n->vq[1], &b, 1);
+}
+
+/* One received frame; returns 1 when it was an echo request we answered. */
+static int net_frame(struct dev *n, const u8 *f, u32 len)
+{
+	u8 *t = txbuf + NET_HDR;
+	if (len >= 42 && be16(f + 12) == 0x0806 && be16(f + 14) == 1 && be16(f + 16) == 0x0800 &&
+	    f[18] == 6 && f[19] == 4 && be16(f + 20) == 1 && !memcmp(f + 38, myip, 4)) {
+		memcpy(t, f + 6, 6);       /* to the asker */
+		memcpy(t + 6, mymac, 6);
+		put_be16(t + 12, 0x0806);
+		put_be16(t + 14, 1);       /* Ethernet */
+		put_be16(t + 16, 0x0800);  /* IPv4 */
+		t[18] = 6;
+		t[19] = 4;
+		put_be16(t + 20, 2);       /* reply */
+		memcpy(t + 22, mymac, 6);
+		memcpy(t + 28, myip, 4);
+		memcpy(t + 32, f + 22, 10); /* the asker's MAC and address */
+		net_send(n, 42);
+		return 0;
+	}
+	if (len < 34 || be16(f + 12) != 0x0800 || (f[14] >> 4) != 4)
+		return 0;
+	u32 ihl = (f[14] & 15u) * 4, tot = be16(f + 16);
+	if (ihl < 20 || tot < ihl + 8 || 14 + tot > len || tot > NET_FRAME - 14 || f[23] != 1 ||
+	    memcmp(f + 30, myip, 4) || f[14 + ihl] != 8)
+		return 0;
+	memcpy(t, f + 6, 6);
+	memcpy(t + 6, mymac, 6);
+	memcpy(t + 12, f + 12, 2 + tot);
+	memcpy(t + 26, f + 30, 4); /* from us */
+	memcpy(t + 30, f + 26, 4); /* to the asker */
+	t[22] = 64;                /* TTL */
+	put_be16(t + 24, 0);
+	put_be16(t + 24, inet_csum(t + 14, ihl));
+	u8 *icmp = t + 14 + ihl;
+	icmp[0] = 0; /* echo reply */
+	put_be16(icmp + 2, 0);
+	put_be16(icmp + 2, inet_csum(icmp, tot - ihl));
+	net_send(n, 14 + tot);
+	return 1;
+}
+
+static void net_run(struct dev *n, const char *ipstr, u32 pings)
+{
+	if (!parse_ip(ipstr, myip) || n->nvq < 2) {
+		ps("net: expected ip=A.B.C.D\n");
+		return;
+	}
+	if (n->flen && (n->d[5 + 8 * n->nvq + n->flen] & 0x20)) /* MAC acked: the config's */
+		for (int i = 0; i < 6; i++)
+			mymac[i] = n->d[5 + 8 * n->nvq + 2 * n->flen + i];
+	ps("net: mac ");
+	for (int i = 0; i < 6; i++) {
+		px(mymac[i], 2);
+		if (i < 5)
+			pc(':');
+	}
+	ps(", ip ");
+	for (int i = 0; i < 4; i++) {
+		pu(myip[i]);
+		if (i < 3)
+			pc('.');
+	}
+	ps(", answering ");
+	pu(pings);
+	ps(" echo requests\n");
+	struct vq *rx = &n->vq[0];
+	unsigned nrx = NET_NRX < rx->num ? NET_NRX : rx->num;
+	for (unsigned i = 0; i < nrx; i++)
+		rx_post(rx, i);
+	notify(rx->pfn << 12);
+	u32 answered = 0;
+	while (answered < pings) {
+		while (*(volatile u16 *)(rx->used + 2) == rx->last_used)
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		volatile u8 *e = rx->used + 4 + 8 * (rx->last_used % rx->num);
+		u32 id = ld32(e), len = ld32(e + 4);
+		rx->last_used++;
+		if (id < nrx && len > NET_HDR && len <= sizeof rxbuf[0])
+			answered += (u32)net_frame(n, rxbuf[id] + NET_HDR, len - NET_HDR);
+		if (id < nrx) {
+			rx_post(rx, id);
+			notify(rx->pfn << 12);
+		}
+	}
+	ps("net: answered ");
+	pu(answered);
+	ps(" echo requests\n");
+}
+
+/* Hostile net scenarios: each breaks one rule of the device, then shuts down. */
+static void net_hostile(struct dev *n)
+{
+	struct vq *rx = &n->vq[0], *tx = &n->vq[1];
+	if (arg("net_rx_readonly")) {
+		wdesc(rx, 0, (uptr)rxbuf[0], sizeof rxbuf[0], 0, 0); /* no WRITE */
+		publish(rx, 0);
+	} else if (arg("net_rx_into_rings")) {
+		wdesc(rx, 0, (uptr)rx->desc, 64, D_WRITE, 0); /* over its own ring */
+		publish(rx, 0);
+	} else if (arg("net_tx_short")) {
+		wdesc(tx, 0, (uptr)txbuf, 4, 0, 0);
+		publish(tx, 0);
+	} else if (arg("net_tx_huge")) {
+		wdesc(tx, 0, 0x400000, 70000, 0, 0); /* 4 MiB: RAM nobody else uses */
+		publish(tx, 0);
+	} else {
+		return;
+	}
+	flush();
+	shutdown(0);
+}
+
 /* ------------------------------------------------------------------ crashes */
 
 /* crash=KIND (before the IDT exists: nothing handles it) and trap=ud (after: the guest's own
@@ -764,6 +947,11 @@ void guest_main(const u8 *zp)
 				hostile(w, n, wait);
 		}
 	}
+	struct dev *nd = find(1);
+	if (nd && console)
+		net_hostile(nd);
+	if (nd && arg("ip"))
+		net_run(nd, arg("ip"), arg("pings") ? num(arg("pings")) : 1);
 	if (console && arg("echo")) {
 		/* One line from the Host's stdin through the receive queue (vq0). */
 		static u8 ib[64];

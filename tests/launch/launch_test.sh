@@ -434,6 +434,94 @@ all done, shutting down with status 0
 END
 	[ ! -s "$work/err" ] || fail "stderr: $(cat "$work/err")"
 	;;
+net_socket | net_spec)
+	# The socket backend, unprivileged: netpeer sends an ARP request and an echo request
+	# as datagrams and requires the exact replies; the guest exits 0 after one echo.  The
+	# dump of the running net device is clean for lgcheck and shows the MAC.
+	if [ "$case_" = net_socket ]; then
+		mac=02:4c:4b:00:00:02
+		args=(--net "socket:$work/sock,mac=$mac")
+		want_dev="device 0: net at +0x0: vq0 num 256 irq 1 pfn 0x2001, vq1 num 256 irq 2 pfn 0x2004, features 20 00 00 18 acked 20 00 00 00, status 7"
+	else
+		# A spec's net devices take the --net backends in order; the MAC is the spec's.
+		mac=02:4c:47:00:00:01
+		args=(--spec "$(dirname "$0")/../../samples/vectors/lguest-3.19.8-d-net-mac-32M.json" --net "socket:$work/sock")
+		want_dev="device 0: net at +0x0: vq0 num 256 irq 1 pfn 0x2001, vq1 num 256 irq 2 pfn 0x2004, features a3 3b 00 18 acked 20 00 00 00, status 7"
+	fi
+	"$LGLAUNCH" --accel "$accel" --timeout 30 "${args[@]}" --dump "$work/core" "$guest" \
+		ip=169.254.7.2 pings=1 >"$work/out" 2>"$work/err" &
+	pid=$!
+	"$NETPEER" "$work/sock" "$mac" 169.254.7.2 >"$work/peer" 2>&1 || fail "netpeer: $(cat "$work/peer")"
+	wait $pid
+	rc=$?
+	expect_rc 0
+	expect_out <<END
+lgkit sample guest ($flavour-bit): RAM 32 MiB, device page at 0x2000000, 2 devices
+$want_dev
+device 1: console at +0x27: vq0 num 256 irq 3 pfn 0x2007, vq1 num 256 irq 4 pfn 0x200a, status 7
+net: mac $mac, ip 169.254.7.2, answering 1 echo requests
+net: answered 1 echo requests
+all done, shutting down with status 0
+END
+	[ ! -e "$work/sock" ] || fail "the socket $work/sock was not removed at exit"
+	"$LGCHECK" --layout "$work/core" >"$work/lgcheck.out" 2>&1
+	lrc=$?
+	[ $lrc -eq 0 ] || fail "lgcheck exit $lrc on the dump: $(cat "$work/lgcheck.out")"
+	grep -q ': 0 errors, 0 warnings, 0 notes$' "$work/lgcheck.out" || fail "lgcheck reported problems: $(cat "$work/lgcheck.out")"
+	grep -qF "mac $mac" "$work/lgcheck.out" || fail "lgcheck --layout does not show mac $mac: $(cat "$work/lgcheck.out")"
+	grep -qF 'device[0] (net) vq[1]: avail idx 2 flags 0, used idx 2 flags 0' "$work/lgcheck.out" ||
+		fail "net transmit ring: expected the two replies, used: $(grep 'vq\[1\]' "$work/lgcheck.out")"
+	;;
+net_tap)
+	# A real tap device in a network namespace of its own (169.254.0.0/16 only), and
+	# Linux's own ping: 3 replies, and the guest exits 0.  Only this case may skip where
+	# the machine refuses a namespace or /dev/net/tun.
+	if ! unshare -n true 2>/dev/null; then
+		echo "SKIP: this machine refuses a network namespace (unshare -n): not root?"
+		exit 77
+	fi
+	if [ ! -c /dev/net/tun ]; then
+		echo "SKIP: no /dev/net/tun here"
+		exit 77
+	fi
+	command -v ping >/dev/null || { fail "ping (iputils-ping) is not installed"; }
+	cat >"$work/ns.sh" <<'NS'
+set -u
+ip link set lo up
+ip tuntap add dev lgt0 mode tap || exit 77
+ip addr add 169.254.7.1/16 dev lgt0
+ip link set lgt0 up
+"$LGLAUNCH" --accel "$1" --timeout 30 --net tap:lgt0 "$2" ip=169.254.7.2 pings=3 >"$3/out" 2>"$3/err" &
+pid=$!
+ping -c 3 -w 25 -i 0.2 169.254.7.2 >"$3/ping" 2>&1
+echo $? >"$3/ping.rc"
+wait $pid
+NS
+	LGLAUNCH=$LGLAUNCH unshare -n bash "$work/ns.sh" "$accel" "$guest" "$work"
+	rc=$?
+	[ "$rc" != 77 ] || { echo "SKIP: cannot create a tap device in the namespace"; exit 77; }
+	expect_rc 0
+	[ "$(cat "$work/ping.rc")" = 0 ] || fail "ping failed: $(cat "$work/ping")"
+	grep -q '^3 packets transmitted, 3 received\|, 3 received,' "$work/ping" || fail "ping did not get 3 replies: $(cat "$work/ping")"
+	grep -qx 'net: answered 3 echo requests' "$work/out" || fail "guest: $(cat "$work/out")"
+	;;
+net_rx_readonly | net_rx_into_rings | net_tx_short | net_tx_huge)
+	# A hostile guest's net device: reported by check name or one clear line, the device
+	# failed (never the launcher), exit 3; nothing reaches the wire.
+	"$NETPEER" "$work/sock" 02:4c:4b:00:00:02 169.254.7.2 >"$work/peer" 2>&1 &
+	peer=$!
+	run --net "socket:$work/sock,mac=02:4c:4b:00:00:02" "$guest" "$case_"
+	expect_rc 3
+	case $case_ in
+	net_rx_readonly) expect_err "lglaunch: device[0] (net) vq[0]: chain at head 0: device-readable buffers in the receive queue" ;;
+	net_rx_into_rings) expect_err "error (buf_into_rings): device[0] (net) vq[0]: device-writable buffer [0x2001000, 0x2001040) overlaps the device area" ;;
+	net_tx_short) expect_err "lglaunch: device[0] (net) vq[1]: chain at head 0: 4 bytes, shorter than the 10-byte virtio_net_hdr; nothing sent" ;;
+	net_tx_huge) expect_err "lglaunch: device[0] (net) vq[1]: chain at head 0: a frame of 69990 bytes, longer than 65535; nothing sent" ;;
+	esac
+	expect_err "device[0] (net) failed"
+	kill $peer 2>/dev/null
+	wait $peer 2>/dev/null
+	;;
 *)
 	echo "unknown case $case_"
 	exit 2

@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lglaunch.h"
@@ -52,7 +53,15 @@ struct lgl_net {
 	uint16_t rx_checked;       /* receive chains before this avail index were checked */
 	uint8_t frame[NET_HDR + NET_FRAME_MAX];
 	uint64_t rx, tx, rx_dropped;
+	double host_ns; /* time spent moving frames (ring walk, copy, the backend's I/O) */
 };
+
+static double now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
 
 /* "tap:IFNAME[,mac=..]" or "socket:PATH[,mac=..]" into kind, name and an optional MAC. */
 static int parse_backend(const char *arg, enum net_kind *kind, char *name, size_t len,
@@ -193,9 +202,12 @@ static void net_teardown(struct lgl_vm *vm, struct lgl_device *dev)
 	if (!n)
 		return;
 	if (vm->verbose)
-		fprintf(stderr, "lglaunch: net %s: %llu frames received, %llu sent, %llu dropped\n",
+		fprintf(stderr,
+			"lglaunch: net %s: %llu frames received, %llu sent, %llu dropped, %.2f us host "
+			"time per frame\n",
 			n->name, (unsigned long long)n->rx, (unsigned long long)n->tx,
-			(unsigned long long)n->rx_dropped);
+			(unsigned long long)n->rx_dropped,
+			n->rx + n->tx ? n->host_ns / (double)(n->rx + n->tx) / 1e3 : 0.0);
 	close(n->fd);
 	if (n->kind == NET_SOCKET)
 		unlink(n->name);
@@ -273,10 +285,12 @@ static void net_rx_posted(struct lgl_vm *vm, struct lgl_vq *vq, struct lgl_net *
 static void net_service(struct lgl_vm *vm, struct lgl_vq *vq)
 {
 	struct lgl_net *n = vq->dev->priv;
+	double t0 = now_ns();
 	if (vq->index == 1)
 		net_transmit(vm, vq, n);
 	else if (vq->index == 0)
 		net_rx_posted(vm, vq, n);
+	n->host_ns += now_ns() - t0;
 }
 
 static bool net_wants_input(struct lgl_vm *vm, struct lgl_device *dev, int *fd)
@@ -292,6 +306,7 @@ static void net_input(struct lgl_vm *vm, struct lgl_device *dev)
 	struct lgl_net *n = dev->priv;
 	struct lgl_vq *vq = &dev->vq[0];
 	ssize_t got;
+	double t0 = now_ns();
 	struct sockaddr_un from;
 	socklen_t flen = sizeof from;
 	memset(n->frame, 0, NET_HDR);
@@ -326,6 +341,7 @@ static void net_input(struct lgl_vm *vm, struct lgl_device *dev)
 	}
 	n->rx++;
 	lgl_vq_push(vm, vq, c.head, (uint32_t)len);
+	n->host_ns += now_ns() - t0;
 }
 
 static const struct lgl_dev_ops lgl_net_ops = {

@@ -28,6 +28,25 @@ static void be16(uint8_t *p, unsigned v)
 	p[1] = (uint8_t)v;
 }
 
+/* An ARP frame for IPv4 over Ethernet: op 1 request, 2 reply; padded to len by zeros. */
+static void arp_frame(uint8_t *f, size_t len, const uint8_t *eth_dst, unsigned op,
+		      const uint8_t *sha, const uint8_t *spa, const uint8_t *tha, const uint8_t *tpa)
+{
+	memset(f, 0, len);
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, sha, 6);
+	be16(f + 12, 0x0806);
+	be16(f + 14, 1);
+	be16(f + 16, 0x0800);
+	f[18] = 6;
+	f[19] = 4;
+	be16(f + 20, op);
+	memcpy(f + 22, sha, 6);
+	memcpy(f + 28, spa, 4);
+	memcpy(f + 32, tha, 6);
+	memcpy(f + 38, tpa, 4);
+}
+
 static unsigned csum(const uint8_t *p, size_t len)
 {
 	uint32_t s = 0;
@@ -118,30 +137,10 @@ int main(int argc, char **argv)
 	int fails = 0;
 
 	/* ARP: who has GUEST_IP? tell 169.254.7.1 */
-	uint8_t arp[42] = {0}, arp_want[60] = {0};
-	memset(arp, 0xff, 6);
-	memcpy(arp + 6, peer_mac, 6);
-	be16(arp + 12, 0x0806);
-	be16(arp + 14, 1);
-	be16(arp + 16, 0x0800);
-	arp[18] = 6;
-	arp[19] = 4;
-	be16(arp + 20, 1);
-	memcpy(arp + 22, peer_mac, 6);
-	memcpy(arp + 28, peer_ip, 4);
-	memcpy(arp + 38, gip, 4);
-	memcpy(arp_want, peer_mac, 6);
-	memcpy(arp_want + 6, gmac, 6);
-	be16(arp_want + 12, 0x0806);
-	be16(arp_want + 14, 1);
-	be16(arp_want + 16, 0x0800);
-	arp_want[18] = 6;
-	arp_want[19] = 4;
-	be16(arp_want + 20, 2);
-	memcpy(arp_want + 22, gmac, 6);
-	memcpy(arp_want + 28, gip, 4);
-	memcpy(arp_want + 32, peer_mac, 6);
-	memcpy(arp_want + 38, peer_ip, 4);
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, none[6] = {0};
+	uint8_t arp[42], arp_want[60];
+	arp_frame(arp, sizeof arp, bcast, 1, peer_mac, peer_ip, none, gip);
+	arp_frame(arp_want, sizeof arp_want, peer_mac, 2, gmac, gip, peer_mac, peer_ip);
 	/* The guest may still be booting: the first request waits in the socket. */
 	fails += exchange(fd, &to, "ARP request", arp, sizeof arp, arp_want, sizeof arp_want);
 

@@ -46,7 +46,7 @@ static int same(const char *a, const char *b)
 	static uint8_t ba[CHUNK], bb[CHUNK];
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t ga, la, gb, lb;
+		uint64_t ga = 0, la = 0, gb = 0, lb = 0;
 		if (lg_image_range(ia, i, &ga, &la) < 0 || lg_image_range(ib, i, &gb, &lb) < 0 ||
 		    ga != gb || la != lb) {
 			printf("kdread: range %zu differs: [%#llx, +%#llx) and [%#llx, +%#llx)\n", i,

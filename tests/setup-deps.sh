@@ -5,6 +5,8 @@ set -euo pipefail
 pkgs=(
 	build-essential cmake pkg-config   # the build
 	libelf-dev libcjson-dev zlib1g-dev # the library's dependencies
+	liblzo2-dev libsnappy-dev libzstd-dev # kdump page codecs besides zlib
+	libkdumpfile-dev                   # an independent kdump reader (tests/dumps)
 	clang libclang-rt-14-dev           # libFuzzer, sanitizers
 	cppcheck clang-tidy                # static analysis
 	gcc-multilib                       # the 32-bit sample guest

@@ -7,8 +7,9 @@
  * read as zeros, as `makedumpfile -R` would write them.  Pages are decoded on demand, through
  * the image's read() callback, with a small cache keyed by the page data's offset (so the
  * shared zero page QEMU writes is inflated once): memory use does not grow with the dump.
- * zlib pages and uncompressed pages are supported; lzo, snappy and zstd pages are refused
- * with a message naming the page.
+ * Pages may be uncompressed or compressed with zlib, lzo (lzo1x), snappy or zstd, each page
+ * on its own (a dump may mix them); one table of codecs decodes them, and a page that does
+ * not decode to exactly one block is refused naming its pfn, its codec and its offset.
  *
  * The layout (makedumpfile's diskdump format, as QEMU writes it):
  *   block 0             disk_dump_header ("KDUMP   ", header_version, utsname, …,
@@ -29,7 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include "image_priv.h"
 
@@ -68,6 +73,7 @@ struct kdump {
 	struct cache_ent cache[CACHE_PAGES];
 	unsigned next_victim;
 	uint8_t *zbuf; /* compressed bytes of one page */
+	ZSTD_DCtx *zstd; /* made at the first zstd page */
 	char error[256];
 	uint64_t touched; /* file bytes read since the mapping was last released */
 };
@@ -227,15 +233,129 @@ static void kdump_destroy(struct lg_image *img)
 	for (unsigned i = 0; i < CACHE_PAGES; i++)
 		free(k->cache[i].page);
 	free(k->zbuf);
+	ZSTD_freeDCtx(k->zstd);
 	free(k->recs);
 	free(k);
 	img->priv = NULL;
+}
+
+/* ---------------------------------------------------------------- codecs
+ * One decoder per compression flag of a page descriptor.  Each decodes the n bytes in
+ * k->zbuf into dst, which holds k->block bytes, and says how it went: DEC_OK with *got the
+ * bytes produced (the caller insists on exactly one block), DEC_MORE when the data holds
+ * more than a block, DEC_BAD with *why the library's reason.  The libraries are the ones
+ * makedumpfile and QEMU compress with (zlib's compress2, lzo1x_1, snappy, zstd); each is
+ * called through its bounds-checked decoder, which never writes past dst nor reads past
+ * the n bytes. */
+enum dec { DEC_OK, DEC_MORE, DEC_BAD };
+
+static enum dec dec_zlib(struct kdump *k, uint8_t *dst, size_t n, size_t *got, const char **why)
+{
+	uLongf out = k->block;
+	int r = uncompress(dst, &out, k->zbuf, n);
+	*got = out;
+	/* zlib >= 1.2.9: Z_BUF_ERROR only when dst is full and the data goes on. */
+	if (r == Z_BUF_ERROR)
+		return DEC_MORE;
+	*why = zError(r);
+	return r == Z_OK ? DEC_OK : DEC_BAD;
+}
+
+static const char *lzo_reason(int r)
+{
+	switch (r) {
+	case LZO_E_INPUT_OVERRUN:
+		return "the data ends in the middle of an instruction";
+	case LZO_E_LOOKBEHIND_OVERRUN:
+		return "a match refers to bytes before the page";
+	case LZO_E_EOF_NOT_FOUND:
+		return "no end-of-stream marker";
+	case LZO_E_INPUT_NOT_CONSUMED:
+		return "bytes follow the end-of-stream marker";
+	default:
+		return "lzo error";
+	}
+}
+
+static enum dec dec_lzo(struct kdump *k, uint8_t *dst, size_t n, size_t *got, const char **why)
+{
+	lzo_uint out = k->block;
+	int r = lzo1x_decompress_safe(k->zbuf, n, dst, &out, NULL);
+	*got = out;
+	if (r == LZO_E_OUTPUT_OVERRUN)
+		return DEC_MORE;
+	*why = lzo_reason(r);
+	return r == LZO_E_OK ? DEC_OK : DEC_BAD;
+}
+
+static enum dec dec_snappy(struct kdump *k, uint8_t *dst, size_t n, size_t *got,
+			   const char **why)
+{
+	const char *src = (const char *)k->zbuf;
+	size_t want;
+	*why = "invalid snappy data";
+	if (snappy_uncompressed_length(src, n, &want) != SNAPPY_OK)
+		return DEC_BAD;
+	if (want > k->block)
+		return DEC_MORE;
+	*got = want;
+	return snappy_uncompress(src, n, (char *)dst, got) == SNAPPY_OK ? DEC_OK : DEC_BAD;
+}
+
+static enum dec dec_zstd(struct kdump *k, uint8_t *dst, size_t n, size_t *got, const char **why)
+{
+	if (!k->zstd && !(k->zstd = ZSTD_createDCtx())) {
+		*why = "out of memory";
+		return DEC_BAD;
+	}
+	size_t r = ZSTD_decompressDCtx(k->zstd, dst, k->block, k->zbuf, n);
+	if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
+		return DEC_MORE;
+	*why = ZSTD_getErrorName(r);
+	*got = r;
+	return ZSTD_isError(r) ? DEC_BAD : DEC_OK;
+}
+
+static const struct codec {
+	uint32_t flag; /* the page descriptor's flags, exactly */
+	const char *name;
+	enum dec (*decode)(struct kdump *k, uint8_t *dst, size_t n, size_t *got, const char **why);
+} codecs[] = {
+	{F_ZLIB, "zlib", dec_zlib},
+	{F_LZO, "lzo", dec_lzo},
+	{F_SNAPPY, "snappy", dec_snappy},
+	{F_ZSTD, "zstd", dec_zstd},
+};
+
+static const struct codec *codec_of(uint32_t flags)
+{
+	for (size_t i = 0; i < sizeof codecs / sizeof *codecs; i++)
+		if (codecs[i].flag == flags)
+			return &codecs[i];
+	return NULL;
+}
+
+/* " (0x… in the flattened file)" for a flattened stream, else "": where a reader of the
+ * file itself (xxd, not makedumpfile -R's output) finds reassembled offset off. */
+static const char *stream_where(const struct kdump *k, uint64_t off, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (!k->flat)
+		return buf;
+	for (size_t i = 0; i < k->nrecs; i++)
+		if (off >= k->recs[i].off && off - k->recs[i].off < k->recs[i].len) {
+			snprintf(buf, len, " (%#llx in the flattened file)",
+				 (unsigned long long)(k->recs[i].foff + (off - k->recs[i].off)));
+			break;
+		}
+	return buf;
 }
 
 /* Decode the page whose descriptor is number idx (pfn for messages) into the cache. */
 static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t **page)
 {
 	uint8_t pd[PD_SIZE];
+	char where[64];
 	uint64_t pda = k->pd_off + idx * PD_SIZE;
 	int rc = vread(k, pda, pd, sizeof pd);
 	if (rc < 0) {
@@ -254,41 +374,45 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 		}
 	struct cache_ent *ce = &k->cache[k->next_victim];
 	k->next_victim = (k->next_victim + 1) % CACHE_PAGES;
-	if (!ce->page && !(ce->page = malloc(k->block)))
+	if (!ce->page && !(ce->page = malloc(k->block))) {
+		snprintf(k->error, sizeof k->error, "page at pfn %#llx: out of memory",
+			 (unsigned long long)pfn);
 		return LG_ERR_NOMEM;
-	ce->key = 0;
-	if (flags & (F_LZO | F_SNAPPY | F_ZSTD)) {
-		snprintf(k->error, sizeof k->error,
-			 "page at pfn %#llx (descriptor at offset %#llx) is %s-compressed (flags "
-			 "%#x); only zlib and uncompressed pages are supported",
-			 (unsigned long long)pfn, (unsigned long long)pda,
-			 flags & F_LZO ? "lzo" : flags & F_SNAPPY ? "snappy" : "zstd", flags);
-		return LG_ERR_UNSUPPORTED;
 	}
-	if (flags & ~F_ZLIB || size == 0 || size > k->block || (!(flags & F_ZLIB) && size != k->block)) {
+	ce->key = 0;
+	const struct codec *c = flags ? codec_of(flags) : NULL;
+	if ((flags && !c) || size == 0 || size > k->block || (!c && size != k->block)) {
 		snprintf(k->error, sizeof k->error,
 			 "page at pfn %#llx: descriptor at offset %#llx has size %u and flags %#x; "
-			 "expected a zlib page of 1..%u bytes or a raw page of %u",
+			 "expected one codec (0x1 zlib, 0x2 lzo, 0x4 snappy, 0x20 zstd) and 1..%u "
+			 "bytes, or flags 0 and %u bytes",
 			 (unsigned long long)pfn, (unsigned long long)pda, size, flags, k->block,
 			 k->block);
 		return LG_ERR_BADFORMAT;
 	}
-	if (vread(k, off, flags & F_ZLIB ? k->zbuf : ce->page, size) < 0) {
+	if (vread(k, off, c ? k->zbuf : ce->page, size) < 0) {
 		snprintf(k->error, sizeof k->error,
 			 "page at pfn %#llx: its %u bytes at offset %#llx run past the end of the file",
 			 (unsigned long long)pfn, size, (unsigned long long)off);
 		return LG_ERR_TRUNCATED;
 	}
 	release_map(k, PD_SIZE + size);
-	if (flags & F_ZLIB) {
-		uLongf out = k->block;
-		int zr = uncompress(ce->page, &out, k->zbuf, size);
-		if (zr != Z_OK || out != k->block) {
+	if (c) {
+		size_t got = 0;
+		const char *why = "";
+		char more[40];
+		enum dec d = c->decode(k, ce->page, size, &got, &why);
+		if (d != DEC_OK || got != k->block) {
+			if (d == DEC_MORE)
+				snprintf(more, sizeof more, "more than %u bytes", k->block);
+			else if (d == DEC_OK)
+				snprintf(more, sizeof more, "only %zu bytes", got);
 			snprintf(k->error, sizeof k->error,
-				 "page at pfn %#llx: the %u zlib bytes at offset %#llx do not inflate "
-				 "to a %u-byte page (%s)",
-				 (unsigned long long)pfn, size, (unsigned long long)off, k->block,
-				 zr != Z_OK ? zError(zr) : "short");
+				 "page at pfn %#llx: the %u %s bytes at offset %#llx%s do not "
+				 "decompress to a %u-byte page (%s)",
+				 (unsigned long long)pfn, size, c->name, (unsigned long long)off,
+				 stream_where(k, off, where, sizeof where), k->block,
+				 d == DEC_BAD ? why : more);
 			return LG_ERR_BADFORMAT;
 		}
 	}
@@ -557,6 +681,11 @@ int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct
 	k->zbuf = malloc(k->block);
 	if (!k->zbuf) {
 		rc = lg_fail(err, LG_ERR_NOMEM, "%s: out of memory", path);
+		goto fail;
+	}
+	if (lzo_init() != LZO_E_OK) { /* checks liblzo2's types; cheap, and idempotent */
+		rc = lg_fail(err, LG_ERR_INTERNAL, "%s: lzo_init() failed: liblzo2 does not match "
+			     "its header", path);
 		goto fail;
 	}
 	if ((rc = scan_bitmaps(img, k, bm_off, bm_half, max_mapnr, err)) < 0)

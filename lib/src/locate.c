@@ -22,8 +22,12 @@ const char *lg_page_source_name(enum lg_page_source src)
 static int e820_mem(const struct lg_image *img, uint64_t *mem, struct lg_error *err)
 {
 	uint8_t nent;
-	if (lg_image_read(img, LG_BP_E820_ENTRIES, &nent, 1) < 0)
-		return lg_fail(err, LG_ERR_NOTFOUND, "the image does not hold the zero page");
+	int rc = lg_image_read(img, LG_BP_E820_ENTRIES, &nent, 1);
+	if (rc < 0) { /* say why: a page that does not decode is not a missing page */
+		const char *why = lg_image_error(img);
+		return lg_fail(err, LG_ERR_NOTFOUND, "its zero page cannot be read: %s",
+			       why && rc != LG_ERR_NOT_IN_IMAGE ? why : lg_strerror(rc));
+	}
 	if (nent == 0 || nent > LG_BP_E820_MAX)
 		return lg_fail(err, LG_ERR_NOTFOUND,
 			       "zero page e820_entries at 0x1e8 is %u, expected 1..128", nent);

@@ -18,8 +18,10 @@ devices() {
 }
 devices "$SRC" >"$T/expected.json"
 
+# mk KIND: write $T/KIND.core; what mkcore prints (the message lgcheck must give about the
+# page it damaged) goes to $T/KIND.msg.
 mk() {
-	"$MKCORE" "$1" "$T/$1.core" "$SRC" || { fail "$1" "mkcore failed"; return 1; }
+	"$MKCORE" "$1" "$T/$1.core" "$SRC" >"$T/$1.msg" || { fail "$1" "mkcore failed"; return 1; }
 }
 
 # ---------------------------------------------------------------- well formed
@@ -36,7 +38,8 @@ for kind in elf64 elf32; do
 	checks=$((checks + 1))
 	cmp -s "$T/expected.json" "$T/got.json" || fail $kind "devices differ from the raw image"
 done
-for kind in kdump kdump-flat kdump32; do
+# Every page codec: zlib, lzo, snappy, zstd, and all four in one flattened stream.
+for kind in kdump kdump-flat kdump32 kdump-lzo kdump-snappy kdump-zstd kdump-mixed; do
 	mk $kind
 	run "$LGCHECK" --format json "$T/$kind.core"
 	expect_rc 0 $kind
@@ -65,9 +68,16 @@ expect_rc 1 elf-hole
 expect_out elf-hole "(ring_in_image): device[0] (block) vq[0]: ring [0x101000, 0x102086) is not in the image: nothing is mapped at 0x101000"
 
 # ---------------------------------------------------------------- broken: exit 2, one line
+# broken KIND TEXT: TEXT may hold @MSG@, which stands for what mkcore printed about the page it
+# damaged (it must have printed it).
 broken() {
 	local kind=$1 text=$2
 	mk "$kind" || return
+	if [[ $text == *@MSG@* ]]; then
+		checks=$((checks + 1))
+		[ -s "$T/$kind.msg" ] || fail "$kind" "mkcore did not say what it damaged"
+		text=${text//@MSG@/$(cat "$T/$kind.msg")}
+	fi
 	run "$LGCHECK" "$T/$kind.core"
 	expect_rc 2 "$kind"
 	expect_one_err_line "$kind"
@@ -86,16 +96,41 @@ broken elf-filesz "program header 1 (PT_LOAD at p_paddr 0x100000): p_filesz 0x50
 broken elf-badnote "lgkit note at file offset 0x128: unknown version"
 broken kdump-lie-bitmap "the bitmaps lie: pfn 0xa0 is dumped (2nd bitmap) but not present (1st bitmap)"
 broken kdump-lie-count "the bitmaps lie: the 2nd bitmap marks 65536 pages dumped"
-broken kdump-badzlib "cannot decode the page at 0x100000: page at pfn 0x100: the "
-broken kdump-badring "page at pfn 0x102: the "  # zlib sizes and offsets vary with the zlib version
-run "$LGCHECK" "$T/kdump-badring.core"
-expect_err kdump-badring "do not inflate to a 4096-byte page"
-broken kdump-lzo "page at pfn 0x100 (descriptor at offset 0x4f00) is lzo-compressed (flags 0x2)"
+broken kdump-flags "page at pfn 0x100: descriptor at offset 0x4f00 has size 57 and flags 0x8; expected one codec (0x1 zlib, 0x2 lzo, 0x4 snappy, 0x20 zstd) and 1..4096 bytes, or flags 0 and 4096 bytes"
 broken kdump-trunc-flat "without its end record (truncated?)"
-# A damaged page in a kdump: which page, where, and why.
-run "$LGCHECK" "$T/kdump-badzlib.core"
-expect_err kdump-badzlib "zlib bytes at offset"
-expect_err kdump-badzlib "do not inflate to a 4096-byte page"
+# A page whose data does not decompress to exactly one page, in each codec: damaged, a byte
+# short, a page too long.  The message names the pfn, the size, the codec and the offset
+# (mkcore says which: compressed sizes vary with the libraries' versions), then why: the
+# library's reason for damaged data, ours for a wrong length.
+for codec in zlib lzo snappy zstd; do
+	for fault in bad short long; do
+		kind=kdump-$fault-$codec
+		broken $kind "lgcheck: $T/$kind.core: cannot decode the page at 0x100000: @MSG@"
+		checks=$((checks + 1))
+		grep -q "^page at pfn 0x100: the [0-9]* $codec bytes at offset 0x[0-9a-f]* do not decompress to a 4096-byte page (" "$T/$kind.msg" ||
+			fail $kind "mkcore's message: $(cat "$T/$kind.msg")"
+	done
+	for fault in short long; do
+		kind=kdump-$fault-$codec
+		run "$LGCHECK" "$T/$kind.core"
+		checks=$((checks + 1))
+		[ "$err" = "lgcheck: $T/$kind.core: cannot decode the page at 0x100000: $(cat "$T/$kind.msg")" ] ||
+			fail $kind "expected exactly: $(cat "$T/$kind.msg")"
+	done
+done
+run "$LGCHECK" "$T/kdump-bad-zlib.core"
+expect_err kdump-bad-zlib "do not decompress to a 4096-byte page (data error)"
+# In a flattened stream, the offset in the stream too (where xxd finds the bytes).
+broken kdump-badzlib "lgcheck: $T/kdump-badzlib.core: cannot decode the page at 0x100000: @MSG@"
+checks=$((checks + 1))
+grep -q " in the flattened file) do not decompress" "$T/kdump-badzlib.msg" ||
+	fail kdump-badzlib "no flattened-file offset in: $(cat "$T/kdump-badzlib.msg")"
+# A ring page that does not decode stops the check of its ring, naming the page.
+broken kdump-badring "lgcheck: $T/kdump-badring.core: @MSG@"
+# Page 0 that does not decode: the zero page is there, but unreadable, and lgcheck says why.
+broken kdump-badzero-lzo "lgcheck: $T/kdump-badzero-lzo.core: cannot locate the descriptor page: the image covers address 0 but its zero page cannot be read: @MSG@"
+run "$LGCHECK" "$T/kdump-badzero-lzo.core"
+expect_err kdump-badzero-lzo "); give --page-addr or --scan"
 
 # An empty file and a file of one byte are refused with one line too.
 : >"$T/empty.core"

@@ -18,17 +18,32 @@
  *                      stream (records out of order), zlib pages, raw pages, a shared zero page
  *   kdump-lie-bitmap   the 2nd bitmap marks a page the 1st does not
  *   kdump-lie-count    the bitmaps mark 65536 pages; the file holds far fewer descriptors
- *   kdump-badzlib      the descriptor page's zlib data is damaged
+ *   kdump-badzlib      the descriptor page's zlib data is damaged (flattened)
  *   kdump-badring      the zlib data of a ring page (pfn 0x102, device[0]'s used ring) is damaged
  *   kdump32            QEMU's 32-bit header and sub header (10-byte timestamp, packed)
- *   kdump-lzo          the descriptor page claims lzo compression
+ *   kdump-lzo kdump-snappy kdump-zstd
+ *                      every page in that codec (lzo1x_1, snappy, zstd level 1), plain file
+ *   kdump-mixed        the four codecs in turn by pfn, flattened
+ *   kdump-bad-CODEC    the descriptor page's data in CODEC (zlib lzo snappy zstd) is damaged
+ *   kdump-short-CODEC  ... decompresses to 4095 bytes
+ *   kdump-long-CODEC   ... decompresses to 8192 bytes (the page twice)
+ *   kdump-badzero-CODEC  page 0's data is damaged
+ *   kdump-flags        the descriptor page's flags are 0x8 (no codec)
+ *   recode-CODEC recode-CODEC-flat
+ *                      SRC is a kdump file (QEMU's): the same dump, its pages in CODEC
+ *                      (see recode() below)
+ * For a kind that damages a page, mkcore prints the start of the message lgcheck must give
+ * about it (pfn, size, codec, offset; the reason too when it is a wrong length).
  *   kdump-trunc-flat   a flattened stream without its end record
  */
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "lgkit/lgkit.h"
 
@@ -185,6 +200,55 @@ static int write_elf(const char *kind, const char *out)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- kdump page codecs */
+
+/* The compression flags of a page descriptor (makedumpfile's DUMP_DH_COMPRESSED_*). */
+static const struct codec {
+	const char *name;
+	uint32_t flag;
+} codecs[] = {{"zlib", 1}, {"lzo", 2}, {"snappy", 4}, {"zstd", 0x20}};
+
+static const struct codec *codec_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof codecs / sizeof *codecs; i++)
+		if (strlen(codecs[i].name) == len && strncmp(codecs[i].name, name, len) == 0)
+			return &codecs[i];
+	return NULL;
+}
+
+/* Compress n bytes with codec c, as makedumpfile does (zlib level 6, lzo1x_1, snappy,
+ * zstd level 1), into out (PACK_MAX bytes).  Returns the compressed size; exits on error. */
+#define PACK_MAX (2 * 65536 + 4096)
+static size_t pack(const struct codec *c, const uint8_t *in, size_t n, uint8_t *out)
+{
+	size_t got = 0;
+	bool ok = false;
+	if (c->flag == 1) {
+		uLongf zl = PACK_MAX;
+		ok = compress2(out, &zl, in, n, 6) == Z_OK;
+		got = zl;
+	} else if (c->flag == 2) {
+		static uint64_t wrk[LZO1X_1_MEM_COMPRESS / 8 + 1];
+		lzo_uint ll = PACK_MAX;
+		/* lzo takes non-const input pointers: compress a copy. */
+		static uint8_t tmp[PACK_MAX];
+		memcpy(tmp, in, n);
+		ok = lzo_init() == LZO_E_OK && lzo1x_1_compress(tmp, n, out, &ll, wrk) == LZO_E_OK;
+		got = ll;
+	} else if (c->flag == 4) {
+		got = PACK_MAX;
+		ok = snappy_compress((const char *)in, n, (char *)out, &got) == SNAPPY_OK;
+	} else {
+		got = ZSTD_compress(out, PACK_MAX, in, n, 1);
+		ok = !ZSTD_isError(got);
+	}
+	if (!ok || got > PACK_MAX) {
+		fprintf(stderr, "mkcore: %s compression of %zu bytes failed\n", c->name, n);
+		exit(2);
+	}
+	return got;
+}
+
 /* ---------------------------------------------------------------- kdump */
 
 static void be64(uint8_t *p, uint64_t v)
@@ -248,29 +312,61 @@ static int write_kdump(const char *kind, const char *out)
 	put(&b, data, zero, B);
 	data += B;
 	uint64_t i = 0;
-	uint8_t z[8192];
+	/* The page codec: the kind's last word when it names one (kdump-lzo, kdump-bad-zstd…),
+	 * zlib otherwise; kdump-mixed cycles through all four by pfn. */
+	const char *dash = strrchr(kind, '-');
+	const struct codec *codec = dash ? codec_named(dash + 1, strlen(dash + 1)) : NULL;
+	if (!codec)
+		codec = &codecs[0];
+	bool mixed = strcmp(kind, "kdump-mixed") == 0;
+	/* One page's data made wrong: damaged, a byte short, or a page too long. */
+	uint64_t fault_pfn = UINT64_MAX;
+	const char *fault = "";
+	if (strncmp(kind, "kdump-bad-", 10) == 0 || strcmp(kind, "kdump-badzlib") == 0)
+		fault_pfn = AREA / B, fault = "bad";
+	else if (strncmp(kind, "kdump-short-", 12) == 0)
+		fault_pfn = AREA / B, fault = "short";
+	else if (strncmp(kind, "kdump-long-", 11) == 0)
+		fault_pfn = AREA / B, fault = "long";
+	else if (strncmp(kind, "kdump-badzero-", 14) == 0)
+		fault_pfn = 0, fault = "bad";
+	else if (strcmp(kind, "kdump-badring") == 0)
+		fault_pfn = AREA / B + 2, fault = "bad";
+	uint64_t fault_off = 0;
+	size_t fault_len = 0;
+	static uint8_t z[PACK_MAX], two[2 * 4096];
 	for (uint64_t pfn = 0; pfn < (AREA + AREA_LEN) / B; pfn++) {
 		if (!page_dumped(pfn))
 			continue;
 		const uint8_t *pg = src + pfn * B;
 		uint8_t pd[24] = {0};
+		const struct codec *c = mixed ? &codecs[pfn % 4] : codec;
 		if (memcmp(pg, zero, B) == 0) {
 			lg_put64(pd, zero_off);
 			lg_put32(pd + 8, B);
 		} else {
-			uLongf zl = sizeof z;
-			if (compress2(z, &zl, pg, B, 6) != Z_OK)
-				return 2;
-			bool use_z = zl < B;
-			if (pfn == AREA / B + 2 && strcmp(kind, "kdump-badring") == 0)
+			size_t zl;
+			if (pfn == fault_pfn && strcmp(fault, "short") == 0) {
+				zl = pack(c, pg, B - 1, z);
+			} else if (pfn == fault_pfn && strcmp(fault, "long") == 0) {
+				memcpy(two, pg, B);
+				memcpy(two + B, pg, B);
+				zl = pack(c, two, 2 * B, z);
+			} else {
+				zl = pack(c, pg, B, z);
+			}
+			bool use_z = zl < B || pfn == fault_pfn;
+			if (pfn == fault_pfn && strcmp(fault, "bad") == 0)
 				memset(z + 2, 0xa5, zl > 8 ? zl - 8 : 0);
-			if (pfn == AREA / B && strcmp(kind, "kdump-badzlib") == 0)
-				memset(z + 2, 0xa5, zl > 8 ? zl - 8 : 0);
+			if (pfn == fault_pfn) {
+				fault_off = data;
+				fault_len = zl;
+			}
 			lg_put64(pd, data);
 			lg_put32(pd + 8, use_z ? (uint32_t)zl : B);
-			lg_put32(pd + 12, use_z ? 1 : 0);
-			if (pfn == AREA / B && strcmp(kind, "kdump-lzo") == 0)
-				lg_put32(pd + 12, 2);
+			lg_put32(pd + 12, use_z ? c->flag : 0);
+			if (pfn == AREA / B && strcmp(kind, "kdump-flags") == 0)
+				lg_put32(pd + 12, 0x8);
 			put(&b, data, use_z ? z : pg, use_z ? zl : B);
 			data += use_z ? zl : B;
 		}
@@ -278,8 +374,23 @@ static int write_kdump(const char *kind, const char *out)
 		i++;
 	}
 	int rc;
-	if (strncmp(kind, "kdump-flat", 10) == 0 || strcmp(kind, "kdump-trunc-flat") == 0 ||
-	    strcmp(kind, "kdump-badzlib") == 0 || strcmp(kind, "kdump-lzo") == 0) {
+	bool flat = strncmp(kind, "kdump-flat", 10) == 0 || strcmp(kind, "kdump-trunc-flat") == 0 ||
+		    strcmp(kind, "kdump-badzlib") == 0 || mixed;
+	size_t cut = (size_t)(pd_off + 24 * 3);
+	if (fault_len) {
+		/* What lgcheck must say about the page (tests/dumps/cores.sh reads it). */
+		const struct codec *c = mixed ? &codecs[fault_pfn % 4] : codec;
+		printf("page at pfn %#llx: the %zu %s bytes at offset %#llx", (unsigned long long)fault_pfn,
+		       fault_len, c->name, (unsigned long long)fault_off);
+		if (flat) /* the first record (after the 4096-byte header) starts at cut */
+			printf(" (%#llx in the flattened file)",
+			       (unsigned long long)(4096 + 16 + fault_off - cut));
+		printf(" do not decompress to a 4096-byte page (%s\n",
+		       strcmp(fault, "short") == 0	 ? "only 4095 bytes)"
+		       : strcmp(fault, "long") == 0 ? "more than 4096 bytes)"
+						    : "");
+	}
+	if (flat) {
 		/* Flattened: header, then the plain file in three records, the last part first,
 		 * the gap between the dump header and the sub header never written. */
 		struct buf f = {0};
@@ -288,7 +399,6 @@ static int write_kdump(const char *kind, const char *out)
 		be64(fh + 16, 1);
 		be64(fh + 24, 1);
 		put(&f, 0, fh, sizeof fh);
-		size_t cut = (size_t)(pd_off + 24 * 3);
 		struct {
 			uint64_t off, len;
 		} rec[] = {{cut, b.n - cut}, {0, sizeof h}, {B, cut - B}};
@@ -315,12 +425,179 @@ static int write_kdump(const char *kind, const char *out)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- recode
+ * recode-CODEC[-flat] OUT IN: rewrite a kdump file (QEMU's flattened kdump-zlib stream, or a
+ * plain one) page by page in CODEC, the rest unchanged but the header's status (the codec):
+ * headers, notes and bitmaps byte for byte, one descriptor per dumped page in the same
+ * order with the same page_flags, pages that share data (QEMU's zero page) still shared.
+ * A page the codec cannot shrink is stored raw, as makedumpfile does.  Written plain, or
+ * with -flat as a flattened stream of one record per page, as QEMU writes.  This reads the
+ * input with its own code (not liblgkit's), so lgcheck reading the output back the same as
+ * the input tests lgkit's decoders against zlib and an independent writer. */
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The plain file in a flattened stream: records {be64 offset, be64 size, data}. */
+static int unflatten(const uint8_t *f, size_t n, struct buf *out)
+{
+	size_t p = 4096;
+	while (p + 16 <= n) {
+		uint64_t off = 0, len = 0;
+		for (int i = 0; i < 8; i++) {
+			off = off << 8 | f[p + i];
+			len = len << 8 | f[p + 8 + i];
+		}
+		if (off == UINT64_MAX)
+			return 0;
+		if (len > n - p - 16 || off > (1ull << 40))
+			break;
+		put(out, (size_t)off, f + p + 16, (size_t)len);
+		p += 16 + (size_t)len;
+	}
+	fprintf(stderr, "mkcore: bad flattened record at %#zx\n", p);
+	return 2;
+}
+
+/* Source data offset -> where its recoded copy went (open addressing). */
+struct shared {
+	uint64_t src; /* + 1; 0: empty */
+	uint8_t pd[16];
+};
+
+static int recode(const char *kind, const char *out, const char *in)
+{
+	const char *name = kind + strlen("recode-");
+	bool flat = strlen(name) > 5 && strcmp(name + strlen(name) - 5, "-flat") == 0;
+	const struct codec *c = codec_named(name, strlen(name) - (flat ? 5 : 0));
+	FILE *f = fopen(in, "rb");
+	if (!c || !f) {
+		fprintf(stderr, "mkcore: %s: %s\n", kind, c ? in : "unknown codec");
+		return 2;
+	}
+	struct buf raw = {0}, p = {0}, o = {0};
+	uint8_t chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		put(&raw, raw.n, chunk, got);
+	fclose(f);
+	if (raw.n >= 12 && memcmp(raw.p, "makedumpfile", 12) == 0) {
+		if (unflatten(raw.p, raw.n, &p))
+			return 2;
+		free(raw.p);
+	} else {
+		p = raw;
+	}
+	const uint8_t *h = p.p;
+	if (p.n < 4096 || memcmp(h, "KDUMP   ", 8) != 0 || le(h + 428, 4) != 4096) {
+		fprintf(stderr, "mkcore: %s: not a 64-bit kdump file with 4096-byte blocks\n", in);
+		return 2;
+	}
+	const uint64_t B = 4096;
+	uint64_t sub = le(h + 432, 4), bmb = le(h + 436, 4);
+	uint64_t bm2 = (1 + sub + bmb / 2) * B, pd_off = (1 + sub + bmb) * B, ndesc = 0;
+	if (pd_off > p.n) {
+		fprintf(stderr, "mkcore: %s: bitmaps past the end\n", in);
+		return 2;
+	}
+	for (uint64_t i = 0; i < bmb / 2 * B; i++)
+		ndesc += (uint64_t)__builtin_popcount(p.p[bm2 + i]);
+	put(&o, 0, p.p, (size_t)pd_off);
+	lg_put32(o.p + 424, c->flag); /* status: the codec */
+	uint64_t data = pd_off + ndesc * 24;
+	size_t cap = 1;
+	while (cap < 2 * ndesc + 2)
+		cap *= 2;
+	struct shared *seen = calloc(cap, sizeof *seen);
+	static uint8_t pg[4096], z[PACK_MAX];
+	unsigned long packed = 0, stored_raw = 0, shared = 0;
+	for (uint64_t i = 0; i < ndesc; i++) {
+		const uint8_t *pd = p.p + pd_off + i * 24;
+		uint64_t off = le(pd, 8), size = le(pd + 8, 4), flags = le(pd + 12, 4);
+		uint8_t npd[24];
+		memcpy(npd + 16, pd + 16, 8); /* page_flags */
+		size_t slot = (size_t)(off * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+		while (seen[slot].src && seen[slot].src != off + 1)
+			slot = (slot + 1) & (cap - 1);
+		if (seen[slot].src) {
+			memcpy(npd, seen[slot].pd, 16);
+			shared++;
+		} else {
+			uLongf pl = B;
+			if (off + size > p.n || (flags == 0 && size != B) ||
+			    (flags == 1 && (uncompress(pg, &pl, p.p + off, size) != Z_OK || pl != B)) ||
+			    flags > 1) {
+				fprintf(stderr, "mkcore: %s: descriptor %llu: cannot read its page\n",
+					in, (unsigned long long)i);
+				return 2;
+			}
+			if (flags == 0)
+				memcpy(pg, p.p + off, B);
+			size_t zl = pack(c, pg, B, z);
+			bool use_z = zl < B;
+			lg_put64(npd, data);
+			lg_put32(npd + 8, use_z ? (uint32_t)zl : (uint32_t)B);
+			lg_put32(npd + 12, use_z ? c->flag : 0);
+			put(&o, (size_t)data, use_z ? z : pg, use_z ? zl : B);
+			data += use_z ? zl : B;
+			if (use_z)
+				packed++;
+			else
+				stored_raw++;
+			seen[slot].src = off + 1;
+			memcpy(seen[slot].pd, npd, 16);
+		}
+		put(&o, (size_t)(pd_off + i * 24), npd, 24);
+	}
+	free(seen);
+	free(p.p);
+	int rc;
+	if (flat) {
+		/* The header, then one record for the headers and bitmaps, one for the
+		 * descriptors, one per page of data: QEMU's way. */
+		struct buf s = {0};
+		uint8_t fh[4096] = {0}, dh[16];
+		memcpy(fh, "makedumpfile", 12);
+		be64(fh + 16, 1);
+		be64(fh + 24, 1);
+		put(&s, 0, fh, sizeof fh);
+		uint64_t at = 0;
+		while (at < o.n) {
+			uint64_t len = at == 0 ? pd_off : at == pd_off ? ndesc * 24 : B;
+			if (len > o.n - at)
+				len = o.n - at;
+			be64(dh, at);
+			be64(dh + 8, len);
+			put(&s, s.n, dh, 16);
+			put(&s, s.n, o.p + at, (size_t)len);
+			at += len;
+		}
+		memset(dh, 0xff, sizeof dh);
+		put(&s, s.n, dh, 16);
+		rc = save(out, s.p, s.n);
+		free(s.p);
+	} else {
+		rc = save(out, o.p, o.n);
+	}
+	free(o.p);
+	printf("%llu pages: %lu %s, %lu raw, %lu sharing another's data\n",
+	       (unsigned long long)ndesc, packed, c->name, stored_raw, shared);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
 		fprintf(stderr, "usage: mkcore KIND OUT SRC\n");
 		return 2;
 	}
+	if (strncmp(argv[1], "recode-", 7) == 0)
+		return recode(argv[1], argv[2], argv[3]);
 	FILE *f = fopen(argv[3], "rb");
 	if (!f) {
 		perror(argv[3]);

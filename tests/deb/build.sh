@@ -26,7 +26,7 @@ check /usr/bin/lglaunch --help
 check man -w lgcheck
 check man -w lglaunch
 check test -f /usr/share/lgkit/schemas/layout.schema.json
-check test -f /usr/share/doc/lgkit/checks.md
+check test -f /usr/share/doc/lgkit/checks.md.gz # dh_compress
 check test -f "$(pkg-config --variable=completionsdir bash-completion)/lglaunch"
 check test -z "$(readelf -d /usr/bin/lgcheck | grep -i runpath)"
 bash "$root/tests/install/consume.sh" /usr "$work/consumer"

@@ -16,6 +16,7 @@
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
 #include "locate_cli.h"
+#include "output.h"
 
 static const char *prog = "lggen";
 
@@ -103,98 +104,9 @@ static char *read_spec(const char *path, size_t *len)
 	return buf;
 }
 
-/* ---------------------------------------------------------------- atomic output */
-
-struct out {
-	const char *path;
-	char tmp[4096];
-	int fd;
-};
-
-/* A temporary file beside path, so that rename() is atomic. */
-static int out_open(struct out *o, const char *path)
-{
-	char dir[4096];
-	o->path = path;
-	o->fd = -1;
-	if (strlen(path) >= sizeof dir - 32) {
-		fprintf(stderr, "%s: %s: path too long\n", prog, path);
-		return -1;
-	}
-	/* rename() would replace a FIFO or a device (/dev/null, as root) with a file. */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		fprintf(stderr,
-			"%s: %s: not a regular file; lggen writes a temporary file and renames it "
-			"over the output\n",
-			prog, path);
-		return -1;
-	}
-	snprintf(dir, sizeof dir, "%s", path);
-	snprintf(o->tmp, sizeof o->tmp, "%s/.lggen-XXXXXX", dirname(dir));
-	o->fd = mkstemp(o->tmp);
-	if (o->fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog,
-			path, strerror(errno));
-		return -1;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(o->fd, 0666 & ~um) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
-		close(o->fd);
-		unlink(o->tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static void out_abort(struct out *o)
-{
-	if (o->fd >= 0) {
-		close(o->fd);
-		unlink(o->tmp);
-		o->fd = -1;
-	}
-}
-
-static int out_commit(struct out *o)
-{
-	int rc = close(o->fd);
-	o->fd = -1;
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
-		unlink(o->tmp);
-		return -1;
-	}
-	if (rename(o->tmp, o->path) < 0) {
-		fprintf(stderr, "%s: %s: cannot rename the temporary file into place: %s\n", prog,
-			o->path, strerror(errno));
-		unlink(o->tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, uint64_t off, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t k = pwrite(fd, p, len, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		off += (uint64_t)k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 static int sink(void *ctx, uint64_t off, const uint8_t *bytes, size_t len)
 {
-	struct out *o = ctx;
-	return write_all(o->fd, off, bytes, len) < 0 ? LG_ERR_IO : 0;
+	return lgt_out_write(ctx, off, bytes, len) < 0 ? LG_ERR_IO : 0;
 }
 
 /* ---------------------------------------------------------------- --decode */
@@ -202,9 +114,15 @@ static int sink(void *ctx, uint64_t off, const uint8_t *bytes, size_t len)
 static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_mem,
 		  uint64_t mem, const char *outpath)
 {
-	struct lgt_located loc;
-	if (lgt_open_layout(prog, file, lo, &loc) < 0)
+	/* Refuse an output that is the input before reading anything. */
+	struct lgt_out o;
+	if (lgt_out_open(&o, prog, outpath ? outpath : "-", file) < 0)
 		return 2;
+	struct lgt_located loc;
+	if (lgt_open_layout(prog, file, lo, &loc) < 0) {
+		lgt_out_abort(&o);
+		return 2;
+	}
 	struct lg_layout *l = &loc.l;
 	int ret = 2;
 	for (size_t d = 0; d < l->ndev; d++)
@@ -264,28 +182,14 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 				lg_strerror(rc));
 		goto done;
 	}
-	size_t n = strlen(json);
-	if (!outpath || strcmp(outpath, "-") == 0) {
-		if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
-			fprintf(stderr, "%s: writing the spec failed\n", prog);
-			goto done_json;
-		}
-	} else {
-		struct out o;
-		if (out_open(&o, outpath) < 0)
-			goto done_json;
-		if (write_all(o.fd, 0, (const uint8_t *)json, n) < 0) {
-			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, o.tmp, strerror(errno));
-			out_abort(&o);
-			goto done_json;
-		}
-		if (out_commit(&o) < 0)
-			goto done_json;
-	}
+	if (lgt_out_write(&o, 0, json, strlen(json)) < 0 || lgt_out_commit(&o, strlen(json)) < 0)
+		goto done_json;
 	ret = 0;
 done_json:
 	free(json);
 done:
+	if (ret)
+		lgt_out_abort(&o);
 	lgt_located_free(&loc);
 	return ret;
 }
@@ -492,27 +396,20 @@ int main(int argc, char **argv)
 		lg_layout_free(&l);
 		return 2;
 	}
-	struct out o;
-	if (out_open(&o, outpath) < 0) {
+	struct lgt_out o;
+	if (lgt_out_open(&o, prog, outpath, file) < 0) {
 		lg_layout_free(&l);
 		return 2;
 	}
 	int ret = 0;
-	/* ftruncate first: the zeros of RAM and of the rings become holes. */
-	if (ftruncate(o.fd, (off_t)size) < 0) {
-		fprintf(stderr, "%s: %s: cannot size the output to %llu bytes: %s\n", prog, outpath,
-			(unsigned long long)size, strerror(errno));
-		ret = 2;
-	} else if ((rc = lg_emit(&l, kind, cmdline, sink, &o)) < 0) {
-		if (rc == LG_ERR_IO)
-			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, outpath, strerror(errno));
-		else
+	if ((rc = lg_emit(&l, kind, cmdline, sink, &o)) < 0) {
+		if (rc != LG_ERR_IO) /* the sink said why */
 			fprintf(stderr, "%s: %s: cannot emit: %s\n", prog, file, lg_strerror(rc));
 		ret = 2;
 	}
 	if (ret)
-		out_abort(&o);
-	else if (out_commit(&o) < 0)
+		lgt_out_abort(&o);
+	else if (lgt_out_commit(&o, size) < 0)
 		ret = 2;
 	lg_layout_free(&l);
 	return ret;

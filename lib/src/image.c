@@ -316,3 +316,12 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	*out = img;
 	return 0;
 }
+
+bool lg_image_map_offset(const struct lg_image *img, const void *addr, uint64_t *off)
+{
+	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)(img ? img->map : NULL);
+	if (!base || a < base || a - base >= img->map_len)
+		return false;
+	*off = a - base;
+	return true;
+}

@@ -1,11 +1,13 @@
 /* common.c — shared pieces of the lgkit command-line tools. */
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "output.h"
 
 int lgt_parse_size(const char *s, uint64_t *out)
 {
@@ -283,4 +285,68 @@ const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
 		next == argc ? "no input file given" : "expected exactly one input file");
 	usage(stderr);
 	return NULL;
+}
+
+/* ---------------------------------------------------------------- SIGBUS */
+
+static struct {
+	const char *prog, *name;
+	const struct lg_image *img;
+} guard;
+
+static void put_str(char *buf, size_t *n, size_t cap, const char *s)
+{
+	while (*s && *n < cap)
+		buf[(*n)++] = *s++;
+}
+
+static void put_hex(char *buf, size_t *n, size_t cap, uint64_t v)
+{
+	char d[16];
+	int k = 0;
+	do {
+		d[k++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	put_str(buf, n, cap, "0x");
+	while (k && *n < cap)
+		buf[(*n)++] = d[--k];
+}
+
+/* Async-signal-safe: no stdio, no allocation. */
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	char msg[1024];
+	size_t n = 0;
+	uint64_t off;
+	put_str(msg, &n, sizeof msg, guard.prog);
+	put_str(msg, &n, sizeof msg, ": ");
+	put_str(msg, &n, sizeof msg, guard.name);
+	if (lg_image_map_offset(guard.img, si->si_addr, &off)) {
+		put_str(msg, &n, sizeof msg, ": the file shrank while it was read: offset ");
+		put_hex(msg, &n, sizeof msg, off);
+		put_str(msg, &n, sizeof msg, " is past its end now (was it re-written in place?)\n");
+	} else {
+		put_str(msg, &n, sizeof msg, ": bus error while reading the mapped file (did it "
+					     "shrink while it was read?)\n");
+	}
+	lgt_out_unlink_pending();
+	ssize_t w = write(STDERR_FILENO, msg, n);
+	(void)w;
+	_exit(2);
+}
+
+void lgt_guard_mapped_reads(const char *prog, const char *name, const struct lg_image *img)
+{
+	guard.prog = prog;
+	guard.name = name;
+	guard.img = img;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 }

@@ -54,4 +54,10 @@ void lgt_print_layout(FILE *out, const struct lg_layout *l);
 /* Lowercase hex of len bytes into a new string (caller frees). */
 char *lgt_hex(const uint8_t *p, size_t len);
 
+/* From now on, a SIGBUS from reading img (its file shrank while mapped: re-written in
+ * place) ends the tool with exit 2 and "PROG: NAME: the file shrank while it was read: …"
+ * naming the file offset, after removing a half-written output (output.h).  One image
+ * at a time: a later call replaces the earlier. */
+void lgt_guard_mapped_reads(const char *prog, const char *name, const struct lg_image *img);
+
 #endif

@@ -1,6 +1,7 @@
 /* locate_cli.c — open a dump and decode its descriptor page, as lgcheck does. */
 #include <stdio.h>
 
+#include "common.h"
 #include "locate_cli.h"
 
 static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr)
@@ -53,6 +54,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return -1;
 	}
+	lgt_guard_mapped_reads(prog, file, out->img);
 	if (find_page(prog, file, o, out, &page_addr) < 0)
 		goto fail;
 	if (lg_image_backed(out->img, page_addr, 1) == 0) {
@@ -81,6 +83,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 			fprintf(stderr, "%s: %s\n", prog, err.msg);
 			return -1;
 		}
+		lgt_guard_mapped_reads(prog, file, out->img);
 		out->inferred = true;
 		if (decode(prog, file, out, guess) < 0)
 			goto fail;

@@ -110,6 +110,11 @@ bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
  * does not inflate, …), naming the page and the file offset; NULL when there was none. */
 const char *lg_image_error(const struct lg_image *img);
 
+/* For a caller's SIGBUS handler (a mapped file that shrank while it was read): true and
+ * *off set to the file offset when addr lies in the image's mapping of its file.
+ * Async-signal-safe: it only compares addresses. */
+bool lg_image_map_offset(const struct lg_image *img, const void *addr, uint64_t *off);
+
 /* The lgkit note (written by lglaunch --dump; read from ELF cores). */
 struct lg_note {
 	uint64_t page_addr; /* guest-physical address of the descriptor page */

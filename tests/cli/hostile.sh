@@ -2,9 +2,9 @@
 # hostile.sh — lgcheck against the inputs of issue 9: a dump that shrinks while it is
 # read, pages with no device, rings that would move an inferred base, formats lgcheck
 # does not read, file names that are not text, sparse scans.
-# usage: hostile.sh LGCHECK LGGEN MKPAGE SHRINK VECTORS_DIR TMPDIR
+# usage: hostile.sh LGCHECK LGGEN MKPAGE SHRINK VECTORS_DIR SAMPLES_DIR TMPDIR
 set -u
-LGCHECK=$1 LGGEN=$2 MKPAGE=$3 SHRINK=$4 VEC=$5 T=$6
+LGCHECK=$1 LGGEN=$2 MKPAGE=$3 SHRINK=$4 VEC=$5 SAMPLES=$6 T=$7
 rm -rf "$T" && mkdir -p "$T"
 . "$(dirname "$0")/../lib.sh"
 
@@ -23,4 +23,45 @@ expect_line shrink "exit 2"
 expect_err shrink "lgcheck: $T/many.bin: the file shrank while it was read: offset 0x1100 is past its end now (was it re-written in place?)"
 expect_one_err_line shrink
 
+# --- 9.4: no page located is exit 2 with the reason; a located page with no device is
+# the named finding page_no_device.
+head -c 4096 /dev/zero >"$T/zero.bin"
+truncate -s 1T "$T/sparse.bin"
+for f in zero sparse; do
+	run "$LGCHECK" "$T/$f.bin"
+	expect_rc 2 "$f"
+	expect_err "$f" "lgcheck: $T/$f.bin: cannot locate the descriptor page: the image's first byte, at 0x0, is 0: no device starts there, and no zero page tells where the page is (zero page e820_entries at 0x1e8 is 0, expected 1..128); give --page-addr or --scan"
+	expect_one_err_line "$f"
+	expect_no_out "$f" "0 errors"
+done
+run "$LGCHECK" --page-addr 0 "$T/zero.bin"
+expect_rc 1 zero-page-addr
+expect_line zero-page-addr "$T/zero.bin:0: error (page_no_device): page: no device: every byte of the page is 0, but every lguest Launcher added at least a console (is this the page?)"
+# A raw memory image whose zero page has e820_entries 0: the zero page is not decoded
+# as the descriptor page (as for ELF and kdump), whatever its first byte.
+"$LGGEN" "$SAMPLES/full-layout.json" --image -o "$T/image.bin"
+poke "$T/image.bin" 0x1e8 00
+for first in 00 07; do
+	poke "$T/image.bin" 0 "$first"
+	run "$LGCHECK" "$T/image.bin"
+	expect_rc 2 "e820-0-$first"
+	expect_err "e820-0-$first" "lgcheck: $T/image.bin: cannot locate the descriptor page: the image covers address 0 but zero page e820_entries at 0x1e8 is 0, expected 1..128; give --page-addr or --scan"
+done
+# Without the boot header (mkpage writes only the e820 entry), a first byte of 0 is no page.
+"$MKPAGE" image "$T/mkimage.bin"
+poke "$T/mkimage.bin" 0x1e8 00
+run "$LGCHECK" "$T/mkimage.bin"
+expect_rc 2 mkimage-e820-0
+expect_err mkimage-e820-0 "the image's first byte, at 0x0, is 0: no device starts there, and no zero page tells where the page is (zero page e820_entries at 0x1e8 is 0, expected 1..128)"
+# A wrong --page-addr (RAM, all zero) is a finding, never "0 errors".
+run "$LGCHECK" --page-addr 0x2000000 "$T/image.bin"
+expect_rc 1 wrong-page-addr
+expect_out wrong-page-addr "error (page_no_device)"
+# lggen --decode: the same reasons, and a page at 0 says what is wrong with it.
+run "$LGGEN" --decode "$T/zero.bin"
+expect_rc 2 decode-zero
+expect_err decode-zero "cannot locate the descriptor page: the image's first byte, at 0x0, is 0"
+run "$LGGEN" --decode --page-addr 0 "$T/zero.bin"
+expect_rc 2 decode-zero-page-addr
+expect_err decode-zero-page-addr "lggen: $T/zero.bin: cannot write a spec: RAM ends at 0: a spec needs guest RAM below the page, and the page at 0x0 leaves none (give the top of RAM, or the page's address)"
 finish

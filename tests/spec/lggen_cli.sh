@@ -182,7 +182,7 @@ grep -q '^  "mem": "64M",$' "$W/out" && grep -q '^  "page_addr": "128M",$' "$W/o
 t 2 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000000000000
 same "$(first_err)" "lggen: $W/fpage.bin: cannot write a spec: the page at 0x8000000000000000 is not below 2^63 (0x8000000000000000)" "--decode of a page at 2^63"
 t 2 "$LGGEN" --decode "$W/fpage.bin" --mem 256M
-same "$(first_err)" "lggen: $W/fpage.bin: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
+same "$(first_err)" "lggen: $W/fpage.bin: cannot write a spec: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
 # spec -> page -> spec -> page: the same bytes, and the spec is a fixed point.
 t 0 "$LGGEN" "$W/from-area.json" --area -o "$W/area2.bin"
 cmp -s "$W/area.bin" "$W/area2.bin" && ok || bad "spec -> area -> spec -> area differs"

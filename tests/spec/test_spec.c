@@ -178,8 +178,9 @@ static void test_errors(void)
 	    "t.json: .devices[0].queues[0].pfn: expected at most 4294967295 (0xffffffff), got "
 	    "10000000000000000");
 	ERR("{\"mem\": 9007199254740993, \"devices\": []}", LG_ERR_SPEC,
-	    "t.json: .mem: expected a number below 2^53, got 9007199254740992: write larger "
-	    "values as strings (\"0x…\")");
+	    "t.json: .mem: expected a number below 2^53, got one above it, which a JSON number "
+	    "cannot hold exactly (it reads as 9007199254740992, perhaps not the digits written): "
+	    "write it as a string (\"0x…\" or decimal)");
 	ERR("{\"mem\": 5000, \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .mem: expected a non-zero multiple of 4096 (the page follows RAM), got 5000");
 	/* Aligned but too high: the message names the limit, not the alignment. */

@@ -125,7 +125,7 @@ int lgt_out_open(struct lgt_out *o, const char *prog, const char *path, const ch
 	}
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create a temporary file in %s: %s\n", prog, path, d,
+		fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog, path,
 			strerror(errno));
 		return -1;
 	}

@@ -125,14 +125,6 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 	}
 	struct lg_layout *l = &loc.l;
 	int ret = 2;
-	for (size_t d = 0; d < l->ndev; d++)
-		if (l->dev[d].truncated) {
-			fprintf(stderr,
-				"%s: %s: device[%zu] at page offset %u crosses the end of the page; "
-				"a spec cannot describe it\n",
-				prog, file, d, l->dev[d].offset);
-			goto done;
-		}
 	if (l->terminated) {
 		unsigned nz = 0;
 		for (uint32_t i = l->end + 1; i < l->page_len; i++)
@@ -147,15 +139,6 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 		l->mem = mem;
 	if (!l->mem) /* a note that does not know */
 		l->mem = l->page_addr;
-	if (l->mem > l->page_addr || l->mem % LG_PAGE_SIZE) {
-		fprintf(stderr,
-			"%s: %s: RAM ends at %#llx, %s the page at %#llx; a spec needs a "
-			"page-aligned top of RAM at or below the page\n",
-			prog, file, (unsigned long long)l->mem,
-			l->mem > l->page_addr ? "above" : "not page-aligned, below",
-			(unsigned long long)l->page_addr);
-		goto done;
-	}
 	/* Without a note, the pfn limit is where the bytes after the page stop: a device
 	 * area or image ends exactly there.  A bare page leaves it to the rings. */
 	if (!l->pfn_limit) {
@@ -163,23 +146,15 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 		if (backed > LG_PAGE_SIZE)
 			l->pfn_limit = (l->page_addr + backed) >> LG_PAGE_SHIFT;
 	}
+	/* The spec must load back: say which value it could not hold. */
+	struct lg_error why = {0};
 	char *json = NULL;
-	int rc = lg_spec_dump(l, &json);
+	int rc = lg_spec_dumpable(l, &why);
+	if (rc == 0)
+		rc = lg_spec_dump(l, &json);
 	if (rc < 0) {
-		if (rc == LG_ERR_LAYOUT && l->page_addr > UINT64_MAX / 2)
-			fprintf(stderr,
-				"%s: %s: cannot write a spec: the page at %#llx is not below 2^63 "
-				"(0x8000000000000000)\n",
-				prog, file, (unsigned long long)l->page_addr);
-		else if (rc == LG_ERR_LAYOUT)
-			fprintf(stderr,
-				"%s: %s: cannot write a spec: the pfn limit %#llx does not pass the "
-				"page at %#llx\n",
-				prog, file, (unsigned long long)l->pfn_limit,
-				(unsigned long long)l->page_addr);
-		else
-			fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
-				lg_strerror(rc));
+		fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
+			rc == LG_ERR_LAYOUT ? why.msg : lg_strerror(rc));
 		goto done;
 	}
 	if (lgt_out_write(&o, 0, json, strlen(json)) < 0 || lgt_out_commit(&o, strlen(json)) < 0)

@@ -64,4 +64,35 @@ expect_err decode-zero "cannot locate the descriptor page: the image's first byt
 run "$LGGEN" --decode --page-addr 0 "$T/zero.bin"
 expect_rc 2 decode-zero-page-addr
 expect_err decode-zero-page-addr "lggen: $T/zero.bin: cannot write a spec: RAM ends at 0: a spec needs guest RAM below the page, and the page at 0x0 leaves none (give the top of RAM, or the page's address)"
+# --- 9.5: the base of a bare page or area is what most rings agree on; moving one ring
+# does not move the page.  mkpage's area: net, block, rng, console (6 rings from 0x4001).
+"$MKPAGE" area "$T/area.bin"
+for c in "4000:overlaps the descriptor page at 0x4000000" "100:starts inside guest RAM, which ends at 0x4000000"; do
+	pfn=${c%%:*} why=${c#*:}
+	cp "$T/area.bin" "$T/moved.bin"
+	poke "$T/moved.bin" 9 "$(printf '%08x' $((0x$pfn)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')"
+	run "$LGCHECK" "$T/moved.bin"
+	expect_rc 1 "moved-$pfn"
+	expect_out "moved-$pfn" "$T/moved.bin:0x4000009: error (ring_above_ram): device[0] (net) vq[0]: ring "
+	expect_out "moved-$pfn" "$why"
+	expect_line "moved-$pfn" "$T/moved.bin: note: base 0x4000000 inferred from the rings: 5 of 6 agree (device[0] (net) vq[0] at pfn 0x$pfn does not); --base ADDR states it"
+done
+# One flipped bit of the real 3.19 net+block+rng page: net vq[1]'s pfn 0x4004 -> 0x4.
+cp "$VEC/lguest-3.19.8-e-net-block-rng-64M.descpage.bin" "$T/flip.bin"
+poke "$T/flip.bin" 18 00
+run "$LGCHECK" "$T/flip.bin"
+expect_rc 1 flip
+expect_line flip "$T/flip.bin:0x4000011: error (ring_above_ram): device[0] (net) vq[1]: ring at 0x4000 starts inside guest RAM, which ends at 0x4000000"
+expect_out flip "5 of 6 agree (device[0] (net) vq[1] at pfn 0x4 does not)"
+run "$LGCHECK" --format json "$T/flip.bin"
+expect_out flip-json '"found_by":	"first byte of the file (base 0x4000000 inferred from the rings: 5 of 6 agree (device[0] (net) vq[1] at pfn 0x4 does not))"'
+# No agreement: a console page whose two rings name different pages.
+cp "$VEC/lguest-3.19.8-a-console-32M.descpage.bin" "$T/split.bin"
+poke "$T/split.bin" 18 01
+run "$LGCHECK" "$T/split.bin"
+expect_rc 2 split
+expect_err split "lgcheck: $T/split.bin: cannot tell where the page is: its 2 rings do not agree on one address, at most 1 of them name the same (device[0] (console) vq[0] at pfn 0x2001, device[0] (console) vq[1] at pfn 0x104); give --base ADDR"
+run "$LGCHECK" --base 0x2000000 "$T/split.bin"
+expect_rc 1 split-base
+
 finish

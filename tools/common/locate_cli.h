@@ -26,6 +26,8 @@ struct lgt_located {
 	enum lg_page_source src;
 	bool inferred;               /* the raw file's base was inferred from its rings */
 	const char *page_source;     /* for people: how the page was found */
+	char inference[600];         /* inferred: "base 0x… inferred from the rings: 5 of 6 agree …" */
+	char source_buf[700];
 };
 
 /* Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */

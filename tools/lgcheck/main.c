@@ -334,6 +334,8 @@ int main(int argc, char **argv)
 		}
 		lgt_print_findings(stdout, file, &fs, use_color);
 		if (!quiet) {
+			if (loc.inferred)
+				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
 			if (st.rings_unchecked)
 				printf("%s: note: the image holds only the descriptor page; ring "
 				       "contents were not checked\n",

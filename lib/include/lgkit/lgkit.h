@@ -188,9 +188,31 @@ uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len);
  * released with lg_layout_free().  Errors: LG_ERR_NOMEM, LG_ERR_PARAM. */
 int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out);
 
-/* Where the stock Launcher would have put this page: one page below the lowest ring
- * (rings follow the page).  For a raw file whose guest-physical base is not given.
- * Errors: LG_ERR_NOTFOUND when no virtqueue has a usable ring. */
+/* Where the stock Launcher put this page, for a raw file whose guest-physical base is not
+ * given.  The Launcher allocated the rings one after the other right after the page, in
+ * device and queue order (ring k at the page's pfn + 1 + the pages of rings 0..k-1: 3
+ * each for num 256), so every ring with a non-zero pfn names a page address; the one most
+ * rings name wins.  A ring whose num is not a valid size counts as the pages of the most
+ * common valid size (the Launcher gave all its rings one size). */
+#define LG_GUESS_LIST 8
+struct lg_base_guess {
+	uint64_t page_addr; /* what most rings agree on */
+	unsigned rings;     /* rings with a non-zero pfn (those that vote) */
+	unsigned agree;     /* of which name page_addr */
+	unsigned ndisagree; /* the rings listed: those that do not name page_addr, or every
+			       voting ring when they do not agree (the first LG_GUESS_LIST) */
+	struct {
+		size_t d;
+		unsigned q;
+		uint32_t pfn;
+	} disagree[LG_GUESS_LIST];
+};
+/* Errors: LG_ERR_NOTFOUND when no ring has a pfn (g->rings is 0), or when the rings do
+ * not agree: no address is named by more rings than every other, or two or more rings
+ * vote and no two agree (g says how they voted; g->page_addr is the best of them). */
+int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g);
+
+/* lg_infer_base()'s address alone. */
 int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
 
 /* Decode the page at page_addr read through an image. */

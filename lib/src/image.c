@@ -241,6 +241,37 @@ static bool is_kdump(const uint8_t *p, size_t len)
 	       (len >= 16 && memcmp(p, "makedumpfile", 12) == 0);
 }
 
+/* Formats that are not guest memory as lgkit reads it, by their magic: read as raw bytes
+ * they would be judged as a page full of invented errors. */
+static const struct {
+	size_t off, len;
+	const char *magic, *name, *hint;
+} foreign[] = {
+	{0, 8, "PAGEDU64", "a Windows crash dump (PAGEDU64)", "lgkit does not read it"},
+	{0, 8, "PAGEDUMP", "a Windows crash dump (PAGEDUMP)", "lgkit does not read it"},
+	{0, 8, "DISKDUMP", "an old-style diskdump core (DISKDUMP)", "lgkit does not read it"},
+	{0, 4, "EMiL", "a LiME memory dump", "lgkit does not read it"},
+	{0, 4, "QEVM", "a QEMU saved VM state (QEVM)", "lgkit does not read it"},
+	{0, 2, "\x1f\x8b", "a gzip-compressed file", "decompress it first"},
+	{0, 6, "\xfd" "7zXZ\0", "an xz-compressed file", "decompress it first"},
+	{0, 4, "\x28\xb5\x2f\xfd", "a zstd-compressed file", "decompress it first"},
+	{0, 3, "BZh", "a bzip2-compressed file", "decompress it first"},
+	{0, 4, "\x04\x22\x4d\x18", "an lz4-compressed file", "decompress it first"},
+};
+
+static int refuse_foreign(const char *path, const uint8_t *p, size_t len, struct lg_error *err)
+{
+	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		if (len >= foreign[i].off + foreign[i].len &&
+		    memcmp(p + foreign[i].off, foreign[i].magic, foreign[i].len) == 0 &&
+		    (foreign[i].magic[0] != 'B' || (len > 3 && p[3] >= '1' && p[3] <= '9')))
+			return lg_fail(err, LG_ERR_UNSUPPORTED,
+				       "%s: %s, not raw memory, an ELF core or a kdump; %s "
+				       "(--raw reads its bytes as memory anyway)",
+				       path, foreign[i].name, foreign[i].hint);
+	return 0;
+}
+
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err)
 {
@@ -288,6 +319,10 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 			       strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
 
+	if (!opts->force_raw && (rc = refuse_foreign(path, map, len, err)) < 0) {
+		munmap(map, len);
+		return rc;
+	}
 	struct lg_image *img = NULL;
 	if (!opts->force_raw && is_elf(map, len))
 		rc = lg_image_open_elf(path, map, len, &img, err);

@@ -95,4 +95,29 @@ expect_err split "lgcheck: $T/split.bin: cannot tell where the page is: its 2 ri
 run "$LGCHECK" --base 0x2000000 "$T/split.bin"
 expect_rc 1 split-base
 
+# --- 9.6: formats lgcheck does not read are named, exit 2, not judged as raw pages.
+for m in 'PAGEDU64:a Windows crash dump (PAGEDU64)' 'PAGEDUMP:a Windows crash dump (PAGEDUMP)' \
+	'DISKDUMP:an old-style diskdump core (DISKDUMP)' 'EMiL:a LiME memory dump' \
+	'QEVM:a QEMU saved VM state (QEVM)' '\x28\xb5\x2f\xfd:a zstd-compressed file' \
+	'\x04\x22\x4d\x18:an lz4-compressed file' 'BZh9:a bzip2-compressed file'; do
+	{ printf "${m%%:*}"; head -c 8192 /dev/zero; } >"$T/foreign.bin"
+	run "$LGCHECK" "$T/foreign.bin"
+	expect_rc 2 "foreign ${m#*:}"
+	expect_err "foreign ${m#*:}" "lgcheck: $T/foreign.bin: ${m#*:}, not raw memory, an ELF core or a kdump; "
+	expect_one_err_line "foreign ${m#*:}"
+done
+# Real compressed cores, from the compressors themselves.
+for z in gzip:a xz:an zstd:a bzip2:a lz4:an; do
+	c=${z%%:*}
+	"$c" -c <"$T/area.bin" >"$T/area.$c"
+	run "$LGCHECK" "$T/area.$c"
+	expect_rc 2 "compressed $c"
+	expect_err "compressed $c" "lgcheck: $T/area.$c: ${z#*:} $c-compressed file, not raw memory, an ELF core or a kdump; decompress it first (--raw reads its bytes as memory anyway)"
+	run "$LGGEN" --decode "$T/area.$c"
+	expect_rc 2 "decode compressed $c"
+done
+# --raw still reads the bytes as memory, as it says.
+run "$LGCHECK" --raw --page-addr 0 "$T/area.gzip"
+expect_rc 1 gz-raw
+
 finish

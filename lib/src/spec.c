@@ -682,13 +682,17 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 
 /* ---------------------------------------------------------------- load */
 
-/* Where a string of (valid) JSON text holds the escape \u0000, or NULL.  cJSON ends its
- * strings at the NUL, so "mem\u0000x" would pass for the key "mem". */
-static const char *nul_escape(const char *text, size_t len)
+/* Where a string of (valid) JSON text holds the escape \u0000 or a raw control character
+ * (JSON forbids them unescaped), or NULL.  cJSON ends its strings at a NUL, so
+ * "mem\u0000x" would pass for the key "mem", and takes raw control characters as they
+ * are. */
+static const char *bad_in_string(const char *text, size_t len)
 {
 	bool in_string = false;
 	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '"') {
+		if (in_string && (unsigned char)text[i] < 0x20) {
+			return text + i;
+		} else if (text[i] == '"') {
 			in_string = !in_string;
 		} else if (in_string && text[i] == '\\' && i + 1 < len) {
 			if (text[i + 1] == 'u' && i + 6 <= len && memcmp(text + i + 2, "0000", 4) == 0)
@@ -967,18 +971,25 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 			     text[pos] == '\n'))
 		pos++;
 	int rc;
-	const char *nul = NULL;
+	const char *bad = NULL;
 	if (pos < len) {
 		rc = syntax_error(&c, text + pos);
-	} else if ((nul = nul_escape(text, len)) != NULL) {
+	} else if ((bad = bad_in_string(text, len)) != NULL) {
 		unsigned line, col;
-		line_col(&c, (size_t)(nul - text), &line, &col);
+		line_col(&c, (size_t)(bad - text), &line, &col);
 		rc = LG_ERR_SPEC;
-		if (err) {
+		if (err && *bad == '\\') {
 			snprintf(err->msg, sizeof err->msg,
 				 "%s:%u:%u: a JSON string holds \\u0000 (a NUL character), which no "
 				 "key or value of a spec may contain",
 				 c.name, line, col);
+			err->code = rc;
+		} else if (err) {
+			snprintf(err->msg, sizeof err->msg,
+				 "%s:%u:%u: a JSON string holds the control character 0x%02x "
+				 "unescaped, which JSON forbids (a string may not span lines or hold "
+				 "a NUL)",
+				 c.name, line, col, (unsigned char)*bad);
 			err->code = rc;
 		}
 	} else {

@@ -284,18 +284,19 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	*out = NULL;
 	if (!opts)
 		opts = &dflt;
+	const char *name = opts->name ? opts->name : path; /* for messages */
 	/* O_NONBLOCK: a FIFO without a writer is refused below instead of waited on. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", name, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", name, strerror(errno));
 		close(fd);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);
-		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", path);
+		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", name);
 	}
 	if (S_ISBLK(st.st_mode)) {
 		/* A block device (a dump on a partition): its size is where it ends. */
@@ -305,41 +306,41 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	if (st.st_size == 0) {
 		close(fd);
 		return lg_fail(err, LG_ERR_TRUNCATED, "%s: file is empty, expected guest memory",
-			       path);
+			       name);
 	}
 	if ((uint64_t)st.st_size > SIZE_MAX) {
 		close(fd);
-		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", path);
+		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", name);
 	}
 	size_t len = (size_t)st.st_size;
 	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", path, len,
+		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", name, len,
 			       strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
 
-	if (!opts->force_raw && (rc = refuse_foreign(path, map, len, err)) < 0) {
+	if (!opts->force_raw && (rc = refuse_foreign(name, map, len, err)) < 0) {
 		munmap(map, len);
 		return rc;
 	}
 	struct lg_image *img = NULL;
 	if (!opts->force_raw && is_elf(map, len))
-		rc = lg_image_open_elf(path, map, len, &img, err);
+		rc = lg_image_open_elf(name, map, len, &img, err);
 	else if (!opts->force_raw && is_kdump(map, len))
-		rc = lg_image_open_kdump(path, map, len, &img, err);
+		rc = lg_image_open_kdump(name, map, len, &img, err);
 	else {
 		if (opts->base + len < opts->base) {
 			munmap(map, len);
 			return lg_fail(err, LG_ERR_OVERFLOW,
 				       "%s: base %#llx + size %zu passes the end of the 64-bit "
 				       "address space",
-				       path, (unsigned long long)opts->base, len);
+				       name, (unsigned long long)opts->base, len);
 		}
 		img = lg_image_new(LG_IMAGE_RAW);
 		rc = img ? lg_image_add_range(img, opts->base, len, map, 0) : LG_ERR_NOMEM;
 		if (rc < 0)
-			lg_fail(err, rc, "%s: %s", path, lg_strerror(rc));
+			lg_fail(err, rc, "%s: %s", name, lg_strerror(rc));
 	}
 	if (rc < 0) {
 		lg_image_close(img);

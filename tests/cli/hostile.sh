@@ -120,4 +120,30 @@ done
 run "$LGCHECK" --raw --page-addr 0 "$T/area.gzip"
 expect_rc 1 gz-raw
 
+# --- 9.8: file names that are not one printable line of UTF-8.  Text escapes what is not
+# printable (and backslashes); JSON and SARIF stay valid UTF-8 (U+FFFD for a bad byte).
+cp "$T/area.bin" "$T/pow2.bin"
+poke "$T/pow2.bin" 0x2c 2c01
+odd="$T/$(printf 'we\nird\033[31m\\\377-\303\251.bin')"
+cp "$T/pow2.bin" "$odd"
+shown="$T/we\\x0aird\\x1b[31m\\\\\\xff-$(printf '\303\251').bin"
+run "$LGCHECK" "$odd"
+expect_rc 1 odd-name
+expect_line odd-name "$shown:0x400002c: error (vq_num_pow2): device[1] (block) vq[0]: num 300 is not a power of two"
+expect_line odd-name "$shown: 1 error, 0 warnings, 0 notes"
+checks=$((checks + 1))
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 3 ] || fail odd-name "expected 3 lines (finding, note, summary)"
+for fmt in json sarif; do
+	run "$LGCHECK" --format $fmt "$odd"
+	expect_rc 1 "odd-name-$fmt"
+	checks=$((checks + 1))
+	printf '%s' "$out" | perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);' 2>/dev/null ||
+		fail "odd-name-$fmt" "not valid UTF-8 JSON"
+	expect_out "odd-name-$fmt" "we\\nird\\u001b[31m\\\\$(printf '\357\277\275')-$(printf '\303\251').bin"
+done
+run "$LGCHECK" "$T/$(printf 'no\nsuch')"
+expect_rc 2 odd-missing
+expect_err odd-missing "lgcheck: $T/no\\x0asuch: cannot open: No such file or directory"
+expect_one_err_line odd-missing
+
 finish

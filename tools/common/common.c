@@ -350,3 +350,74 @@ void lgt_guard_mapped_reads(const char *prog, const char *name, const struct lg_
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
 }
+
+/* ---------------------------------------------------------------- file names */
+
+/* The length of the valid UTF-8 sequence at p (1..4), or 0: overlong forms, surrogates
+ * and code points above U+10FFFF are not valid. */
+static size_t utf8_len(const unsigned char *p, uint32_t *cp)
+{
+	unsigned n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+					  : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (!n)
+		return 0;
+	uint32_t c = n == 1 ? p[0] : p[0] & (0x7fu >> n);
+	for (unsigned i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3fu);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* A copy of name: json: invalid UTF-8 bytes become U+FFFD (cJSON escapes the controls);
+ * text: control characters (C0, DEL, C1), invalid bytes and backslashes become \xNN or
+ * \\, so that a name is one line of printable text.  Never NULL (exits on no memory). */
+static char *name_copy(const char *name, bool json)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
+	char *out = malloc(len * 4 + 1), *o = out;
+	if (!out) {
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	while (*p) {
+		uint32_t cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (json) {
+			if (n) {
+				memcpy(o, p, n);
+				o += n, p += n;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3, p++;
+			}
+		} else if (n && cp >= 0x20 && cp != 0x7f && cp != '\\' && !(cp >= 0x80 && cp < 0xa0)) {
+			memcpy(o, p, n);
+			o += n, p += n;
+		} else if (n == 1 && cp == '\\') {
+			*o++ = '\\', *o++ = '\\', p++;
+		} else {
+			size_t k = n ? n : 1; /* a C1 control's bytes, or one invalid byte */
+			for (size_t i = 0; i < k; i++, p++)
+				o += sprintf(o, "\\x%02x", *p);
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+char *lgt_name_text(const char *name)
+{
+	return name_copy(name, false);
+}
+
+char *lgt_name_json(const char *name)
+{
+	return name_copy(name, true);
+}

@@ -60,16 +60,17 @@ static int find_page(const char *prog, const char *file, const struct lgt_locate
 	return 0;
 }
 
-int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_opts *o,
+int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
 		    struct lgt_located *out)
 {
+	const char *file = o->iopts.name ? o->iopts.name : path; /* for messages */
 	struct lg_image_opts iopts = o->iopts;
 	struct lg_error err = {0};
 	uint64_t page_addr;
 
 	out->img = NULL;
 	out->inferred = false;
-	if (lg_image_open(file, &iopts, &out->img, &err) < 0) {
+	if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return -1;
 	}
@@ -114,7 +115,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 		lg_image_close(out->img);
 		out->img = NULL;
 		iopts.base = guess;
-		if (lg_image_open(file, &iopts, &out->img, &err) < 0) {
+		if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 			fprintf(stderr, "%s: %s\n", prog, err.msg);
 			return -1;
 		}

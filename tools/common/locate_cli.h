@@ -30,8 +30,9 @@ struct lgt_located {
 	char source_buf[700];
 };
 
-/* Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */
-int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_opts *o,
+/* Open path.  Messages name o->iopts.name when it is set (a printable copy), else path.
+ * Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */
+int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
 		    struct lgt_located *out);
 void lgt_located_free(struct lgt_located *lo);
 

@@ -271,9 +271,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!file)
+	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!path)
 		return 2;
+	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
+	static char *file, *json_file; /* static: reachable to the end, no leak to report */
+	file = lgt_name_text(path);
+	json_file = lgt_name_json(path);
+	iopts.name = file;
 	if (scan && have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
@@ -284,7 +289,7 @@ int main(int argc, char **argv)
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
 				     scan ? scan_finder : NULL, &sc};
 	struct lgt_located loc;
-	if (lgt_open_layout(prog, file, &lo, &loc) < 0)
+	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		return 2;
 	struct lg_image *img = loc.img;
 	struct lg_layout *l = &loc.l;
@@ -315,7 +320,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	struct lgc_run run = {file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
+	struct lgc_run run = {json_file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
 			      l, &fs, &st, img, ncand >= 0 ? cand : NULL,
 			      ncand < 0 ? 0 : (size_t)ncand};
 	if (fmt == LGT_JSON)

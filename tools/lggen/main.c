@@ -111,15 +111,15 @@ static int sink(void *ctx, uint64_t off, const uint8_t *bytes, size_t len)
 
 /* ---------------------------------------------------------------- --decode */
 
-static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_mem,
+static int decode(const char *path, const char *file, const struct lgt_locate_opts *lo, bool have_mem,
 		  uint64_t mem, const char *outpath)
 {
 	/* Refuse an output that is the input before reading anything. */
 	struct lgt_out o;
-	if (lgt_out_open(&o, prog, outpath ? outpath : "-", file) < 0)
+	if (lgt_out_open(&o, prog, outpath ? outpath : "-", path) < 0)
 		return 2;
 	struct lgt_located loc;
-	if (lgt_open_layout(prog, file, lo, &loc) < 0) {
+	if (lgt_open_layout(prog, path, lo, &loc) < 0) {
 		lgt_out_abort(&o);
 		return 2;
 	}
@@ -274,9 +274,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!file)
+	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!path)
 		return 2;
+	static char *file; /* as shown: one printable line; static: reachable to the end */
+	file = lgt_name_text(path);
+	lo.iopts.name = file;
 	if (nkind > 1) {
 		fprintf(stderr, "%s: give at most one of --page, --area and --image\n", prog);
 		return 2;
@@ -288,7 +291,7 @@ int main(int argc, char **argv)
 				prog);
 			return 2;
 		}
-		return decode(file, &lo, have_mem, mem, outpath);
+		return decode(path, file, &lo, have_mem, mem, outpath);
 	}
 	if (lo.have_base || lo.have_page || lo.iopts.force_raw) {
 		fprintf(stderr, "%s: --base, --page-addr and --raw apply to --decode only\n", prog);
@@ -304,7 +307,7 @@ int main(int argc, char **argv)
 	}
 
 	size_t len = 0;
-	char *text = read_spec(file, &len);
+	char *text = read_spec(path, &len);
 	if (!text)
 		return 2;
 	if (len > LG_SPEC_MAX_SIZE) {
@@ -372,7 +375,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct lgt_out o;
-	if (lgt_out_open(&o, prog, outpath, file) < 0) {
+	if (lgt_out_open(&o, prog, outpath, path) < 0) {
 		lg_layout_free(&l);
 		return 2;
 	}

@@ -72,6 +72,7 @@ enum lg_image_kind {
 struct lg_image_opts {
 	bool force_raw; /* treat the file as raw even if it looks like ELF/kdump */
 	uint64_t base;  /* raw: guest-physical address of the first byte */
+	const char *name; /* the file's name in messages (NULL: the path), e.g. one made printable */
 };
 
 /* Open a file as an image, detecting its kind from its content (ELF and kdump when

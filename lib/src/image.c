@@ -80,6 +80,7 @@ void lg_image_close(struct lg_image *img)
 		img->destroy(img);
 	if (img->map)
 		munmap(img->map, img->map_len);
+	free(img->ext);
 	free(img->ranges);
 	free(img);
 }
@@ -272,6 +273,69 @@ static int refuse_foreign(const char *path, const uint8_t *p, size_t len, struct
 	return 0;
 }
 
+#define EXTENTS_MAX 65536u /* beyond: treat the whole file as data */
+
+/* The data extents of a regular file, so that a scan costs what the file holds, not its
+ * size (a 1 TiB sparse dump).  Returns the count, or -1 when unknown. */
+static long file_extents(int fd, uint64_t size, uint64_t (**out)[2])
+{
+	uint64_t (*ext)[2] = NULL;
+	size_t n = 0, cap = 0;
+	off_t pos = 0;
+	*out = NULL;
+	while ((uint64_t)pos < size) {
+		off_t d = lseek(fd, pos, SEEK_DATA);
+		if (d < 0 && errno == ENXIO)
+			break; /* only a hole from pos on */
+		off_t h = d < 0 ? -1 : lseek(fd, d, SEEK_HOLE);
+		if (d < 0 || h < d || n == EXTENTS_MAX) {
+			free(ext);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			uint64_t (*e)[2] = realloc(ext, cap * sizeof *e);
+			if (!e) {
+				free(ext);
+				return -1;
+			}
+			ext = e;
+		}
+		ext[n][0] = (uint64_t)d;
+		ext[n][1] = (uint64_t)h;
+		n++;
+		pos = h;
+	}
+	*out = ext;
+	return (long)n;
+}
+
+uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
+{
+	const struct lg_range *r = &img->ranges[ri];
+	if (!img->ext_known || !r->data || !img->map)
+		return gpa;
+	uintptr_t base = (uintptr_t)img->map, at = (uintptr_t)r->data;
+	if (at < base || at - base > img->map_len)
+		return gpa;
+	uint64_t fo = (uint64_t)(at - base) + (gpa - r->gpa), end = r->gpa + r->len;
+	/* The first extent that ends after fo. */
+	size_t lo = 0, hi = img->next_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->ext[mid][1] <= fo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == img->next_n)
+		return end;
+	if (img->ext[lo][0] <= fo)
+		return gpa;
+	uint64_t skip = img->ext[lo][0] - fo;
+	return skip >= end - gpa ? end : gpa + skip;
+}
+
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err)
 {
@@ -313,14 +377,19 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", name);
 	}
 	size_t len = (size_t)st.st_size;
+	uint64_t (*ext)[2] = NULL;
+	long next = S_ISREG(st.st_mode) ? file_extents(fd, (uint64_t)st.st_size, &ext) : -1;
 	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
+	if (map == MAP_FAILED)
+		free(ext);
 	if (map == MAP_FAILED)
 		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", name, len,
 			       strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
 
 	if (!opts->force_raw && (rc = refuse_foreign(name, map, len, err)) < 0) {
+		free(ext);
 		munmap(map, len);
 		return rc;
 	}
@@ -331,6 +400,7 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 		rc = lg_image_open_kdump(name, map, len, &img, err);
 	else {
 		if (opts->base + len < opts->base) {
+			free(ext);
 			munmap(map, len);
 			return lg_fail(err, LG_ERR_OVERFLOW,
 				       "%s: base %#llx + size %zu passes the end of the 64-bit "
@@ -343,12 +413,16 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 			lg_fail(err, rc, "%s: %s", name, lg_strerror(rc));
 	}
 	if (rc < 0) {
+		free(ext);
 		lg_image_close(img);
 		munmap(map, len);
 		return rc;
 	}
 	img->map = map;
 	img->map_len = len;
+	img->ext = ext;
+	img->next_n = next > 0 ? (size_t)next : 0;
+	img->ext_known = next >= 0;
 	*out = img;
 	return 0;
 }

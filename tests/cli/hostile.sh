@@ -146,4 +146,17 @@ expect_rc 2 odd-missing
 expect_err odd-missing "lgcheck: $T/no\\x0asuch: cannot open: No such file or directory"
 expect_one_err_line odd-missing
 
+# --- 9.10: --scan over a 1 TiB sparse file costs what it holds (the device area at 64 MiB),
+# and -v prints progress lines on a stderr that is not a terminal.
+truncate -s 1T "$T/sparse-area.bin"
+dd if="$T/area.bin" of="$T/sparse-area.bin" bs=4096 seek=$((0x4000)) conv=notrunc status=none
+run timeout 30 "$LGCHECK" --scan "$T/sparse-area.bin"
+expect_rc 0 sparse-scan
+expect_line sparse-scan "  1. 0x4000000  score 1050: 4 devices, 6 vqs, 6 rings in the image, 0 errors, 0 warnings"
+checks=$((checks + 1))
+[ -z "$err" ] || fail sparse-scan "stderr is not empty without -v"
+run timeout 30 "$LGCHECK" --scan -v "$T/sparse-area.bin"
+expect_rc 0 sparse-scan-v
+expect_err sparse-scan-v "lgcheck: $T/sparse-area.bin: scanning: 100% (1048576 of 1048576 MiB)"
+
 finish

@@ -152,7 +152,7 @@ truncate -s 1T "$T/sparse-area.bin"
 dd if="$T/area.bin" of="$T/sparse-area.bin" bs=4096 seek=$((0x4000)) conv=notrunc status=none
 run timeout 30 "$LGCHECK" --scan "$T/sparse-area.bin"
 expect_rc 0 sparse-scan
-expect_line sparse-scan "  1. 0x4000000  score 1050: 4 devices, 6 vqs, 6 rings in the image, 0 errors, 0 warnings"
+expect_line sparse-scan "   1. 0x4000000  score 1050: 4 devices, 6 vqs, 6 rings in the image, 0 errors, 0 warnings"
 checks=$((checks + 1))
 [ -z "$err" ] || fail sparse-scan "stderr is not empty without -v"
 run timeout 30 "$LGCHECK" --scan -v "$T/sparse-area.bin"

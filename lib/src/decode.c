@@ -131,7 +131,9 @@ int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g)
 			uint16_t num = l->dev[d].vq[q].num;
 			if (num_ok(num)) {
 				unsigned b = (unsigned)__builtin_ctz(num);
-				if (++count[b] > count[best] || (count[b] == count[best] && b > best))
+				count[b]++;
+				unsigned cb = count[b], cbest = count[best];
+				if (cb > cbest || (cb == cbest && b > best))
 					best = b;
 			}
 		}

@@ -91,7 +91,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		goto fail;
 	/* A raw file with no base and no zero page: a bare page or a device area.  Its
 	 * rings tell where the Launcher put it: they follow the page, one after the other. */
-	struct lg_base_guess g;
+	struct lg_base_guess g = {0};
 	if ((out->src == LG_PAGE_FROM_FIRST_BYTE || out->src == LG_PAGE_FROM_SCAN) && !o->have_base &&
 	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0) {
 		int rc = lg_infer_base(&out->l, &g);

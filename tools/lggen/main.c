@@ -152,9 +152,9 @@ static int decode(const char *path, const char *file, const struct lgt_locate_op
 	int rc = lg_spec_dumpable(l, &why);
 	if (rc == 0)
 		rc = lg_spec_dump(l, &json);
-	if (rc < 0) {
+	if (rc != 0 || !json) {
 		fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
-			rc == LG_ERR_LAYOUT ? why.msg : lg_strerror(rc));
+			rc == LG_ERR_LAYOUT ? why.msg : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
 		goto done;
 	}
 	if (lgt_out_write(&o, 0, json, strlen(json)) < 0 || lgt_out_commit(&o, strlen(json)) < 0)

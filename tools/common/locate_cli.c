@@ -97,6 +97,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		int rc = lg_infer_base(&out->l, &g);
 		if (rc == LG_ERR_NOMEM) {
 			fprintf(stderr, "%s: %s: %s\n", prog, file, lg_strerror(rc));
+			lg_layout_free(&out->l);
 			goto fail;
 		}
 		if (rc < 0 && g.rings) {
@@ -106,6 +107,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 				"%s: %s: cannot tell where the page is: its %u rings do not agree on "
 				"one address, at most %u of them name the same (%s); give --base ADDR\n",
 				prog, file, g.rings, g.agree, list);
+			lg_layout_free(&out->l);
 			goto fail;
 		}
 		if (rc < 0 || g.page_addr == 0)

@@ -339,6 +339,18 @@ dump)
 	expect_rc 2
 	expect_err "fifo: exists and is not a regular file; not replaced"
 	[ -p "$work/fifo" ] || fail "the FIFO was replaced"
+	# Nor the guest's own disk or kernel, through any name: refused before the guest runs.
+	cp "$work/disk" "$work/disk.before"
+	ln -s disk "$work/disk.link"
+	run --dump "$work/disk.link" --block="$work/disk" "$guest"
+	expect_rc 2
+	expect_err "disk.link: is the input $work/disk; refusing to overwrite it"
+	[ ! -s "$work/out" ] || fail "the guest ran"
+	cmp -s "$work/disk" "$work/disk.before" || fail "the disk was touched"
+	cp "$guest" "$work/kernel"
+	run --dump "$work/kernel" "$work/kernel"
+	expect_rc 2
+	cmp -s "$guest" "$work/kernel" || fail "the kernel was overwritten"
 	;;
 timeout)
 	# A guest that spins with interrupts off: only --timeout ends it, on either backend.

@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		"                      it is not a terminal (a log)\n"
 		"  -W NAME             make check NAME a warning; -W no-NAME turns it off\n"
 		"  -E NAME             make check NAME an error\n"
-		"  --list-checks       list every named check\n"
+		"  --list-checks       list every named check (--format json: as a JSON array)\n"
 		"  --color WHEN        auto (default), always or never\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n\n"
@@ -236,8 +236,11 @@ int main(int argc, char **argv)
 	enum lgt_format fmt = LGT_TEXT;
 	int color = -1;
 	int c;
+	bool list = false;
 
 	lg_check_config_init(&cfg);
+	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
+	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
@@ -275,8 +278,8 @@ int main(int argc, char **argv)
 			layout = true;
 			break;
 		case OPT_LIST:
-			lgt_list_checks(stdout);
-			return 0;
+			list = true; /* printed once --format is known */
+			break;
 		case OPT_SCAN:
 			scan = true;
 			break;
@@ -305,10 +308,12 @@ int main(int argc, char **argv)
 			printf("lgcheck (lgkit) %s\n", LGKIT_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			lgt_try_help(prog);
 			return 2;
 		}
 	}
+	if (list)
+		return lgt_list_checks(stdout, fmt == LGT_JSON) < 0 ? 2 : 0;
 	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
 	if (!path)
 		return 2;

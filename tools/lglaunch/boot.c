@@ -1,5 +1,6 @@
 /* boot.c — the zero page (struct boot_params) and command line, as the real Launcher
- * wrote them (ABI.md §5).  All other fields stay zero. */
+ * wrote them (Linux tools/lguest/lguest.c, 3.x: the fields are listed in the guest ABI of
+ * tools/lglaunch/README.md).  All other fields stay zero. */
 #include <stdio.h>
 #include <string.h>
 

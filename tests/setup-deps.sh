@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # setup-deps.sh — install what lgkit builds and tests with, from Debian 12's packages.
 # Idempotent: packages already present are not fetched again.  Needs root (or sudo).
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emit.c — the layout model to bytes: descriptor page, device area, raw memory image.
  *
  * The page is rebuilt from the devices every time (never copied from l->page), so what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry32.S — 32-bit entry of the sample guest: lglaunch enters here in flat protected
  * mode with %esi = 0 (the zero page) and interrupts off, as lguest's Host did. */
 	.section .text.entry, "ax"

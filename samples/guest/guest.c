@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest.c — the lgkit sample guest: a tiny freestanding kernel, built from this one source
  * as an ELF32 (EM_386) and an ELF64 (EM_X86_64) guest for lglaunch.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # voice.sh LGCHECK LGGEN LGLAUNCH — the three tools speak alike: --version, a wrong option
 # (one line from getopt naming the tool, then "Try 'TOOL --help'", exit 2), and
 # --list-checks in text and as JSON (lgcheck and lggen: the same checks).

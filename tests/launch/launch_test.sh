@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # launch_test.sh CASE FLAVOUR ACCEL [FILE] — one lglaunch test (ctest label "launch") on one
 # backend: ACCEL is emu (the software CPU, runs everywhere) or kvm.
 #

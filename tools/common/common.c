@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.c — shared pieces of the lgkit command-line tools. */
 #include <ctype.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.h — what the lgkit tools share: number parsing, -W/-E options, the finding
  * collector and the one diagnostic format (text, json, sarif). */
 #ifndef LGKIT_TOOLS_COMMON_H

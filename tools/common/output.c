@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c — write an output file through a temporary file and a rename (output.h). */
 #define _GNU_SOURCE
 #include <errno.h>

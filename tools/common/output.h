@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h — the one way the lgkit tools write an output file (lggen -o, lglaunch --dump).
  *
  * Rules:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgcheck — find the lguest descriptor page in a memory dump, decode it, check it.
  * Exit 0: no errors (warnings allowed); 1: the input has errors; 2: could not run. */
 #include <getopt.h>

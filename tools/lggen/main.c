@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lggen — build the descriptor page, device area or whole guest memory image from a JSON
  * layout spec; or (--decode) turn a page, area or image back into a fully explicit spec.
  * Exit 0: written; 1: the spec or layout has errors (nothing written); 2: could not run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* backend.h — the seam between lglaunch's core and the CPU that runs the guest.
  *
  * Split as Solo5's hvt is: the core (core.c, device.c, virtq.c, x86.c, ...) owns guest

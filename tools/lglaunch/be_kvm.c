@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* be_kvm.c — the KVM backend: VM, memslot over the core's memory, vCPU, ioeventfd kicks,
  * interrupt injection and KVM_RUN (backend.h).  What /dev/kvm is on our machines (a PVM
  * backend: ring-0 guest code emulated, `vmcall` livelocks, 32-bit `iret` fails) shaped the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* boot.c — the zero page (struct boot_params) and command line, as the real Launcher
  * wrote them (Linux tools/lguest/lguest.c, 3.x: the fields are listed in the guest ABI of
  * tools/lglaunch/README.md).  All other fields stay zero. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* core.c — the launcher's core: guest memory, the choice of backend, and the run loop's
  * policy (port dispatch, halts, which interrupt to deliver when, the timeout).  The CPU
  * itself is a backend's (backend.h); nothing here knows KVM or Unicorn.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_console.c — virtio console (type 3): vq0 receives stdin, vq1 transmits to stdout.
  * Like the real Launcher's, no features and no config.  Output and input both run on the
  * console's own thread (device.c), under vm->lock: it is the only writer of stdout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_net.c — virtio net (type 1), legacy, as the 3.x Launcher's --tunnet: vq0 receives
  * (frames from the backend into the guest's writable buffers), vq1 transmits (the guest's
  * readable chains to the backend).  Every frame travels behind the legacy 10-byte

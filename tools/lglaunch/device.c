@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* device.c — LHCALL_NOTIFY routing, the device life cycle and the devices' service
  * threads, as the 3.x Launcher did (its status protocol since 3.2, "generation C"): a
  * notify of a descriptor's address is a status change (0 = reset, FAILED = warn + reset, otherwise the features are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dump.c — --dump FILE: guest memory as an ELF64 core.  One PT_LOAD per range (RAM, then
  * the device area up to guest_limit) with p_paddr = guest-physical address, and a PT_NOTE
  * holding the "LGKIT" note (lg_note_encode) that tells lgcheck where the page is. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lglaunch.h — what the launcher's core files share: the VM, guest memory, devices, rings.
  *
  * Split like Solo5 hvt: the core — main.c (options, orchestration), core.c (guest memory,

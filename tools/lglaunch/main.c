@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c — lglaunch: the lguest Launcher on KVM or a software CPU.  Options, the layout,
  * and the order of things: lay out the devices as the real Launcher did, map memory, load
  * the kernel, write the zero page, check the layout with liblgkit (refuse to boot on any

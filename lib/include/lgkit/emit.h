@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/emit.h — the layout model to bytes: the descriptor page, the device area (page and
  * ring pages up to the pfn limit) and a whole raw guest memory image, laid out as the real
  * lguest Launcher laid them out (docs/ABI.md §1, §2, §5).

@@ -165,8 +165,12 @@ void lgl_raise_irq(struct lgl_vm *vm, unsigned irq)
 	if (irq >= LG_IRQS)
 		return;
 	vm->irq_pending |= 1u << irq;
-	if (pthread_equal(pthread_self(), vm->vcpu_thread))
-		return; /* it delivers before its next run */
+	if (pthread_equal(pthread_self(), vm->vcpu_thread)) {
+		/* Raised while handling a port access: have the run end at the next point the guest
+		 * can take it, and deliver it then. */
+		vm->be->kick(vm);
+		return;
+	}
 	if (vm->vcpu_halted) {
 		if (owed == WAKE_NONE)
 			owed = WAKE_SIGNAL;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lglaunch.h"
+#include "output.h"
 
 static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 {
@@ -16,7 +17,7 @@ static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	struct lgl_chain c;
 	while (lgl_vq_pop(vm, vq, &c) == LGL_POP_OK) {
 		for (unsigned i = 0; i < c.nout; i++)
-			if (lgl_write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
+			if (lgt_write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
 				break; /* stdout closed: the guest's output is dropped */
 		lgl_vq_push(vm, vq, c.head, 0);
 	}

@@ -14,21 +14,6 @@
 #include "lglaunch.h"
 #include "output.h"
 
-int lgl_write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Guest memory at file offset off, page by page: all-zero pages are not written (a hole in
  * a file, zeros on standard output), as the guest's untouched RAM is. */
 static int write_sparse(struct lgt_out *o, uint64_t off, const uint8_t *p, uint64_t len)

@@ -250,7 +250,5 @@ int lgl_boot_params(struct lgl_mem *m, const char *cmdline);
 
 /* dump.c */
 int lgl_dump(const struct lgl_vm *vm, const char *path);
-/* write() all of buf, retrying on EINTR and short writes; 0, or -1 with errno. */
-int lgl_write_all(int fd, const void *buf, size_t len);
 
 #endif

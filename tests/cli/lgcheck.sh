@@ -83,7 +83,7 @@ run "$LGCHECK" --list-checks
 expect_rc 0 list
 expect_out list "vq_num_pow2"
 expect_out list "desc_loop"
-[ "$(wc -l <<<"$out")" -eq 49 ] || { checks=$((checks+1)); fail list "expected 49 checks"; }
+[ "$(wc -l <<<"$out")" -eq 61 ] || { checks=$((checks+1)); fail list "expected 61 checks"; }
 run "$LGCHECK"
 expect_rc 2 noargs
 expect_err noargs "lgcheck: no input file given"

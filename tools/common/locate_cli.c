@@ -3,9 +3,10 @@
 
 #include "locate_cli.h"
 
-static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr)
+static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr,
+		  enum lg_era era)
 {
-	int rc = lg_decode_image(out->img, addr, &out->l);
+	int rc = lg_decode_image_era(out->img, addr, era, &out->l);
 	if (rc < 0) {
 		const char *why = lg_image_error(out->img);
 		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
@@ -65,7 +66,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 		fprintf(stderr, "\n");
 		goto fail;
 	}
-	if (decode(prog, file, out, page_addr) < 0)
+	if (decode(prog, file, out, page_addr, o->era) < 0)
 		goto fail;
 	/* A raw file with no base and no zero page: a bare page or a device area.  Its
 	 * rings tell where the Launcher put it (one page below the first ring). */
@@ -82,7 +83,7 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 			return -1;
 		}
 		out->inferred = true;
-		if (decode(prog, file, out, guess) < 0)
+		if (decode(prog, file, out, guess, o->era) < 0)
 			goto fail;
 	}
 	struct lg_note note;

@@ -28,6 +28,8 @@ static void usage(FILE *out)
 		"                      print them and check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
+		"  --era ERA           read the page as e0 (2.6.23), e1 (2.6.24) or e2 (2.6.25 on)\n"
+		"                      (default: found from the page, see lgcheck(1))\n"
 		"  --format FMT        text (default), json or sarif\n"
 		"  --layout            print the decoded layout and each ring's state: indices, flags,\n"
 		"                      outstanding chains and their lengths (text format)\n"
@@ -44,7 +46,7 @@ static void usage(FILE *out)
 }
 
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR, OPT_SCAN };
+       OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
 
 /* Progress of --scan on stderr, only when stderr is a terminal. */
 static int scan_progress(void *ctx, uint64_t done, uint64_t total)
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"scan", no_argument, NULL, OPT_SCAN},
+		{"era", required_argument, NULL, OPT_ERA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -200,6 +203,7 @@ int main(int argc, char **argv)
 	int ncand = -1;
 	enum lgt_format fmt = LGT_TEXT;
 	int color = -1;
+	enum lg_era era = LG_ERA_AUTO;
 	int c;
 
 	lg_check_config_init(&cfg);
@@ -245,6 +249,10 @@ int main(int argc, char **argv)
 		case OPT_SCAN:
 			scan = true;
 			break;
+		case OPT_ERA:
+			if (lgt_opt_era(prog, optarg, &era) < 0)
+				return 2;
+			break;
 		case OPT_RAW:
 			iopts.force_raw = true;
 			break;
@@ -282,7 +290,7 @@ int main(int argc, char **argv)
 
 	struct scan_ctx sc = {&cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
-				     scan ? scan_finder : NULL, &sc};
+				     scan ? scan_finder : NULL, &sc, era};
 	struct lgt_located loc;
 	if (lgt_open_layout(prog, file, &lo, &loc) < 0)
 		return 2;

@@ -59,4 +59,7 @@ rm -rf "$out/prefix" "$out/consumer"
 cmake --install "$out/main" --prefix "$out/prefix" >/dev/null
 bash "$root/tests/install/consume.sh" "$out/prefix" "$out/consumer"
 
+step "Debian packages: build, lintian, install, use (tests/deb/build.sh)"
+bash "$root/tests/deb/build.sh" "$out/deb"
+
 step "all tests passed"

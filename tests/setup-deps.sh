@@ -12,6 +12,8 @@ pkgs=(
 	gcc-multilib                       # the 32-bit sample guest
 	libunicorn-dev                     # lglaunch's software CPU (no /dev/kvm needed)
 	iproute2 iputils-ping              # the net device's tap test: ip, and Linux's own ping
+	bash-completion                    # the completion test
+	debhelper lintian fakeroot man-db  # the Debian packages (tests/deb)
 	qemu-system-x86                    # real dumps from QEMU (tests/dumps)
 	libjson-validator-perl             # JSON Schema validation of specs (no Python)
 )

@@ -9,4 +9,8 @@ cmake --build "$work/cmake" >/dev/null
 "$work/cmake/consumer"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig"
 cc -o "$work/pc-consumer" "$here/consumer.c" $(pkg-config --cflags --libs lgkit)
-"$work/pc-consumer"
+LD_LIBRARY_PATH=$(pkg-config --variable=libdir lgkit) "$work/pc-consumer"
+# The static archive, with every dependency pkg-config --static names.
+cc -static-libgcc -o "$work/pc-static-consumer" "$here/consumer.c" $(pkg-config --cflags lgkit) \
+	"$(pkg-config --variable=libdir lgkit)/liblgkit.a" $(pkg-config --static --libs-only-l lgkit | sed 's/-llgkit //')
+"$work/pc-static-consumer"

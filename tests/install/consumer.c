@@ -10,8 +10,8 @@ int main(void)
 	struct lg_layout l;
 	if (lg_decode_page(page, sizeof page, 0x2000000, &l) != 0 || l.ndev != 1)
 		return 1;
-	printf("consumer: %s with %u queues, lgkit %s\n", lg_type_name(l.dev[0].type),
-	       l.dev[0].num_vq, LGKIT_VERSION);
+	printf("consumer: %s with %u queues, built against lgkit %s, running %s\n",
+	       lg_type_name(l.dev[0].type), l.dev[0].num_vq, LGKIT_VERSION, lgkit_version());
 	lg_layout_free(&l);
 	return 0;
 }

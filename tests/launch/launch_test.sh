@@ -306,6 +306,9 @@ bad_kernel)
 	expect_err "--mem 1M"
 	run --bogus "$guest"
 	expect_rc 2
+	[ "$(cat "$work/err")" = "lglaunch: unrecognized option '--bogus'
+Try 'lglaunch --help' for more information." ] ||
+		fail "a wrong option: $(cat "$work/err")"
 	run
 	expect_rc 2
 	expect_err "no KERNEL given"
@@ -521,6 +524,23 @@ net_rx_readonly | net_rx_into_rings | net_tx_short | net_tx_huge)
 	expect_err "device[0] (net) failed"
 	kill $peer 2>/dev/null
 	wait $peer 2>/dev/null
+	;;
+cli_voice)
+	# One voice with lgcheck and lggen: --version, -q (errors only), --color.
+	[ "$("$LGLAUNCH" --version)" = "lglaunch (lgkit) 0.1.0" ] || fail "--version: $("$LGLAUNCH" --version)"
+	spec3="$(dirname "$0")/specs/rng-three-queues.json"
+	run -q --spec "$spec3" "$guest" now
+	expect_rc 0
+	[ ! -s "$work/err" ] || fail "-q printed: $(cat "$work/err")"
+	run --spec "$spec3" "$guest" now
+	expect_err "warning (desc_num_vq)"
+	expect_err "0 errors, 1 warning, 0 notes"
+	run -q --color always --num 300 "$guest"
+	expect_rc 1
+	grep -q $'\e\[' "$work/err" || fail "--color always: no escape sequence: $(cat "$work/err")"
+	grep -q 'errors, ' "$work/err" && fail "-q printed a summary: $(cat "$work/err")"
+	NO_COLOR= run --color never --num 300 "$guest"
+	grep -q $'\e\[' "$work/err" && fail "--color never coloured: $(cat "$work/err")"
 	;;
 *)
 	echo "unknown case $case_"

@@ -102,8 +102,9 @@ int lgt_parse_format(const char *s, enum lgt_format *out)
 
 bool lgt_use_color(FILE *out)
 {
-	const char *term = getenv("TERM");
-	return isatty(fileno(out)) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
+	/* no-color.org: NO_COLOR set to a non-empty value turns colour off; empty is unset. */
+	return isatty(fileno(out)) && !(no && *no) && term && strcmp(term, "dumb") != 0;
 }
 
 void lgt_print_findings(FILE *out, const char *file, const struct lgt_findings *fs, bool color)

@@ -42,7 +42,7 @@ void lgt_findings_free(struct lgt_findings *fs);
 enum lgt_format { LGT_TEXT, LGT_JSON, LGT_SARIF };
 int lgt_parse_format(const char *s, enum lgt_format *out);
 
-/* Colour when out is a terminal and NO_COLOR is unset. */
+/* Colour when out is a terminal, TERM is not dumb and NO_COLOR is unset or empty. */
 bool lgt_use_color(FILE *out);
 
 /* FILE:0xADDR: error (check): where: message — one line per finding. */

@@ -45,6 +45,9 @@ static void usage(FILE *out)
 		"      --dump FILE     write guest memory at exit as an ELF core with the LGKIT note\n"
 		"      --timeout SEC   stop a guest that runs longer (default: none)\n"
 		"  -v, --verbose       tell what the launcher and the devices do\n"
+		"  -q, --quiet         print only errors of the layout check (no warnings, no summary)\n"
+		"      --color WHEN    colour the layout check's diagnostics: auto (default), always,\n"
+		"                      never (auto: on a terminal, unless NO_COLOR is set)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n"
@@ -67,7 +70,8 @@ struct opts {
 	const char *dump;
 	const char *accel;
 	unsigned num;
-	bool verbose;
+	bool verbose, quiet;
+	int color; /* -1 auto, 0 never, 1 always */
 	double timeout;
 	const char *kernel;
 	char *cmdline;
@@ -81,23 +85,28 @@ struct devreq {
 
 static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsigned *nreq)
 {
-	enum { O_BLOCK = 256, O_RNG, O_NET, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL };
+	enum { O_BLOCK = 256, O_RNG, O_NET, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL, O_COLOR };
 	static const struct option lo[] = {
 		{"mem", required_argument, NULL, 'm'},    {"block", required_argument, NULL, O_BLOCK},
 		{"rng", no_argument, NULL, O_RNG},         {"spec", required_argument, NULL, O_SPEC},
 		{"net", required_argument, NULL, O_NET},
 		{"dump", required_argument, NULL, O_DUMP}, {"num", required_argument, NULL, O_NUM},
 		{"timeout", required_argument, NULL, O_TIMEOUT}, {"accel", required_argument, NULL, O_ACCEL},
+		{"quiet", no_argument, NULL, 'q'},     {"color", required_argument, NULL, O_COLOR},
+		{"colour", required_argument, NULL, O_COLOR},
 		{"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
+	static char prog[] = "lglaunch"; /* getopt's messages name the tool, not its path */
+	argv[0] = prog;
 	int c;
 	uint64_t v;
 	o->mem = DEFAULT_MEM;
 	o->num = VIRTQUEUE_NUM;
 	o->accel = "auto";
+	o->color = -1;
 	*nreq = 0;
-	while ((c = getopt_long(argc, argv, "+m:vhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+m:vqhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (lgt_parse_size(optarg, &o->mem) < 0 || o->mem % (1u << 20) ||
@@ -156,16 +165,23 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("lglaunch %s\n", LGKIT_VERSION);
+			printf("lglaunch (lgkit) %s\n", LGKIT_VERSION);
 			exit(0);
+		case 'q':
+			o->quiet = true;
+			break;
+		case O_COLOR:
+			if (lgt_opt_color("lglaunch", optarg, &o->color) < 0)
+				return -1;
+			break;
 		default:
-			usage(stderr);
+			/* getopt said what was wrong, in one line. */
+			fprintf(stderr, "Try 'lglaunch --help' for more information.\n");
 			return -1;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "lglaunch: no KERNEL given\n");
-		usage(stderr);
+		fprintf(stderr, "lglaunch: no KERNEL given\nTry 'lglaunch --help' for more information.\n");
 		return -1;
 	}
 	o->kernel = argv[optind++];
@@ -362,7 +378,8 @@ static void release(struct lgl_vm *vm)
 }
 
 /* Check the layout as lgcheck would, over the guest's own memory.  0 = may boot. */
-static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const char *name)
+static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const char *name,
+			     const struct opts *o)
 {
 	struct lg_image *img = NULL;
 	if (lg_image_from_memory(vm->mem.base, vm->mem.limit, 0, &img) < 0) {
@@ -374,7 +391,7 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 	cfg.image_has_area = true;
 	/* Errors refuse the boot and warnings are worth a look; notes only when asked. */
 	for (int i = 0; !vm->verbose && i < LG_CHECK_COUNT; i++)
-		if (cfg.sev[i] == LG_SEV_NOTE)
+		if (cfg.sev[i] == LG_SEV_NOTE || (o->quiet && cfg.sev[i] == LG_SEV_WARNING))
 			cfg.sev[i] = LG_SEV_OFF;
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
@@ -386,8 +403,9 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 		return -1;
 	}
 	if (st.errors || st.warnings || vm->verbose) {
-		lgt_print_findings(stderr, name, &fs, lgt_use_color(stderr));
-		lgt_print_summary(stderr, name, &st);
+		lgt_print_findings(stderr, name, &fs, o->color < 0 ? lgt_use_color(stderr) : o->color);
+		if (!o->quiet)
+			lgt_print_summary(stderr, name, &st);
 	}
 	lgt_findings_free(&fs);
 	if (st.errors) {
@@ -456,7 +474,7 @@ int main(int argc, char **argv)
 			(unsigned long long)mem, (unsigned long long)area_end);
 		lgt_print_layout(stderr, &l);
 	}
-	int ck = check_before_boot(&vm, &l, lname);
+	int ck = check_before_boot(&vm, &l, lname, &o);
 	if (ck) {
 		code = ck > 0 ? LGL_EXIT_LAYOUT : LGL_EXIT_FAIL;
 		goto out;

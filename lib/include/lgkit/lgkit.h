@@ -20,6 +20,10 @@ extern "C" {
 
 #define LGKIT_VERSION "0.1.0"
 
+/* The version of the liblgkit this program runs with (LGKIT_VERSION is the one it was
+ * built against). */
+const char *lgkit_version(void);
+
 /* ---------------------------------------------------------------- errors */
 
 /* X(name, value, text).  Grouped by who is at fault:

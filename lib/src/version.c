@@ -1,0 +1,7 @@
+/* version.c — the library's version at run time. */
+#include "lgkit/lgkit.h"
+
+const char *lgkit_version(void)
+{
+	return LGKIT_VERSION;
+}

@@ -1,6 +1,6 @@
 /* decode_era.c — the eras before E2: 2.6.23's slot array (E0) and 2.6.24's
  * type-length-value descriptors (E1), decoded into the same model as E2 (decode.c);
- * and the rule that tells the eras apart (docs/spec.md "Eras"). */
+ * and the rule that tells the eras apart (lgcheck(1) ERAS). */
 #include <string.h>
 
 #include "decode_priv.h"

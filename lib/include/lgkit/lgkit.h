@@ -148,7 +148,7 @@ uint64_t lg_vring_size(uint32_t num);
 
 /* ---------------------------------------------------------------- layout model */
 
-/* Eras of the device page (docs/ABI.md §0.2, §8; docs/spec.md "Eras").  E0 is 2.6.23's
+/* Eras of the device page (docs/ABI.md §0.2, §8; lgcheck(1) ERAS).  E0 is 2.6.23's
  * fixed array of 16 twelve-byte slots, E1 2.6.24's type-length-value config, E2 the
  * 5-byte header of 2.6.25 … 3.19.  Every era is decoded into the same model below; what
  * only one era has is kept in lg_e0_slot / lg_e1_desc. */
@@ -162,7 +162,7 @@ const char *lg_era_name(enum lg_era era);   /* "e0", "e1", "e2"; "auto" */
 const char *lg_era_kernel(enum lg_era era); /* "2.6.23", "2.6.24", "2.6.25-3.19"; "" */
 int lg_era_lookup(const char *name);        /* "e0"|"e1"|"e2" -> era, or LG_ERR_NOTFOUND */
 
-/* The documented rule (docs/spec.md "Eras"), on a whole page (len >= 4096; a shorter
+/* The documented rule (lgcheck(1) ERAS), on a whole page (len >= 4096; a shorter
  * page is E2):
  *  E0 when all 16 twelve-byte slots have a type 0..3, at least one is 1..3, every slot
  *     of type 0 is all zero and bytes 192..4095 are zero;

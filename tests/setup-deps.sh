@@ -16,6 +16,7 @@ pkgs=(
 	debhelper lintian fakeroot man-db  # the Debian packages (tests/deb)
 	qemu-system-x86                    # real dumps from QEMU (tests/dumps)
 	libjson-validator-perl             # JSON Schema validation of specs (no Python)
+	gzip xz-utils zstd bzip2 lz4        # compressed cores that lgcheck must refuse (tests/cli)
 )
 missing=()
 for p in "${pkgs[@]}"; do

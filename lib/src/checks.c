@@ -142,6 +142,16 @@ static void check_page(struct lg_ckctx *c)
 	if (truncated)
 		lg_report(c, LG_CHK_PAGE_TRUNCATED, l->page_addr + l->page_len, "page", "page",
 			  "only %zu of the page's 4096 bytes are in the image", l->page_len);
+	if (l->ndev == 0) {
+		size_t nz = 0;
+		for (size_t i = 0; i < l->page_len; i++)
+			nz += l->page[i] != 0;
+		lg_report(c, LG_CHK_PAGE_NO_DEVICE, l->page_addr, "page", "page",
+			  "no device: %s, but every lguest Launcher added at least a console (is "
+			  "this the page?)",
+			  nz ? "the first byte is 0, the terminator"
+			     : "every byte of the page is 0");
+	}
 
 	if (l->era == LG_ERA_E0) {
 		check_e0_page(c);

@@ -124,24 +124,137 @@ int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_la
 	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out);
 }
 
-int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr)
+static bool num_ok(uint16_t num)
 {
-	uint64_t lowest = UINT64_MAX;
+	return num && num <= LG_VQ_NUM_MAX && !(num & (num - 1));
+}
+
+/* E0: device memory follows the page in slot order, as the later eras' rings do; each
+ * device with pages votes (q is 0 in the list of those that disagree). */
+static int infer_base_e0(const struct lg_layout *l, struct lg_base_guess *g)
+{
+	uint64_t off = 1, win = 0;
 	for (size_t d = 0; d < l->ndev; d++) {
-		/* E0 device memory follows the page as rings do in the later eras. */
 		const struct lg_e0_slot *s = &l->dev[d].e0;
-		if (l->era == LG_ERA_E0 && s->num_pages && s->pfn &&
-		    ((uint64_t)s->pfn << LG_PAGE_SHIFT) < lowest)
-			lowest = (uint64_t)s->pfn << LG_PAGE_SHIFT;
-		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
-			const struct lg_vq *v = &l->dev[d].vq[q];
-			if (v->pfn && v->num && !(v->num & (v->num - 1)) &&
-			    ((uint64_t)v->pfn << LG_PAGE_SHIFT) < lowest)
-				lowest = (uint64_t)v->pfn << LG_PAGE_SHIFT;
+		if (!s->num_pages || !s->pfn)
+			continue;
+		uint64_t vote = s->pfn > off ? s->pfn - off : 0;
+		off += s->num_pages;
+		if (g->rings++ == 0)
+			win = vote;
+		if (vote && vote == win) {
+			g->agree++;
+		} else {
+			if (g->ndisagree < LG_GUESS_LIST) {
+				g->disagree[g->ndisagree].d = d;
+				g->disagree[g->ndisagree].pfn = s->pfn;
+			}
+			g->ndisagree++;
 		}
 	}
-	if (lowest == UINT64_MAX)
+	g->page_addr = win << LG_PAGE_SHIFT;
+	return g->agree && g->agree == g->rings ? 0 : LG_ERR_NOTFOUND;
+}
+
+int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g)
+{
+	memset(g, 0, sizeof *g);
+	if (l->era == LG_ERA_E0)
+		return infer_base_e0(l, g);
+	/* The pages of the most common valid ring size stand in for an invalid one. */
+	unsigned count[16] = {0}, best = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
+			uint16_t num = l->dev[d].vq[q].num;
+			if (num_ok(num)) {
+				unsigned b = (unsigned)__builtin_ctz(num);
+				count[b]++;
+				unsigned cb = count[b], cbest = count[best];
+				if (cb > cbest || (cb == cbest && b > best))
+					best = b;
+			}
+		}
+	uint64_t typical = lg_vring_size(1u << best);
+	typical = (typical + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+
+	/* Each ring's vote: the page's pfn if the ring is where the Launcher put it. */
+	size_t n = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		n += l->dev[d].vqs_present;
+	uint64_t *vote = n ? malloc(n * sizeof *vote) : NULL;
+	if (n && !vote)
+		return LG_ERR_NOMEM;
+	uint64_t off = 1; /* pages from the page to the next ring */
+	size_t k = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
+			const struct lg_vq *v = &l->dev[d].vq[q];
+			vote[k++] = v->pfn > off ? v->pfn - off : 0; /* 0: no page there */
+			if (num_ok(v->num)) {
+				struct lg_ring_geom rg;
+				lg_ring_geom(v->num, v->pfn, &rg);
+				off += rg.pages;
+			} else {
+				off += typical;
+			}
+		}
+	/* The winner: most votes (the lower address on a tie, which then is no agreement). */
+	unsigned top = 0, second = 0;
+	uint64_t win = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (vote[i] == 0)
+			continue;
+		unsigned c = 0;
+		for (size_t j = 0; j < n; j++)
+			c += vote[j] == vote[i];
+		if (c > top || (c == top && vote[i] < win)) {
+			top = c;
+			win = vote[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (vote[i] == 0 || vote[i] == win)
+			continue;
+		unsigned c = 0;
+		for (size_t j = 0; j < n; j++)
+			c += vote[j] == vote[i];
+		if (c > second)
+			second = c;
+	}
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++)
+			g->rings += l->dev[d].vq[q].pfn != 0;
+	/* Agreement: one address named more often than any other, and by two rings at least
+	 * unless there is only one.  Without it every voting ring is listed. */
+	bool agreed = top && top != second && (g->rings == 1 || top >= 2);
+	g->agree = top;
+	k = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].vqs_present; q++, k++) {
+			const struct lg_vq *v = &l->dev[d].vq[q];
+			if (!v->pfn || (agreed && vote[k] == win))
+				continue;
+			{
+				if (g->ndisagree < LG_GUESS_LIST) {
+					g->disagree[g->ndisagree].d = d;
+					g->disagree[g->ndisagree].q = q;
+					g->disagree[g->ndisagree].pfn = v->pfn;
+				}
+				g->ndisagree++;
+			}
+		}
+	free(vote);
+	g->page_addr = win << LG_PAGE_SHIFT;
+	if (!agreed)
 		return LG_ERR_NOTFOUND;
-	*page_addr = lowest - LG_PAGE_SIZE;
 	return 0;
+}
+
+int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr)
+{
+	struct lg_base_guess g;
+	int rc = lg_infer_base(l, &g);
+	if (rc == 0)
+		*page_addr = g.page_addr;
+	return rc;
 }

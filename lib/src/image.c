@@ -80,6 +80,7 @@ void lg_image_close(struct lg_image *img)
 		img->destroy(img);
 	if (img->map)
 		munmap(img->map, img->map_len);
+	free(img->ext);
 	free(img->ranges);
 	free(img);
 }
@@ -241,6 +242,100 @@ static bool is_kdump(const uint8_t *p, size_t len)
 	       (len >= 16 && memcmp(p, "makedumpfile", 12) == 0);
 }
 
+/* Formats that are not guest memory as lgkit reads it, by their magic: read as raw bytes
+ * they would be judged as a page full of invented errors. */
+static const struct {
+	size_t off, len;
+	const char *magic, *name, *hint;
+} foreign[] = {
+	{0, 8, "PAGEDU64", "a Windows crash dump (PAGEDU64)", "lgkit does not read it"},
+	{0, 8, "PAGEDUMP", "a Windows crash dump (PAGEDUMP)", "lgkit does not read it"},
+	{0, 8, "DISKDUMP", "an old-style diskdump core (DISKDUMP)", "lgkit does not read it"},
+	{0, 4, "EMiL", "a LiME memory dump", "lgkit does not read it"},
+	{0, 4, "QEVM", "a QEMU saved VM state (QEVM)", "lgkit does not read it"},
+	{0, 2, "\x1f\x8b", "a gzip-compressed file", "decompress it first"},
+	{0, 6, "\xfd" "7zXZ\0", "an xz-compressed file", "decompress it first"},
+	{0, 4, "\x28\xb5\x2f\xfd", "a zstd-compressed file", "decompress it first"},
+	{0, 3, "BZh", "a bzip2-compressed file", "decompress it first"},
+	{0, 4, "\x04\x22\x4d\x18", "an lz4-compressed file", "decompress it first"},
+};
+
+static int refuse_foreign(const char *path, const uint8_t *p, size_t len, struct lg_error *err)
+{
+	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		if (len >= foreign[i].off + foreign[i].len &&
+		    memcmp(p + foreign[i].off, foreign[i].magic, foreign[i].len) == 0 &&
+		    (foreign[i].magic[0] != 'B' || (len > 3 && p[3] >= '1' && p[3] <= '9')))
+			return lg_fail(err, LG_ERR_UNSUPPORTED,
+				       "%s: %s, not raw memory, an ELF core or a kdump; %s "
+				       "(--raw reads its bytes as memory anyway)",
+				       path, foreign[i].name, foreign[i].hint);
+	return 0;
+}
+
+#define EXTENTS_MAX 65536u /* beyond: treat the whole file as data */
+
+/* The data extents of a regular file, so that a scan costs what the file holds, not its
+ * size (a 1 TiB sparse dump).  Returns the count, or -1 when unknown. */
+static long file_extents(int fd, uint64_t size, uint64_t (**out)[2])
+{
+	uint64_t (*ext)[2] = NULL;
+	size_t n = 0, cap = 0;
+	off_t pos = 0;
+	*out = NULL;
+	while ((uint64_t)pos < size) {
+		off_t d = lseek(fd, pos, SEEK_DATA);
+		if (d < 0 && errno == ENXIO)
+			break; /* only a hole from pos on */
+		off_t h = d < 0 ? -1 : lseek(fd, d, SEEK_HOLE);
+		if (d < 0 || h < d || n == EXTENTS_MAX) {
+			free(ext);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			uint64_t (*e)[2] = realloc(ext, cap * sizeof *e);
+			if (!e) {
+				free(ext);
+				return -1;
+			}
+			ext = e;
+		}
+		ext[n][0] = (uint64_t)d;
+		ext[n][1] = (uint64_t)h;
+		n++;
+		pos = h;
+	}
+	*out = ext;
+	return (long)n;
+}
+
+uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
+{
+	const struct lg_range *r = &img->ranges[ri];
+	if (!img->ext_known || !r->data || !img->map)
+		return gpa;
+	uintptr_t base = (uintptr_t)img->map, at = (uintptr_t)r->data;
+	if (at < base || at - base > img->map_len)
+		return gpa;
+	uint64_t fo = (uint64_t)(at - base) + (gpa - r->gpa), end = r->gpa + r->len;
+	/* The first extent that ends after fo. */
+	size_t lo = 0, hi = img->next_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->ext[mid][1] <= fo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == img->next_n)
+		return end;
+	if (img->ext[lo][0] <= fo)
+		return gpa;
+	uint64_t skip = img->ext[lo][0] - fo;
+	return skip >= end - gpa ? end : gpa + skip;
+}
+
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err)
 {
@@ -253,18 +348,19 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	*out = NULL;
 	if (!opts)
 		opts = &dflt;
+	const char *name = opts->name ? opts->name : path; /* for messages */
 	/* O_NONBLOCK: a FIFO without a writer is refused below instead of waited on. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+		return lg_fail(err, LG_ERR_IO, "%s: cannot open: %s", name, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", name, strerror(errno));
 		close(fd);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);
-		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", path);
+		return lg_fail(err, LG_ERR_IO, "%s: not a regular file", name);
 	}
 	if (S_ISBLK(st.st_mode)) {
 		/* A block device (a dump on a partition): its size is where it ends. */
@@ -274,45 +370,68 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	if (st.st_size == 0) {
 		close(fd);
 		return lg_fail(err, LG_ERR_TRUNCATED, "%s: file is empty, expected guest memory",
-			       path);
+			       name);
 	}
 	if ((uint64_t)st.st_size > SIZE_MAX) {
 		close(fd);
-		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", path);
+		return lg_fail(err, LG_ERR_UNSUPPORTED, "%s: too large to map", name);
 	}
 	size_t len = (size_t)st.st_size;
+	uint64_t (*ext)[2] = NULL;
+	long next = S_ISREG(st.st_mode) ? file_extents(fd, (uint64_t)st.st_size, &ext) : -1;
 	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", path, len,
+		free(ext);
+	if (map == MAP_FAILED)
+		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", name, len,
 			       strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
 
+	if (!opts->force_raw && (rc = refuse_foreign(name, map, len, err)) < 0) {
+		free(ext);
+		munmap(map, len);
+		return rc;
+	}
 	struct lg_image *img = NULL;
 	if (!opts->force_raw && is_elf(map, len))
-		rc = lg_image_open_elf(path, map, len, &img, err);
+		rc = lg_image_open_elf(name, map, len, &img, err);
 	else if (!opts->force_raw && is_kdump(map, len))
-		rc = lg_image_open_kdump(path, map, len, &img, err);
+		rc = lg_image_open_kdump(name, map, len, &img, err);
 	else {
 		if (opts->base + len < opts->base) {
+			free(ext);
 			munmap(map, len);
 			return lg_fail(err, LG_ERR_OVERFLOW,
 				       "%s: base %#llx + size %zu passes the end of the 64-bit "
 				       "address space",
-				       path, (unsigned long long)opts->base, len);
+				       name, (unsigned long long)opts->base, len);
 		}
 		img = lg_image_new(LG_IMAGE_RAW);
 		rc = img ? lg_image_add_range(img, opts->base, len, map, 0) : LG_ERR_NOMEM;
 		if (rc < 0)
-			lg_fail(err, rc, "%s: %s", path, lg_strerror(rc));
+			lg_fail(err, rc, "%s: %s", name, lg_strerror(rc));
 	}
 	if (rc < 0) {
+		free(ext);
 		lg_image_close(img);
 		munmap(map, len);
 		return rc;
 	}
 	img->map = map;
 	img->map_len = len;
+	img->ext = ext;
+	img->next_n = next > 0 ? (size_t)next : 0;
+	img->ext_known = next >= 0;
 	*out = img;
 	return 0;
+}
+
+bool lg_image_map_offset(const struct lg_image *img, const void *addr, uint64_t *off)
+{
+	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)(img ? img->map : NULL);
+	if (!base || a < base || a - base >= img->map_len)
+		return false;
+	*off = a - base;
+	return true;
 }

@@ -24,6 +24,11 @@ struct lg_image {
 	void *priv;
 	bool has_note;
 	struct lg_note note;
+	/* Where the mapped file holds data (SEEK_DATA/SEEK_HOLE), sorted file-offset extents;
+	 * next_n 0 with ext_known false: unknown, everything may be data. */
+	uint64_t (*ext)[2];
+	size_t next_n;
+	bool ext_known;
 };
 
 /* Allocate an empty image. */
@@ -39,6 +44,10 @@ int lg_image_open_elf(const char *path, const uint8_t *map, size_t len, struct l
 		      struct lg_error *err);
 int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct lg_image **out,
 			struct lg_error *err);
+
+/* The lowest address from gpa on in range ri that may hold a non-zero byte: gpa itself
+ * unless the file has a hole there (then where its data resumes, or the range's end). */
+uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa);
 
 /* Fill err (when non-NULL) and return code. */
 int lg_fail(struct lg_error *err, int code, const char *fmt, ...)

@@ -18,6 +18,16 @@ const char *lg_page_source_name(enum lg_page_source src)
 	return "unknown";
 }
 
+/* The boot header the Launcher writes into the zero page (ABI.md 1.5): hdr.version 0x207
+ * or later and hardware_subarch 1 (lguest). */
+static bool looks_like_zero_page(const struct lg_image *img)
+{
+	uint8_t v[2], s[4];
+	return lg_image_read(img, LG_BP_HDR_VERSION, v, 2) == 0 &&
+	       lg_image_read(img, LG_BP_HARDWARE_SUBARCH, s, 4) == 0 && lg_le16(v) >= 0x207 &&
+	       lg_le32(s) == 1;
+}
+
 /* The e820 RAM entry that starts at 0, as the Launcher wrote it (ABI.md §1.5). */
 static int e820_mem(const struct lg_image *img, uint64_t *mem, struct lg_error *err)
 {
@@ -76,12 +86,29 @@ int lg_locate_page(const struct lg_image *img, uint64_t *page_addr, enum lg_page
 			return 0;
 		}
 		/* A zero page without a usable entry: a dump that starts at 0 but is not
-		 * ours to guess about.  Say why, rather than decode RAM as a page. */
-		if (img->kind != LG_IMAGE_RAW && img->kind != LG_IMAGE_MEMORY)
+		 * ours to guess about.  Say why, rather than decode RAM as a page.  A raw file
+		 * may be a bare page or device area instead, unless its first page carries the
+		 * boot header the Launcher writes (hdr.version, lguest's hardware_subarch). */
+		if ((img->kind != LG_IMAGE_RAW && img->kind != LG_IMAGE_MEMORY) ||
+		    looks_like_zero_page(img))
 			return lg_fail(err, LG_ERR_NOTFOUND,
 				       "the image covers address 0 but %s; give --page-addr or --scan",
 				       why.msg);
 	}
+	/* The lowest address is a guess: take it only when a device starts there (an
+	 * empty page, an all-zero or sparse file, is no page found). */
+	uint8_t first = 0;
+	int rc = lg_image_read(img, img->ranges[0].gpa, &first, 1);
+	if (rc < 0)
+		return lg_fail(err, rc, "reading the first byte at %#llx: %s",
+			       (unsigned long long)img->ranges[0].gpa, lg_strerror(rc));
+	if (first == 0)
+		return lg_fail(err, LG_ERR_NOTFOUND,
+			       "the image's first byte, at 0x%llx, is 0: no device starts there%s%s%s; "
+			       "give --page-addr or --scan",
+			       (unsigned long long)img->ranges[0].gpa,
+			       img->ranges[0].gpa == 0 ? ", and no zero page tells where the page is (" : "",
+			       img->ranges[0].gpa == 0 ? why.msg : "", img->ranges[0].gpa == 0 ? ")" : "");
 	*page_addr = img->ranges[0].gpa;
 	*src = LG_PAGE_FROM_FIRST_BYTE;
 	return 0;

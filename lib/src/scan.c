@@ -123,6 +123,13 @@ int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
 		uint64_t a = (g + LG_PAGE_SIZE - 1) & ~(uint64_t)(LG_PAGE_SIZE - 1);
 		uint64_t kept_from = g;
 		for (; a >= g && a < end && end - a >= LG_PAGE_SIZE; a += LG_PAGE_SIZE) {
+			/* A hole of the file holds no page: go on where its data resumes. */
+			uint64_t data = lg_image_data_from(img, i, a) & ~(uint64_t)(LG_PAGE_SIZE - 1);
+			if (data > a) {
+				a = data;
+				if (a >= end || end - a < LG_PAGE_SIZE)
+					break;
+			}
 			if (++tick == PROGRESS_PAGES) {
 				tick = 0;
 				release(img, i, kept_from, a - kept_from);

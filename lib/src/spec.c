@@ -250,8 +250,9 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 			return expected(c, path, what, v);
 		if (d > EXACT_MAX && max > (uint64_t)EXACT_MAX)
 			return fail(c, LG_ERR_SPEC, path,
-				    "expected a number below 2^53, got %.17g: write larger values "
-				    "as strings (\"0x…\")",
+				    "expected a number below 2^53, got one above it, which a JSON "
+				    "number cannot hold exactly (it reads as %.17g, perhaps not the "
+				    "digits written): write it as a string (\"0x…\" or decimal)",
 				    d);
 		/* Beyond a lower limit: the range check below names it. */
 		u = d > EXACT_MAX ? UINT64_MAX : (uint64_t)d;
@@ -681,13 +682,17 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 
 /* ---------------------------------------------------------------- load */
 
-/* Where a string of (valid) JSON text holds the escape \u0000, or NULL.  cJSON ends its
- * strings at the NUL, so "mem\u0000x" would pass for the key "mem". */
-static const char *nul_escape(const char *text, size_t len)
+/* Where a string of (valid) JSON text holds the escape \u0000 or a raw control character
+ * (JSON forbids them unescaped), or NULL.  cJSON ends its strings at a NUL, so
+ * "mem\u0000x" would pass for the key "mem", and takes raw control characters as they
+ * are. */
+static const char *bad_in_string(const char *text, size_t len)
 {
 	bool in_string = false;
 	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '"') {
+		if (in_string && (unsigned char)text[i] < 0x20) {
+			return text + i;
+		} else if (text[i] == '"') {
 			in_string = !in_string;
 		} else if (in_string && text[i] == '\\' && i + 1 < len) {
 			if (text[i + 1] == 'u' && i + 6 <= len && memcmp(text + i + 2, "0000", 4) == 0)
@@ -966,18 +971,25 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 			     text[pos] == '\n'))
 		pos++;
 	int rc;
-	const char *nul = NULL;
+	const char *bad = NULL;
 	if (pos < len) {
 		rc = syntax_error(&c, text + pos);
-	} else if ((nul = nul_escape(text, len)) != NULL) {
+	} else if ((bad = bad_in_string(text, len)) != NULL) {
 		unsigned line, col;
-		line_col(&c, (size_t)(nul - text), &line, &col);
+		line_col(&c, (size_t)(bad - text), &line, &col);
 		rc = LG_ERR_SPEC;
-		if (err) {
+		if (err && *bad == '\\') {
 			snprintf(err->msg, sizeof err->msg,
 				 "%s:%u:%u: a JSON string holds \\u0000 (a NUL character), which no "
 				 "key or value of a spec may contain",
 				 c.name, line, col);
+			err->code = rc;
+		} else if (err) {
+			snprintf(err->msg, sizeof err->msg,
+				 "%s:%u:%u: a JSON string holds the control character 0x%02x "
+				 "unescaped, which JSON forbids (a string may not span lines or hold "
+				 "a NUL)",
+				 c.name, line, col, (unsigned char)*bad);
 			err->code = rc;
 		}
 	} else {
@@ -1105,26 +1117,72 @@ static bool typed_config(struct sb *b, const struct lg_device *d)
 	return true;
 }
 
+static int dump_fail(struct lg_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int dump_fail(struct lg_error *err, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		err->code = LG_ERR_LAYOUT;
+	}
+	return LG_ERR_LAYOUT;
+}
+
+int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
+{
+	if (!l || (l->ndev && !l->dev))
+		return LG_ERR_PARAM;
+	unsigned long long mem = l->mem, page = l->page_addr, lim = l->pfn_limit;
+	/* Only what the loader takes back: the round trip is the contract. */
+	if (page % LG_PAGE_SIZE)
+		return dump_fail(err, "the page at %#llx is not page-aligned", page);
+	if (page > UINT64_MAX / 2)
+		return dump_fail(err, "the page at %#llx is not below 2^63 (0x8000000000000000)",
+				 page);
+	if (!mem)
+		return dump_fail(err,
+				 "RAM ends at 0: a spec needs guest RAM below the page, and the page "
+				 "at 0x%llx leaves none (give the top of RAM, or the page's address)",
+				 page);
+	if (mem % LG_PAGE_SIZE || mem > page)
+		return dump_fail(err,
+				 "RAM ends at %#llx, %s the page at %#llx; a spec needs a "
+				 "page-aligned top of RAM at or below the page",
+				 mem, mem > page ? "above" : "not page-aligned, below", page);
+	if (lim && lim <= page >> LG_PAGE_SHIFT)
+		return dump_fail(err,
+				 "the pfn limit %#llx is at or below the page's pfn %#llx; it must "
+				 "pass the page (the rings lie between them)",
+				 lim, page >> LG_PAGE_SHIFT);
+	if (lim > UINT64_MAX >> (LG_PAGE_SHIFT + 1))
+		return dump_fail(err, "the pfn limit %#llx is not below 2^51 (addresses below 2^63)",
+				 lim);
+	uint32_t off = 0;
+	for (size_t d = 0; d < l->ndev; d++) {
+		const struct lg_device *dv = &l->dev[d];
+		if (dv->type == 0)
+			return dump_fail(err, "device[%zu] has type 0, the terminator", d);
+		off += lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
+		if (dv->truncated || off > LG_PAGE_SIZE)
+			return dump_fail(err,
+					 "device[%zu] at page offset %u crosses the end of the page; "
+					 "a spec cannot describe it",
+					 d, dv->offset);
+	}
+	return 0;
+}
+
 int lg_spec_dump(const struct lg_layout *l, char **json)
 {
 	if (!l || !json || (l->ndev && !l->dev))
 		return LG_ERR_PARAM;
 	*json = NULL;
-	/* Only what the loader takes back: the round trip is the contract. */
-	if (!l->mem || l->mem % LG_PAGE_SIZE || l->mem > UINT64_MAX / 2 ||
-	    l->page_addr % LG_PAGE_SIZE || l->page_addr < l->mem || l->page_addr > UINT64_MAX / 2 ||
-	    (l->pfn_limit && (l->pfn_limit <= l->page_addr >> LG_PAGE_SHIFT ||
-			      l->pfn_limit > UINT64_MAX >> (LG_PAGE_SHIFT + 1))))
-		return LG_ERR_LAYOUT;
-	uint32_t off = 0;
-	for (size_t d = 0; d < l->ndev; d++) {
-		const struct lg_device *dv = &l->dev[d];
-		if (dv->truncated || dv->type == 0)
-			return LG_ERR_LAYOUT;
-		off += lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
-		if (off > LG_PAGE_SIZE)
-			return LG_ERR_LAYOUT;
-	}
+	int rc = lg_spec_dumpable(l, NULL);
+	if (rc < 0)
+		return rc;
 	struct sb b = {0};
 	put(&b, "{\n  \"mem\": ");
 	put_size(&b, l->mem);

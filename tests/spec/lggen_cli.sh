@@ -52,11 +52,69 @@ same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --c
 # by the temporary file's rename.
 mkfifo "$W/fifo"
 t 2 "$LGGEN" "$V" -o "$W/fifo"
-same "$(first_err)" "lggen: $W/fifo: not a regular file; lggen writes a temporary file and renames it over the output" "-o FIFO"
+same "$(first_err)" "lggen: $W/fifo: exists and is not a regular file; not replaced (the output is written to a temporary file and renamed over it)" "-o FIFO"
 [ -p "$W/fifo" ] && ok || bad "-o FIFO: the FIFO was replaced"
 t 0 "$LGGEN" "$V" -o "$W/fifo-src.bin"
 t 2 "$LGGEN" --decode "$W/fifo-src.bin" -o "$W/fifo"
 [ -p "$W/fifo" ] && ok || bad "--decode -o FIFO: the FIFO was replaced"
+
+# An output that is the input, through any path, is refused and nothing is touched
+# (issue 9.1).  The folder then holds exactly what it held: no temporary file is left.
+mkdir -p "$W/same/sub" && cp "$V" "$W/same/spec.json" && cp "$V" "$W/same/orig.json"
+ln "$W/same/spec.json" "$W/same/hard.json" && ln -s ../spec.json "$W/same/sub/sym.json"
+listing() { ls -A "$W/same" "$W/same/sub" | tr '\n' ' '; }
+before=$(listing)
+for o in "$W/same/spec.json" "$W/same/sub/../spec.json" "$W/same/hard.json" "$W/same/sub/sym.json"; do
+	t 2 "$LGGEN" "$W/same/spec.json" -o "$o"
+	same "$(cat "$W/err")" "lggen: $o: is the input $W/same/spec.json; refusing to overwrite it" "-o $o (the input)"
+	cmp -s "$W/same/spec.json" "$W/same/orig.json" && ok || bad "-o $o: the spec was changed"
+done
+t 2 "$LGGEN" - -o "$W/same/spec.json" <"$W/same/spec.json"
+same "$(cat "$W/err")" "lggen: $W/same/spec.json: is the input (standard input); refusing to overwrite it" "stdin -o the same file"
+same "$(listing)" "$before" "refusals left files behind"
+t 0 "$LGGEN" "$W/same/spec.json" --area -o "$W/same/area.bin"
+cp "$W/same/area.bin" "$W/same/area.orig"
+before=$(listing)
+t 2 "$LGGEN" --decode "$W/same/area.bin" -o "$W/same/area.bin"
+same "$(cat "$W/err")" "lggen: $W/same/area.bin: is the input $W/same/area.bin; refusing to overwrite it" "--decode -o the input"
+cmp -s "$W/same/area.bin" "$W/same/area.orig" && ok || bad "--decode -o the input: the area was changed"
+"$LGGEN" --decode "$W/same/area.bin" -o - >>"$W/same/area.bin" 2>"$W/err"
+same "$?: $(cat "$W/err")" "2: lggen: standard output: is the input $W/same/area.bin; refusing to overwrite it" "--decode -o - >> the input"
+cmp -s "$W/same/area.bin" "$W/same/area.orig" && ok || bad "--decode -o - >> the input: the area was changed"
+same "$(listing)" "$before" "refusals left files behind"
+
+# A symbolic link is written through to its target; the link stays a link (issue 9.2).
+t 0 "$LGGEN" "$V" -o "$W/page.ref"
+mkdir -p "$W/links/a" "$W/links/b"
+: >"$W/links/b/target.bin"
+ln -s ../b/target.bin "$W/links/a/rel-link"
+ln -s "$W/links/a/rel-link" "$W/links/chain"
+t 0 "$LGGEN" "$V" -o "$W/links/chain"
+[ -L "$W/links/chain" ] && [ -L "$W/links/a/rel-link" ] && ok || bad "-o LINK replaced the link"
+cmp -s "$W/links/b/target.bin" "$W/page.ref" && ok || bad "-o LINK: the target does not hold the page"
+same "$(ls -A "$W/links/a" "$W/links/b" | tr '\n' ' ')" "$W/links/a: rel-link  $W/links/b: target.bin " "-o LINK: files beside the link and the target"
+ln -s missing.bin "$W/links/dangling"
+t 0 "$LGGEN" "$V" -o "$W/links/dangling"
+[ -L "$W/links/dangling" ] && cmp -s "$W/links/missing.bin" "$W/page.ref" && ok || bad "-o a dangling link: its target was not created"
+ln -s fifo "$W/fifo-link"
+t 2 "$LGGEN" "$V" -o "$W/fifo-link"
+[ -L "$W/fifo-link" ] && [ -p "$W/fifo" ] && ok || bad "-o a link to a FIFO replaced something"
+# The case of /dev/stdout (a link to /proc/self/fd/1), in our own folder: the file that
+# standard output is gets the bytes, the link stays.
+ln -s /proc/self/fd/1 "$W/links/stdout"
+"$LGGEN" "$V" -o "$W/links/stdout" >"$W/links/f" 2>"$W/err"
+rc=$?
+[ $rc = 0 ] && [ -L "$W/links/stdout" ] && cmp -s "$W/links/f" "$W/page.ref" && ok ||
+	bad "-o a link to standard output: exit $rc, $(stat -c '%F %s' "$W/links/stdout" "$W/links/f" | tr '\n' ' ')$(cat "$W/err")"
+"$LGGEN" "$V" -o "$W/links/stdout" 2>"$W/err" | cat >/dev/null
+same "$(cat "$W/err")" "lggen: $W/links/stdout: exists and is not a regular file; not replaced (the output is written to a temporary file and renamed over it)" "-o a link to a pipe"
+# -o - is standard output, for pages, areas and decoded specs alike.
+t 0 "$LGGEN" "$V" -o -
+cmp -s "$W/out" "$W/page.ref" && ok || bad "-o - does not write the page to standard output"
+t 0 "$LGGEN" "$V" --area -o "$W/area.ref"
+t 0 "$LGGEN" "$V" --area -o -
+cmp -s "$W/out" "$W/area.ref" && ok || bad "--area -o - differs from the file"
+[ ! -e ./- ] && ok || bad "-o - created a file named -"
 
 # A clean layout: nothing printed, the file is there with the usual permissions.
 t 0 "$LGGEN" "$V" -o "$W/page.bin"
@@ -124,7 +182,7 @@ grep -q '^  "mem": "64M",$' "$W/out" && grep -q '^  "page_addr": "128M",$' "$W/o
 t 2 "$LGGEN" --decode "$W/fpage.bin" --base 0x8000000000000000
 same "$(first_err)" "lggen: $W/fpage.bin: cannot write a spec: the page at 0x8000000000000000 is not below 2^63 (0x8000000000000000)" "--decode of a page at 2^63"
 t 2 "$LGGEN" --decode "$W/fpage.bin" --mem 256M
-same "$(first_err)" "lggen: $W/fpage.bin: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
+same "$(first_err)" "lggen: $W/fpage.bin: cannot write a spec: RAM ends at 0x10000000, above the page at 0x8000000; a spec needs a page-aligned top of RAM at or below the page" "--decode --mem above the page"
 # spec -> page -> spec -> page: the same bytes, and the spec is a fixed point.
 t 0 "$LGGEN" "$W/from-area.json" --area -o "$W/area2.bin"
 cmp -s "$W/area.bin" "$W/area2.bin" && ok || bad "spec -> area -> spec -> area differs"

@@ -178,8 +178,9 @@ static void test_errors(void)
 	    "t.json: .devices[0].queues[0].pfn: expected at most 4294967295 (0xffffffff), got "
 	    "10000000000000000");
 	ERR("{\"mem\": 9007199254740993, \"devices\": []}", LG_ERR_SPEC,
-	    "t.json: .mem: expected a number below 2^53, got 9007199254740992: write larger "
-	    "values as strings (\"0x…\")");
+	    "t.json: .mem: expected a number below 2^53, got one above it, which a JSON number "
+	    "cannot hold exactly (it reads as 9007199254740992, perhaps not the digits written): "
+	    "write it as a string (\"0x…\" or decimal)");
 	ERR("{\"mem\": 5000, \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .mem: expected a non-zero multiple of 4096 (the page follows RAM), got 5000");
 	/* Aligned but too high: the message names the limit, not the alignment. */
@@ -204,6 +205,39 @@ static void test_errors(void)
 	    LG_ERR_SPEC,
 	    "t.json:1:41: a JSON string holds \\u0000 (a NUL character), which no key or value of "
 	    "a spec may contain");
+	/* Raw control characters in strings: JSON forbids them, and a raw NUL cut the value
+	 * ("console<NUL>rng" loaded as console; a hex string stopped at the NUL). */
+	{
+		static const char nul[] = "{\"mem\": \"32M\", \"devices\": [{\"type\": \"console\0rng\", "
+					  "\"queues\": [{\"num\": 8}, {\"num\": 8}]}]}";
+		static const char hex[] = "{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"queues\": "
+					  "[{\"num\": 8}], \"config\": \"01\0002\"}]}";
+		struct lg_layout l;
+		struct lg_error err = {0};
+		int rc = lg_spec_load(nul, sizeof nul - 1, "t.json", NULL, &l, &err);
+		EXPECT(rc == LG_ERR_SPEC && strcmp(err.msg, "t.json:1:45: a JSON string holds the control "
+							     "character 0x00 unescaped, which JSON forbids (a "
+							     "string may not span lines or hold a NUL)") == 0,
+		       "raw NUL in a type: rc %d, %s", rc, err.msg);
+		if (rc == 0)
+			lg_layout_free(&l);
+		rc = lg_spec_load(hex, sizeof hex - 1, "t.json", NULL, &l, &err);
+		EXPECT(rc == LG_ERR_SPEC && strstr(err.msg, "t.json:1:81: a JSON string holds the control "
+							     "character 0x00 unescaped"),
+		       "raw NUL in a hex config: rc %d, %s", rc, err.msg);
+		if (rc == 0)
+			lg_layout_free(&l);
+	}
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"comment\": \"two\nlines\", "
+	    "\"queues\": []}]}",
+	    LG_ERR_SPEC,
+	    "t.json:1:59: a JSON string holds the control character 0x0a unescaped, which JSON "
+	    "forbids (a string may not span lines or hold a NUL)");
+	ERR("{\"mem\": \"32M\", \"devices\": [{\"type\": \"rng\", \"comment\": \"tab\there\", "
+	    "\"queues\": []}]}",
+	    LG_ERR_SPEC,
+	    "t.json:1:59: a JSON string holds the control character 0x09 unescaped, which JSON "
+	    "forbids (a string may not span lines or hold a NUL)");
 	/* Unknown and duplicate keys (exact case). */
 	ERR("{\"Mem\": \"32M\", \"devices\": []}", LG_ERR_SPEC,
 	    "t.json: .: unknown key \"Mem\"; expected one of: $schema, comment, mem, page_addr, "

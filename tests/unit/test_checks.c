@@ -174,6 +174,7 @@ static void m_high(struct cas *c)
 static void m_status_bits(struct cas *c) { c->pb.dev[0].status = 0x0f; write_page(c); }
 static void m_status_order(struct cas *c) { c->pb.dev[3].status = 0x05; write_page(c); }
 static void m_status_failed(struct cas *c) { c->pb.dev[3].status = 0x83; write_page(c); }
+static void m_no_device(struct cas *c) { c->pb.ndev = 0; write_page(c); }
 /* ---- section B */
 static void m_num_zero(struct cas *c) { c->pb.dev[0].vq[1].num = 0; write_page(c); }
 static void m_num_pow2(struct cas *c) { c->pb.dev[1].vq[0].num = 300; write_page(c); }
@@ -218,6 +219,7 @@ static const struct {
 	{"status_bits", "device[0].status", m_status_bits},
 	{"status_order", "device[3].status", m_status_order},
 	{"status_failed", "device[3].status", m_status_failed},
+	{"page_no_device", "page", m_no_device},
 	{"vq_num_zero", "device[0].vq[1].num", m_num_zero},
 	{"vq_num_pow2", "device[1].vq[0].num", m_num_pow2},
 	{"vq_num_max", "device[1].vq[0].num", m_num_max},

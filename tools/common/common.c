@@ -1,11 +1,13 @@
 /* common.c — shared pieces of the lgkit command-line tools. */
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "output.h"
 
 int lgt_parse_size(const char *s, uint64_t *out)
 {
@@ -344,4 +346,139 @@ int lgt_opt_era(const char *prog, const char *arg, enum lg_era *era)
 	}
 	*era = (enum lg_era)e;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- SIGBUS */
+
+static struct {
+	const char *prog, *name;
+	const struct lg_image *img;
+} guard;
+
+static void put_str(char *buf, size_t *n, size_t cap, const char *s)
+{
+	while (*s && *n < cap)
+		buf[(*n)++] = *s++;
+}
+
+static void put_hex(char *buf, size_t *n, size_t cap, uint64_t v)
+{
+	char d[16];
+	int k = 0;
+	do {
+		d[k++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	put_str(buf, n, cap, "0x");
+	while (k && *n < cap)
+		buf[(*n)++] = d[--k];
+}
+
+/* Async-signal-safe: no stdio, no allocation. */
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	char msg[1024];
+	size_t n = 0;
+	uint64_t off;
+	put_str(msg, &n, sizeof msg, guard.prog);
+	put_str(msg, &n, sizeof msg, ": ");
+	put_str(msg, &n, sizeof msg, guard.name);
+	if (lg_image_map_offset(guard.img, si->si_addr, &off)) {
+		put_str(msg, &n, sizeof msg, ": the file shrank while it was read: offset ");
+		put_hex(msg, &n, sizeof msg, off);
+		put_str(msg, &n, sizeof msg, " is past its end now (was it re-written in place?)\n");
+	} else {
+		put_str(msg, &n, sizeof msg, ": bus error while reading the mapped file (did it "
+					     "shrink while it was read?)\n");
+	}
+	lgt_out_unlink_pending();
+	ssize_t w = write(STDERR_FILENO, msg, n);
+	(void)w;
+	_exit(2);
+}
+
+void lgt_guard_mapped_reads(const char *prog, const char *name, const struct lg_image *img)
+{
+	guard.prog = prog;
+	guard.name = name;
+	guard.img = img;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* ---------------------------------------------------------------- file names */
+
+/* The length of the valid UTF-8 sequence at p (1..4), or 0: overlong forms, surrogates
+ * and code points above U+10FFFF are not valid. */
+static size_t utf8_len(const unsigned char *p, uint32_t *cp)
+{
+	unsigned n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+					  : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (!n)
+		return 0;
+	uint32_t c = n == 1 ? p[0] : p[0] & (0x7fu >> n);
+	for (unsigned i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3fu);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* A copy of name: json: invalid UTF-8 bytes become U+FFFD (cJSON escapes the controls);
+ * text: control characters (C0, DEL, C1), invalid bytes and backslashes become \xNN or
+ * \\, so that a name is one line of printable text.  Never NULL (exits on no memory). */
+static char *name_copy(const char *name, bool json)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
+	char *out = malloc(len * 4 + 1), *o = out;
+	if (!out) {
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	while (*p) {
+		uint32_t cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (json) {
+			if (n) {
+				memcpy(o, p, n);
+				o += n, p += n;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3, p++;
+			}
+		} else if (n && cp >= 0x20 && cp != 0x7f && cp != '\\' && !(cp >= 0x80 && cp < 0xa0)) {
+			memcpy(o, p, n);
+			o += n, p += n;
+		} else if (n == 1 && cp == '\\') {
+			*o++ = '\\', *o++ = '\\', p++;
+		} else {
+			size_t k = n ? n : 1; /* a C1 control's bytes, or one invalid byte */
+			for (size_t i = 0; i < k; i++, p++)
+				o += sprintf(o, "\\x%02x", *p);
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+char *lgt_name_text(const char *name)
+{
+	return name_copy(name, false);
+}
+
+char *lgt_name_json(const char *name)
+{
+	return name_copy(name, true);
 }

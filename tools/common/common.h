@@ -53,7 +53,19 @@ void lgt_print_summary(FILE *out, const char *file, const struct lg_check_stats 
 /* Print the decoded layout for people. */
 void lgt_print_layout(FILE *out, const struct lg_layout *l);
 
+/* A file name as it may be shown (caller frees; never NULL): _text escapes control
+ * characters, invalid UTF-8 and backslashes as \xNN and \\ (one printable line); _json
+ * replaces invalid UTF-8 with U+FFFD (JSON text must be UTF-8). */
+char *lgt_name_text(const char *name);
+char *lgt_name_json(const char *name);
+
 /* Lowercase hex of len bytes into a new string (caller frees). */
 char *lgt_hex(const uint8_t *p, size_t len);
+
+/* From now on, a SIGBUS from reading img (its file shrank while mapped: re-written in
+ * place) ends the tool with exit 2 and "PROG: NAME: the file shrank while it was read: …"
+ * naming the file offset, after removing a half-written output (output.h).  One image
+ * at a time: a later call replaces the earlier. */
+void lgt_guard_mapped_reads(const char *prog, const char *name, const struct lg_image *img);
 
 #endif

@@ -1,6 +1,8 @@
 /* locate_cli.c — open a dump and decode its descriptor page, as lgcheck does. */
 #include <stdio.h>
+#include <string.h>
 
+#include "common.h"
 #include "locate_cli.h"
 
 static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr,
@@ -14,6 +16,24 @@ static int decode(const char *prog, const char *file, struct lgt_located *out, u
 		return -1;
 	}
 	return 0;
+}
+
+/* "device[0] (net) vq[1] at pfn 0x4, …": the rings g lists. */
+static void list_rings(char *buf, size_t n, const struct lg_layout *l, const struct lg_base_guess *g)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < g->ndisagree && i < LG_GUESS_LIST && used < n; i++) {
+		const char *tn = lg_type_name(l->dev[g->disagree[i].d].type);
+		int k = snprintf(buf + used, n - used, "%sdevice[%zu] (%s) vq[%u] at pfn %#x", i ? ", " : "",
+				 g->disagree[i].d, tn ? tn : "unknown", g->disagree[i].q,
+				 g->disagree[i].pfn);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	if (used < n && g->ndisagree > LG_GUESS_LIST)
+		snprintf(buf + used, n - used, " and %u more", g->ndisagree - LG_GUESS_LIST);
 }
 
 static int find_page(const char *prog, const char *file, const struct lgt_locate_opts *o,
@@ -41,19 +61,21 @@ static int find_page(const char *prog, const char *file, const struct lgt_locate
 	return 0;
 }
 
-int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_opts *o,
+int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
 		    struct lgt_located *out)
 {
+	const char *file = o->iopts.name ? o->iopts.name : path; /* for messages */
 	struct lg_image_opts iopts = o->iopts;
 	struct lg_error err = {0};
 	uint64_t page_addr;
 
 	out->img = NULL;
 	out->inferred = false;
-	if (lg_image_open(file, &iopts, &out->img, &err) < 0) {
+	if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return -1;
 	}
+	lgt_guard_mapped_reads(prog, file, out->img);
 	if (find_page(prog, file, o, out, &page_addr) < 0)
 		goto fail;
 	if (lg_image_backed(out->img, page_addr, 1) == 0) {
@@ -69,33 +91,64 @@ int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_
 	if (decode(prog, file, out, page_addr, o->era) < 0)
 		goto fail;
 	/* A raw file with no base and no zero page: a bare page or a device area.  Its
-	 * rings tell where the Launcher put it (one page below the first ring). */
-	uint64_t guess;
+	 * rings tell where the Launcher put it: they follow the page, one after the other. */
+	struct lg_base_guess g = {0};
 	if ((out->src == LG_PAGE_FROM_FIRST_BYTE || out->src == LG_PAGE_FROM_SCAN) && !o->have_base &&
-	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0 &&
-	    lg_infer_page_addr(&out->l, &guess) == 0 && guess > 0) {
+	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0) {
+		int rc = lg_infer_base(&out->l, &g);
+		if (rc == LG_ERR_NOMEM) {
+			fprintf(stderr, "%s: %s: %s\n", prog, file, lg_strerror(rc));
+			lg_layout_free(&out->l);
+			goto fail;
+		}
+		if (rc < 0 && g.rings) {
+			char list[512];
+			list_rings(list, sizeof list, &out->l, &g);
+			fprintf(stderr,
+				"%s: %s: cannot tell where the page is: its %u rings do not agree on "
+				"one address, at most %u of them name the same (%s); give --base ADDR\n",
+				prog, file, g.rings, g.agree, list);
+			lg_layout_free(&out->l);
+			goto fail;
+		}
+		if (rc < 0 || g.page_addr == 0)
+			goto located; /* no ring to go by: the page stays at 0 */
+		uint64_t guess = g.page_addr;
 		lg_layout_free(&out->l);
 		lg_image_close(out->img);
 		out->img = NULL;
 		iopts.base = guess;
-		if (lg_image_open(file, &iopts, &out->img, &err) < 0) {
+		if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 			fprintf(stderr, "%s: %s\n", prog, err.msg);
 			return -1;
 		}
+		lgt_guard_mapped_reads(prog, file, out->img);
 		out->inferred = true;
 		if (decode(prog, file, out, guess, o->era) < 0)
 			goto fail;
 	}
+located:;
 	struct lg_note note;
 	if (lg_image_note(out->img, &note)) {
 		if (note.mem) /* 0: the note does not know; the page's address stands in */
 			out->l.mem = note.mem;
 		out->l.pfn_limit = note.pfn_limit;
 	}
-	out->page_source = !out->inferred ? lg_page_source_name(out->src)
-			   : out->src == LG_PAGE_FROM_SCAN
-				   ? "scan (base inferred from the lowest ring)"
-				   : "first byte of the file (base inferred from the lowest ring)";
+	out->page_source = lg_page_source_name(out->src);
+	out->inference[0] = 0;
+	if (out->inferred) {
+		char list[512] = "";
+		if (g.ndisagree)
+			list_rings(list, sizeof list, &out->l, &g);
+		snprintf(out->inference, sizeof out->inference,
+			 "base %#llx inferred from the rings: %u of %u agree%s%s%s",
+			 (unsigned long long)g.page_addr, g.agree, g.rings, g.ndisagree ? " (" : "",
+			 list, !g.ndisagree ? "" : g.ndisagree == 1 ? " does not)" : " do not)");
+		snprintf(out->source_buf, sizeof out->source_buf, "%s (%s)",
+			 out->src == LG_PAGE_FROM_SCAN ? "scan" : "first byte of the file",
+			 out->inference);
+		out->page_source = out->source_buf;
+	}
 	return 0;
 fail:
 	lg_image_close(out->img);

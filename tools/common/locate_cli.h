@@ -27,10 +27,13 @@ struct lgt_located {
 	enum lg_page_source src;
 	bool inferred;               /* the raw file's base was inferred from its rings */
 	const char *page_source;     /* for people: how the page was found */
+	char inference[600];         /* inferred: "base 0x… inferred from the rings: 5 of 6 agree …" */
+	char source_buf[700];
 };
 
-/* Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */
-int lgt_open_layout(const char *prog, const char *file, const struct lgt_locate_opts *o,
+/* Open path.  Messages name o->iopts.name when it is set (a printable copy), else path.
+ * Returns 0, or -1 after printing "PROG: …" on stderr (nothing to free then). */
+int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
 		    struct lgt_located *out);
 void lgt_located_free(struct lgt_located *lo);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -34,6 +35,8 @@ static void usage(FILE *out)
 		"  --layout            print the decoded layout and each ring's state: indices, flags,\n"
 		"                      outstanding chains and their lengths (text format)\n"
 		"  -q, --quiet         print findings only, no summary\n"
+		"  -v, --verbose       --scan: progress lines on stderr every few seconds also when\n"
+		"                      it is not a terminal (a log)\n"
 		"  -W NAME             make check NAME a warning; -W no-NAME turns it off\n"
 		"  -E NAME             make check NAME an error\n"
 		"  --list-checks       list every named check\n"
@@ -48,7 +51,9 @@ static void usage(FILE *out)
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
        OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
 
-/* Progress of --scan on stderr, only when stderr is a terminal. */
+static bool verbose; /* -v */
+
+/* Progress of --scan on stderr: on a terminal, one line rewritten in place. */
 static int scan_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	int *last = ctx;
@@ -64,13 +69,42 @@ static int scan_progress(void *ctx, uint64_t done, uint64_t total)
 	return 0;
 }
 
-static int run_scan(const struct lg_image *img, const struct lg_check_config *cfg,
-		    struct lg_scan_candidate *cand, size_t max)
+#define PROGRESS_LINE_SECONDS 3
+
+struct line_progress {
+	const char *file;
+	struct timespec last; /* when the last line was printed */
+};
+
+/* With -v and stderr not a terminal (a log): a line every few seconds, and the last. */
+static int scan_progress_lines(void *ctx, uint64_t done, uint64_t total)
+{
+	struct line_progress *lp = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done < total && now.tv_sec - lp->last.tv_sec < PROGRESS_LINE_SECONDS)
+		return 0;
+	lp->last = now;
+	fprintf(stderr, "%s: %s: scanning: %d%% (%llu of %llu MiB)\n", prog, lp->file,
+		total ? (int)(done * 100 / total) : 100, (unsigned long long)(done >> 20),
+		(unsigned long long)(total >> 20));
+	fflush(stderr);
+	return 0;
+}
+
+static int run_scan(const char *file, const struct lg_image *img,
+		    const struct lg_check_config *cfg, struct lg_scan_candidate *cand, size_t max)
 {
 	int last = -1;
+	struct line_progress lp = {file, {0, 0}};
 	struct lg_scan_opts o = {NULL, &last, cfg};
-	if (isatty(STDERR_FILENO))
+	clock_gettime(CLOCK_MONOTONIC, &lp.last);
+	if (isatty(STDERR_FILENO)) {
 		o.progress = scan_progress;
+	} else if (verbose) {
+		o.progress = scan_progress_lines;
+		o.ctx = &lp;
+	}
 	return lg_scan(img, &o, cand, max);
 }
 
@@ -85,7 +119,7 @@ static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
 		       uint64_t *page_addr)
 {
 	struct scan_ctx *sc = ctx;
-	sc->ncand = run_scan(img, sc->cfg, sc->cand, LGC_SCAN_MAX);
+	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX);
 	if (sc->ncand < 0) {
 		const char *why = lg_image_error(img);
 		fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
@@ -190,6 +224,7 @@ int main(int argc, char **argv)
 		{"scan", no_argument, NULL, OPT_SCAN},
 		{"era", required_argument, NULL, OPT_ERA},
 		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -207,7 +242,7 @@ int main(int argc, char **argv)
 	int c;
 
 	lg_check_config_init(&cfg);
-	while ((c = getopt_long(argc, argv, "W:E:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
 			if (lgt_opt_size(prog, "--base", optarg, &iopts.base) < 0)
@@ -268,6 +303,9 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'v':
+			verbose = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -279,9 +317,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!file)
+	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!path)
 		return 2;
+	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
+	static char *file, *json_file; /* static: reachable to the end, no leak to report */
+	file = lgt_name_text(path);
+	json_file = lgt_name_json(path);
+	iopts.name = file;
 	if (scan && have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
@@ -292,7 +335,7 @@ int main(int argc, char **argv)
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
 				     scan ? scan_finder : NULL, &sc, era};
 	struct lgt_located loc;
-	if (lgt_open_layout(prog, file, &lo, &loc) < 0)
+	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		return 2;
 	struct lg_image *img = loc.img;
 	struct lg_layout *l = &loc.l;
@@ -323,7 +366,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	struct lgc_run run = {file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
+	struct lgc_run run = {json_file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
 			      l, &fs, &st, img, ncand >= 0 ? cand : NULL,
 			      ncand < 0 ? 0 : (size_t)ncand};
 	if (fmt == LGT_JSON)
@@ -342,6 +385,8 @@ int main(int argc, char **argv)
 		}
 		lgt_print_findings(stdout, file, &fs, use_color);
 		if (!quiet) {
+			if (loc.inferred)
+				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
 			if (st.rings_unchecked)
 				printf("%s: note: the image holds only the descriptor page; ring "
 				       "contents were not checked\n",

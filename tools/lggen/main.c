@@ -16,6 +16,7 @@
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
 #include "locate_cli.h"
+#include "output.h"
 
 static const char *prog = "lggen";
 
@@ -103,118 +104,27 @@ static char *read_spec(const char *path, size_t *len)
 	return buf;
 }
 
-/* ---------------------------------------------------------------- atomic output */
-
-struct out {
-	const char *path;
-	char tmp[4096];
-	int fd;
-};
-
-/* A temporary file beside path, so that rename() is atomic. */
-static int out_open(struct out *o, const char *path)
-{
-	char dir[4096];
-	o->path = path;
-	o->fd = -1;
-	if (strlen(path) >= sizeof dir - 32) {
-		fprintf(stderr, "%s: %s: path too long\n", prog, path);
-		return -1;
-	}
-	/* rename() would replace a FIFO or a device (/dev/null, as root) with a file. */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		fprintf(stderr,
-			"%s: %s: not a regular file; lggen writes a temporary file and renames it "
-			"over the output\n",
-			prog, path);
-		return -1;
-	}
-	snprintf(dir, sizeof dir, "%s", path);
-	snprintf(o->tmp, sizeof o->tmp, "%s/.lggen-XXXXXX", dirname(dir));
-	o->fd = mkstemp(o->tmp);
-	if (o->fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog,
-			path, strerror(errno));
-		return -1;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(o->fd, 0666 & ~um) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
-		close(o->fd);
-		unlink(o->tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static void out_abort(struct out *o)
-{
-	if (o->fd >= 0) {
-		close(o->fd);
-		unlink(o->tmp);
-		o->fd = -1;
-	}
-}
-
-static int out_commit(struct out *o)
-{
-	int rc = close(o->fd);
-	o->fd = -1;
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, o->tmp, strerror(errno));
-		unlink(o->tmp);
-		return -1;
-	}
-	if (rename(o->tmp, o->path) < 0) {
-		fprintf(stderr, "%s: %s: cannot rename the temporary file into place: %s\n", prog,
-			o->path, strerror(errno));
-		unlink(o->tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, uint64_t off, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t k = pwrite(fd, p, len, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		off += (uint64_t)k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 static int sink(void *ctx, uint64_t off, const uint8_t *bytes, size_t len)
 {
-	struct out *o = ctx;
-	return write_all(o->fd, off, bytes, len) < 0 ? LG_ERR_IO : 0;
+	return lgt_out_write(ctx, off, bytes, len) < 0 ? LG_ERR_IO : 0;
 }
 
 /* ---------------------------------------------------------------- --decode */
 
-static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_mem,
+static int decode(const char *path, const char *file, const struct lgt_locate_opts *lo, bool have_mem,
 		  uint64_t mem, const char *outpath)
 {
-	struct lgt_located loc;
-	if (lgt_open_layout(prog, file, lo, &loc) < 0)
+	/* Refuse an output that is the input before reading anything. */
+	struct lgt_out o;
+	if (lgt_out_open(&o, prog, outpath ? outpath : "-", path) < 0)
 		return 2;
+	struct lgt_located loc;
+	if (lgt_open_layout(prog, path, lo, &loc) < 0) {
+		lgt_out_abort(&o);
+		return 2;
+	}
 	struct lg_layout *l = &loc.l;
 	int ret = 2;
-	for (size_t d = 0; d < l->ndev; d++)
-		if (l->dev[d].truncated) {
-			fprintf(stderr,
-				"%s: %s: device[%zu] at page offset %u crosses the end of the page; "
-				"a spec cannot describe it\n",
-				prog, file, d, l->dev[d].offset);
-			goto done;
-		}
 	if (l->terminated) {
 		unsigned nz = 0;
 		for (uint32_t i = l->end + 1; i < l->page_len; i++)
@@ -229,15 +139,6 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 		l->mem = mem;
 	if (!l->mem) /* a note that does not know */
 		l->mem = l->page_addr;
-	if (l->mem > l->page_addr || l->mem % LG_PAGE_SIZE) {
-		fprintf(stderr,
-			"%s: %s: RAM ends at %#llx, %s the page at %#llx; a spec needs a "
-			"page-aligned top of RAM at or below the page\n",
-			prog, file, (unsigned long long)l->mem,
-			l->mem > l->page_addr ? "above" : "not page-aligned, below",
-			(unsigned long long)l->page_addr);
-		goto done;
-	}
 	/* Without a note, the pfn limit is where the bytes after the page stop: a device
 	 * area or image ends exactly there.  A bare page leaves it to the rings. */
 	if (!l->pfn_limit) {
@@ -245,47 +146,25 @@ static int decode(const char *file, const struct lgt_locate_opts *lo, bool have_
 		if (backed > LG_PAGE_SIZE)
 			l->pfn_limit = (l->page_addr + backed) >> LG_PAGE_SHIFT;
 	}
+	/* The spec must load back: say which value it could not hold. */
+	struct lg_error why = {0};
 	char *json = NULL;
-	int rc = lg_spec_dump(l, &json);
-	if (rc < 0) {
-		if (rc == LG_ERR_LAYOUT && l->page_addr > UINT64_MAX / 2)
-			fprintf(stderr,
-				"%s: %s: cannot write a spec: the page at %#llx is not below 2^63 "
-				"(0x8000000000000000)\n",
-				prog, file, (unsigned long long)l->page_addr);
-		else if (rc == LG_ERR_LAYOUT)
-			fprintf(stderr,
-				"%s: %s: cannot write a spec: the pfn limit %#llx does not pass the "
-				"page at %#llx\n",
-				prog, file, (unsigned long long)l->pfn_limit,
-				(unsigned long long)l->page_addr);
-		else
-			fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
-				lg_strerror(rc));
+	int rc = lg_spec_dumpable(l, &why);
+	if (rc == 0)
+		rc = lg_spec_dump(l, &json);
+	if (rc != 0 || !json) {
+		fprintf(stderr, "%s: %s: cannot write a spec: %s\n", prog, file,
+			rc == LG_ERR_LAYOUT ? why.msg : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
 		goto done;
 	}
-	size_t n = strlen(json);
-	if (!outpath || strcmp(outpath, "-") == 0) {
-		if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
-			fprintf(stderr, "%s: writing the spec failed\n", prog);
-			goto done_json;
-		}
-	} else {
-		struct out o;
-		if (out_open(&o, outpath) < 0)
-			goto done_json;
-		if (write_all(o.fd, 0, (const uint8_t *)json, n) < 0) {
-			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, o.tmp, strerror(errno));
-			out_abort(&o);
-			goto done_json;
-		}
-		if (out_commit(&o) < 0)
-			goto done_json;
-	}
+	if (lgt_out_write(&o, 0, json, strlen(json)) < 0 || lgt_out_commit(&o, strlen(json)) < 0)
+		goto done_json;
 	ret = 0;
 done_json:
 	free(json);
 done:
+	if (ret)
+		lgt_out_abort(&o);
 	lgt_located_free(&loc);
 	return ret;
 }
@@ -395,9 +274,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	const char *file = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!file)
+	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
+	if (!path)
 		return 2;
+	static char *file; /* as shown: one printable line; static: reachable to the end */
+	file = lgt_name_text(path);
+	lo.iopts.name = file;
 	if (nkind > 1) {
 		fprintf(stderr, "%s: give at most one of --page, --area and --image\n", prog);
 		return 2;
@@ -409,7 +291,7 @@ int main(int argc, char **argv)
 				prog);
 			return 2;
 		}
-		return decode(file, &lo, have_mem, mem, outpath);
+		return decode(path, file, &lo, have_mem, mem, outpath);
 	}
 	if (lo.have_base || lo.have_page || lo.iopts.force_raw) {
 		fprintf(stderr, "%s: --base, --page-addr and --raw apply to --decode only\n", prog);
@@ -425,7 +307,7 @@ int main(int argc, char **argv)
 	}
 
 	size_t len = 0;
-	char *text = read_spec(file, &len);
+	char *text = read_spec(path, &len);
 	if (!text)
 		return 2;
 	if (len > LG_SPEC_MAX_SIZE) {
@@ -492,27 +374,20 @@ int main(int argc, char **argv)
 		lg_layout_free(&l);
 		return 2;
 	}
-	struct out o;
-	if (out_open(&o, outpath) < 0) {
+	struct lgt_out o;
+	if (lgt_out_open(&o, prog, outpath, path) < 0) {
 		lg_layout_free(&l);
 		return 2;
 	}
 	int ret = 0;
-	/* ftruncate first: the zeros of RAM and of the rings become holes. */
-	if (ftruncate(o.fd, (off_t)size) < 0) {
-		fprintf(stderr, "%s: %s: cannot size the output to %llu bytes: %s\n", prog, outpath,
-			(unsigned long long)size, strerror(errno));
-		ret = 2;
-	} else if ((rc = lg_emit(&l, kind, cmdline, sink, &o)) < 0) {
-		if (rc == LG_ERR_IO)
-			fprintf(stderr, "%s: %s: cannot write: %s\n", prog, outpath, strerror(errno));
-		else
+	if ((rc = lg_emit(&l, kind, cmdline, sink, &o)) < 0) {
+		if (rc != LG_ERR_IO) /* the sink said why */
 			fprintf(stderr, "%s: %s: cannot emit: %s\n", prog, file, lg_strerror(rc));
 		ret = 2;
 	}
 	if (ret)
-		out_abort(&o);
-	else if (out_commit(&o) < 0)
+		lgt_out_abort(&o);
+	else if (lgt_out_commit(&o, size) < 0)
 		ret = 2;
 	lg_layout_free(&l);
 	return ret;

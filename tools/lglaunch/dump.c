@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lglaunch.h"
+#include "output.h"
 
 int lgl_write_all(int fd, const void *buf, size_t len)
 {
@@ -27,22 +28,17 @@ int lgl_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Guest memory, page by page: all-zero pages become holes (the file stays sparse, as
- * the guest's untouched RAM is), the length is set at the end. */
-static int write_sparse(int fd, const uint8_t *p, uint64_t len)
+/* Guest memory at file offset off, page by page: all-zero pages are not written (a hole in
+ * a file, zeros on standard output), as the guest's untouched RAM is. */
+static int write_sparse(struct lgt_out *o, uint64_t off, const uint8_t *p, uint64_t len)
 {
 	static const uint8_t zero[4096];
-	off_t start = lseek(fd, 0, SEEK_CUR);
-	for (uint64_t o = 0; o < len; o += 4096) {
-		size_t n = len - o < 4096 ? (size_t)(len - o) : 4096;
-		if (memcmp(p + o, zero, n) == 0) {
-			if (lseek(fd, (off_t)n, SEEK_CUR) < 0)
-				return -1;
-		} else if (lgl_write_all(fd, p + o, n) < 0) {
+	for (uint64_t i = 0; i < len; i += 4096) {
+		size_t n = len - i < 4096 ? (size_t)(len - i) : 4096;
+		if (memcmp(p + i, zero, n) != 0 && lgt_out_write(o, off + i, p + i, n) < 0)
 			return -1;
-		}
 	}
-	return start < 0 || ftruncate(fd, start + (off_t)len) < 0 ? -1 : 0;
+	return 0;
 }
 
 int lgl_dump(const struct lgl_vm *vm, const char *path)
@@ -94,38 +90,18 @@ int lgl_dump(const struct lgl_vm *vm, const char *path)
 		ph[1 + i].p_align = 4096;
 		off += rng[i].len;
 	}
-	/* Written beside PATH under a temporary name, then renamed: a failure never leaves a
-	 * partial core where the user asked for one. */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* The rename below would replace a FIFO or a device node (/dev/null as root). */
-		fprintf(stderr, "lglaunch: %s: exists and is not a regular file; not replaced\n",
-			path);
+	/* Through the one output helper (tools/common/output.h): written beside PATH under a
+	 * temporary name, then renamed, so a failure never leaves a partial core; a link is
+	 * written through; a FIFO or device is not replaced; "-" is standard output. */
+	struct lgt_out o;
+	if (lgt_out_open(&o, "lglaunch", path, NULL) < 0)
 		return -1;
-	}
-	char tmp[4096];
-	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
-		fprintf(stderr, "lglaunch: %s: path too long\n", path);
-		return -1;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "lglaunch: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	fchmod(fd, 0644);
-	static const uint8_t zero[4096];
-	size_t pad = (size_t)(ph[1].p_offset - (sizeof eh + sizeof ph + sizeof note));
-	int bad = lgl_write_all(fd, &eh, sizeof eh) || lgl_write_all(fd, ph, sizeof ph) ||
-		  lgl_write_all(fd, note, sizeof note) || lgl_write_all(fd, zero, pad) ||
-		  write_sparse(fd, m->base, m->limit);
-	if (close(fd) < 0)
-		bad = 1;
-	if (!bad && rename(tmp, path) < 0)
-		bad = 1;
-	if (bad) {
-		fprintf(stderr, "lglaunch: writing %s: %s\n", path, strerror(errno));
-		unlink(tmp);
+	uint64_t hdr = sizeof eh + sizeof ph;
+	if (lgt_out_write(&o, 0, &eh, sizeof eh) < 0 || lgt_out_write(&o, sizeof eh, ph, sizeof ph) < 0 ||
+	    lgt_out_write(&o, hdr, note, sizeof note) < 0 ||
+	    write_sparse(&o, ph[1].p_offset, m->base, m->limit) < 0 ||
+	    lgt_out_commit(&o, ph[1].p_offset + m->limit) < 0) {
+		lgt_out_abort(&o);
 		return -1;
 	}
 	return 0;

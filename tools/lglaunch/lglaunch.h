@@ -214,6 +214,9 @@ void lgl_raise_irq(struct lgl_vm *vm, unsigned irq);
 void lgl_vcpu_recheck(struct lgl_vm *vm);
 /* Device thread, lock NOT held: deliver what this thread's last round owes the vCPU. */
 void lgl_vcpu_wake(struct lgl_vm *vm);
+/* Handle sig on the vCPU thread with handler (SA_RESTART), unblocked there; device threads
+ * block it (device.c). */
+void lgl_vcpu_signal(int sig, void (*handler)(int));
 /* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*).  Every device
  * thread has been joined when it returns. */
 int lgl_run(struct lgl_vm *vm);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "output.h"
 #include "lgkit/emit.h"
 #ifdef LGL_HAVE_SPEC
 #include "lgkit/spec.h"
@@ -377,6 +378,28 @@ static void release(struct lgl_vm *vm)
 	}
 }
 
+/* --dump FILE is checked before the guest runs, against every file lglaunch reads (the
+ * kernel, the spec, the block files): the output helper's rules (tools/common/output.h),
+ * so a dump never replaces its own disk or kernel, a FIFO or a device. */
+static int dump_precheck(const struct opts *o, const struct devreq *req, unsigned nreq)
+{
+	const char *inputs[LGL_MAX_DEVICES + 2];
+	unsigned n = 0;
+	inputs[n++] = o->kernel;
+	if (o->spec)
+		inputs[n++] = o->spec;
+	for (unsigned i = 0; i < nreq; i++)
+		if (req[i].type == LG_TYPE_BLOCK && req[i].arg)
+			inputs[n++] = req[i].arg;
+	for (unsigned i = 0; i < n; i++) {
+		struct lgt_out t;
+		if (lgt_out_open(&t, "lglaunch", o->dump, inputs[i]) < 0)
+			return -1;
+		lgt_out_abort(&t);
+	}
+	return 0;
+}
+
 /* Check the layout as lgcheck would, over the guest's own memory.  0 = may boot. */
 static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const char *name,
 			     const struct opts *o)
@@ -433,6 +456,8 @@ int main(int argc, char **argv)
 	uint64_t mem = o.mem;
 	const char *lname = "lglaunch";
 
+	if (o.dump && dump_precheck(&o, req, nreq) < 0)
+		goto out;
 	if (o.spec) {
 #ifdef LGL_HAVE_SPEC
 		if (layout_from_spec(&o, &l, &mem) < 0)

@@ -76,6 +76,7 @@ enum lg_image_kind {
 struct lg_image_opts {
 	bool force_raw; /* treat the file as raw even if it looks like ELF/kdump */
 	uint64_t base;  /* raw: guest-physical address of the first byte */
+	const char *name; /* the file's name in messages (NULL: the path), e.g. one made printable */
 };
 
 /* Open a file as an image, detecting its kind from its content (ELF and kdump when
@@ -113,6 +114,11 @@ bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
 /* The message of the last failure of a backend that decodes on demand (a kdump page that
  * does not inflate, …), naming the page and the file offset; NULL when there was none. */
 const char *lg_image_error(const struct lg_image *img);
+
+/* For a caller's SIGBUS handler (a mapped file that shrank while it was read): true and
+ * *off set to the file offset when addr lies in the image's mapping of its file.
+ * Async-signal-safe: it only compares addresses. */
+bool lg_image_map_offset(const struct lg_image *img, const void *addr, uint64_t *off);
 
 /* The lgkit note (written by lglaunch --dump; read from ELF cores). */
 struct lg_note {
@@ -272,9 +278,31 @@ uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len);
  * released with lg_layout_free().  Errors: LG_ERR_NOMEM, LG_ERR_PARAM. */
 int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out);
 
-/* Where the stock Launcher would have put this page: one page below the lowest ring
- * (rings follow the page).  For a raw file whose guest-physical base is not given.
- * Errors: LG_ERR_NOTFOUND when no virtqueue has a usable ring. */
+/* Where the stock Launcher put this page, for a raw file whose guest-physical base is not
+ * given.  The Launcher allocated the rings one after the other right after the page, in
+ * device and queue order (ring k at the page's pfn + 1 + the pages of rings 0..k-1: 3
+ * each for num 256), so every ring with a non-zero pfn names a page address; the one most
+ * rings name wins.  A ring whose num is not a valid size counts as the pages of the most
+ * common valid size (the Launcher gave all its rings one size). */
+#define LG_GUESS_LIST 8
+struct lg_base_guess {
+	uint64_t page_addr; /* what most rings agree on */
+	unsigned rings;     /* rings with a non-zero pfn (those that vote) */
+	unsigned agree;     /* of which name page_addr */
+	unsigned ndisagree; /* the rings listed: those that do not name page_addr, or every
+			       voting ring when they do not agree (the first LG_GUESS_LIST) */
+	struct {
+		size_t d;
+		unsigned q;
+		uint32_t pfn;
+	} disagree[LG_GUESS_LIST];
+};
+/* Errors: LG_ERR_NOTFOUND when no ring has a pfn (g->rings is 0), or when the rings do
+ * not agree: no address is named by more rings than every other, or two or more rings
+ * vote and no two agree (g says how they voted; g->page_addr is the best of them). */
+int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g);
+
+/* lg_infer_base()'s address alone. */
 int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
 
 /* Decode the page at page_addr read through an image. */

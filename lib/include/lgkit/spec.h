@@ -47,6 +47,10 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
  * LG_ERR_NOMEM, LG_ERR_PARAM. */
 int lg_spec_dump(const struct lg_layout *l, char **json);
 
+/* Whether lg_spec_dump() would write l: 0, or LG_ERR_LAYOUT with err (may be NULL) saying
+ * which value the loader would not take back, and why.  LG_ERR_PARAM. */
+int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err);
+
 /* True when a and b describe the same layout: mem, page address, pfn limit, and every
  * device's header, virtqueues, feature and config bytes. */
 bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b);

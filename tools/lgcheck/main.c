@@ -30,6 +30,8 @@ static void usage(FILE *out)
 		"                      print them and check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
+		"  --era ERA           read the page as e0 (2.6.23), e1 (2.6.24) or e2 (2.6.25 on)\n"
+		"                      (default: found from the page, see lgcheck(1))\n"
 		"  --format FMT        text (default), json or sarif\n"
 		"  --layout            print the decoded layout and each ring's state: indices, flags,\n"
 		"                      outstanding chains and their lengths (text format)\n"
@@ -48,7 +50,7 @@ static void usage(FILE *out)
 }
 
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR, OPT_SCAN };
+       OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
 
 static bool verbose; /* -v */
 
@@ -221,6 +223,7 @@ int main(int argc, char **argv)
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"scan", no_argument, NULL, OPT_SCAN},
+		{"era", required_argument, NULL, OPT_ERA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -236,6 +239,7 @@ int main(int argc, char **argv)
 	int ncand = -1;
 	enum lgt_format fmt = LGT_TEXT;
 	int color = -1;
+	enum lg_era era = LG_ERA_AUTO;
 	int c;
 	bool list = false;
 
@@ -284,6 +288,10 @@ int main(int argc, char **argv)
 		case OPT_SCAN:
 			scan = true;
 			break;
+		case OPT_ERA:
+			if (lgt_opt_era(prog, optarg, &era) < 0)
+				return 2;
+			break;
 		case OPT_RAW:
 			iopts.force_raw = true;
 			break;
@@ -331,7 +339,7 @@ int main(int argc, char **argv)
 
 	struct scan_ctx sc = {&cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
-				     scan ? scan_finder : NULL, &sc};
+				     scan ? scan_finder : NULL, &sc, era};
 	struct lgt_located loc;
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		return 2;

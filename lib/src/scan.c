@@ -108,6 +108,7 @@ struct pass {
 	unsigned running;
 	atomic_int stop_after; /* parts after this one stop (a failed part; -1: cancelled) */
 	atomic_uint ranked;
+	struct part *parts;
 };
 
 struct part {
@@ -174,9 +175,10 @@ static int consider(struct part *p, uint64_t a, const uint8_t *page)
 	return 0;
 }
 
-static void report(struct part *parts, unsigned n, uint64_t total)
+static void report(struct pass *ps, uint64_t total)
 {
-	struct pass *ps = parts[0].ps;
+	const struct part *parts = ps->parts;
+	unsigned n = ps->nparts;
 	uint64_t done = 0;
 	for (unsigned i = 0; i < n; i++)
 		done += atomic_load(&parts[i].done);
@@ -191,7 +193,7 @@ static uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi)
 }
 
 /* One part's pages, in address order.  Part 0 (the caller's thread) reports progress. */
-static int walk(struct part *p, struct part *all, uint64_t total)
+static int walk(struct part *p, uint64_t total)
 {
 	const struct lg_image *img = p->ps->img;
 	size_t nr = img->nranges;
@@ -251,7 +253,7 @@ static int walk(struct part *p, struct part *all, uint64_t total)
 			atomic_store(&p->done, done);
 			if (p->id == 0 && done >= next_report) {
 				next_report = done + PROGRESS_BYTES;
-				report(all, p->ps->nparts, total);
+				report(p->ps, total);
 			}
 		}
 		base += stop - s;
@@ -264,7 +266,7 @@ static void *worker(void *arg)
 {
 	struct part *p = arg;
 	struct pass *ps = p->ps;
-	p->rc = walk(p, NULL, 0);
+	p->rc = walk(p, 0);
 	if (p->rc < 0)
 		fail_from(ps, p->id);
 	pthread_mutex_lock(&ps->lock);
@@ -350,6 +352,7 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 	struct part *parts = calloc(threads, sizeof *parts);
 	if (!parts)
 		return LG_ERR_NOMEM;
+	ps.parts = parts;
 	int rc = 0;
 	/* Cut points: part k starts where k/threads of the data lie behind. */
 	size_t ri = 0;
@@ -413,11 +416,11 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 				pthread_mutex_unlock(&ps.lock);
 			}
 		}
-		parts[0].rc = walk(&parts[0], parts, total);
+		parts[0].rc = walk(&parts[0], total);
 		if (parts[0].rc < 0)
 			fail_from(&ps, 0);
 		for (unsigned k = 1; k < threads; k++)
-			if (!started[k] && !stopped(&parts[k]) && (parts[k].rc = walk(&parts[k], NULL, 0)) < 0)
+			if (!started[k] && !stopped(&parts[k]) && (parts[k].rc = walk(&parts[k], 0)) < 0)
 				fail_from(&ps, (int)k);
 		if (threads > 1) {
 			pthread_mutex_lock(&ps.lock);
@@ -432,7 +435,7 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 				pthread_cond_timedwait(&ps.cond, &ps.lock, &ts);
 				if (ps.running) {
 					pthread_mutex_unlock(&ps.lock);
-					report(parts, threads, total);
+					report(&ps, total);
 					pthread_mutex_lock(&ps.lock);
 				}
 			}

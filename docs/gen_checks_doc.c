@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_checks_doc — print docs/checks.md from the one check table. */
 #include <stdio.h>
 
@@ -6,13 +7,14 @@
 int main(void)
 {
 	static const char *const sections[] = {"A. Device page", "B. Virtqueue configuration and placement",
-					       "C. Ring state"};
+					       "C. Ring state",
+					       "D. Eras before E2: 2.6.23 slots (E0), 2.6.24 fields (E1)"};
 	printf("# lgkit checks\n\n"
 	       "Generated from `lib/include/lgkit/checks.def` by the build; do not edit.\n"
 	       "Change a check's severity with `-W NAME` (warning), `-E NAME` (error) or\n"
 	       "`-W no-NAME` (off). A check whose prerequisite fired for the same item reports\n"
 	       "nothing for it.\n");
-	for (int s = 0; s < 3; s++) {
+	for (int s = 0; s < 4; s++) {
 		printf("\n## %s\n\n| name | severity | prerequisites | fires when |\n|---|---|---|---|\n",
 		       sections[s]);
 		for (int i = 0; i < LG_CHECK_COUNT; i++) {

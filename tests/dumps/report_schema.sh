@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # report_schema.sh LGCHECK MKCORE CORPUS_GEN SCHEMA TMPDIR — every kind of lgcheck JSON report
 # this suite produces is valid for schemas/lgcheck-report.schema.json: clean and mangled
 # rings (ring state, outstanding chains, faults), ELF and kdump cores, --scan candidates.

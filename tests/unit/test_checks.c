@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_checks — every check of sections A and B fires, with its exact name and path,
  * on a page with one field mangled; and none of them fires on the good page.  Layouts
  * that are valid but that the real Launcher never made stay clean.  With a vectors
@@ -272,7 +273,7 @@ static void test_mangles(void)
 	/* Every A/B check has a case. */
 	for (int id = 0; id < LG_CHECK_COUNT; id++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)id);
-		if (ci->section == 'C')
+		if (ci->section == 'C' || ci->section == 'D') /* D: test_eras, on real pages */
 			continue;
 		bool have = false;
 		for (size_t i = 0; i < NCASES; i++)

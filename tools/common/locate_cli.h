@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* locate_cli.h — open a dump, find and decode its descriptor page the way lgcheck does
  * (--page-addr, a caller's finder such as --scan, the lgkit note, the e820 entry, the
  * first byte; a raw file without a base is placed one page below its lowest ring), for
@@ -18,6 +19,7 @@ struct lgt_locate_opts {
 	int (*finder)(void *ctx, const char *file, const struct lg_image *img,
 		      uint64_t *page_addr);
 	void *finder_ctx;
+	enum lg_era era; /* --era, or LG_ERA_AUTO: lg_era_detect() on the page */
 };
 
 struct lgt_located {

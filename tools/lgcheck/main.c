@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgcheck — find the lguest descriptor page in a memory dump, decode it, check it.
  * Exit 0: no errors (warnings allowed); 1: the input has errors; 2: could not run. */
 #include <getopt.h>
@@ -29,6 +30,8 @@ static void usage(FILE *out)
 		"                      print them and check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
+		"  --era ERA           read the page as e0 (2.6.23), e1 (2.6.24) or e2 (2.6.25 on)\n"
+		"                      (default: found from the page, see lgcheck(1))\n"
 		"  --format FMT        text (default), json or sarif\n"
 		"  --layout            print the decoded layout and each ring's state: indices, flags,\n"
 		"                      outstanding chains and their lengths (text format)\n"
@@ -37,7 +40,7 @@ static void usage(FILE *out)
 		"                      it is not a terminal (a log)\n"
 		"  -W NAME             make check NAME a warning; -W no-NAME turns it off\n"
 		"  -E NAME             make check NAME an error\n"
-		"  --list-checks       list every named check\n"
+		"  --list-checks       list every named check (--format json: as a JSON array)\n"
 		"  --color WHEN        auto (default), always or never\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n\n"
@@ -47,7 +50,7 @@ static void usage(FILE *out)
 }
 
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR, OPT_SCAN };
+       OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
 
 static bool verbose; /* -v */
 
@@ -220,6 +223,7 @@ int main(int argc, char **argv)
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"scan", no_argument, NULL, OPT_SCAN},
+		{"era", required_argument, NULL, OPT_ERA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -235,9 +239,13 @@ int main(int argc, char **argv)
 	int ncand = -1;
 	enum lgt_format fmt = LGT_TEXT;
 	int color = -1;
+	enum lg_era era = LG_ERA_AUTO;
 	int c;
+	bool list = false;
 
 	lg_check_config_init(&cfg);
+	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
+	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
@@ -275,10 +283,14 @@ int main(int argc, char **argv)
 			layout = true;
 			break;
 		case OPT_LIST:
-			lgt_list_checks(stdout);
-			return 0;
+			list = true; /* printed once --format is known */
+			break;
 		case OPT_SCAN:
 			scan = true;
+			break;
+		case OPT_ERA:
+			if (lgt_opt_era(prog, optarg, &era) < 0)
+				return 2;
 			break;
 		case OPT_RAW:
 			iopts.force_raw = true;
@@ -305,10 +317,12 @@ int main(int argc, char **argv)
 			printf("lgcheck (lgkit) %s\n", LGKIT_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			lgt_try_help(prog);
 			return 2;
 		}
 	}
+	if (list)
+		return lgt_list_checks(stdout, fmt == LGT_JSON) < 0 ? 2 : 0;
 	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
 	if (!path)
 		return 2;
@@ -325,7 +339,7 @@ int main(int argc, char **argv)
 
 	struct scan_ctx sc = {&cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
-				     scan ? scan_finder : NULL, &sc};
+				     scan ? scan_finder : NULL, &sc, era};
 	struct lgt_located loc;
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		return 2;

@@ -81,7 +81,8 @@ struct kdump {
 
 /* Drop the file's pages from our page tables now and then (every 4 MiB read, counted by
  * each scan thread on its own): a scan of a large dump, or indexing a flattened stream,
- * then keeps a few MiB resident instead of the whole file; the page cache keeps it warm and a later read maps the pages again.
+ * then keeps a few MiB resident instead of the whole file; the page cache keeps it warm
+ * and a later read maps the pages again.
  * This is why the map handed to lg_image_open_kdump() must be a private mapping of the
  * file (lg_image_open's), never a buffer whose contents matter elsewhere. */
 #define RELEASE_EVERY (4u << 20)

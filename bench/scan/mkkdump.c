@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mkkdump OUT MIB [AREA AREA_MIB] — a plain kdump-compressed file (makedumpfile's diskdump
  * layout, as lgkit reads it) of MIB MiB of made-up guest memory, for bench/scan/run.sh:
  * in every 4 MiB, the last 1 MiB is excluded by the bitmaps (free pages); of the dumped

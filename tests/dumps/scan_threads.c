@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan_threads FILE... — lg_scan gives the same result with 1, 2, 3, 4 and 8 threads: the
  * same count or error (and lg_image_error message), the same candidates in the same order,
  * field by field.  Each FILE is opened as lgcheck does (a file that does not open is

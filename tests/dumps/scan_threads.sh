@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # scan_threads.sh SCAN_THREADS MKCORE CORPUS_GEN TMPDIR VECTORS FUZZ_CORPORA — lg_scan with
 # 1 thread and with 2, 3, 4, 8 gives the same result (count or error, candidates and their
 # order) over the corpora: the ring corpus's images, every ELF and kdump core mkcore makes

@@ -28,8 +28,10 @@ int lg_fail(struct lg_error *err, int code, const char *fmt, ...)
 struct lg_image *lg_image_new(enum lg_image_kind kind)
 {
 	struct lg_image *img = calloc(1, sizeof *img);
-	if (img)
+	if (img) {
 		img->kind = kind;
+		img->fd = -1;
+	}
 	return img;
 }
 
@@ -81,6 +83,8 @@ void lg_image_close(struct lg_image *img)
 		img->destroy(img);
 	if (img->map)
 		munmap(img->map, img->map_len);
+	if (img->fd >= 0)
+		close(img->fd);
 	free(img->ext);
 	free(img->ranges);
 	free(img);
@@ -337,6 +341,119 @@ uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
 	return skip >= end - gpa ? end : gpa + skip;
 }
 
+uint64_t lg_image_data_to(const struct lg_image *img, size_t ri, uint64_t gpa)
+{
+	const struct lg_range *r = &img->ranges[ri];
+	uint64_t end = r->gpa + r->len;
+	if (!img->ext_known || !r->data || !img->map)
+		return end;
+	uintptr_t base = (uintptr_t)img->map, at = (uintptr_t)r->data;
+	if (at < base || at - base > img->map_len)
+		return end;
+	uint64_t fo = (uint64_t)(at - base) + (gpa - r->gpa);
+	size_t lo = 0, hi = img->next_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->ext[mid][1] <= fo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == img->next_n)
+		return end;
+	uint64_t run = img->ext[lo][1] - fo;
+	return run >= end - gpa ? end : gpa + run;
+}
+
+/* ---------------------------------------------------------------- sequential readers */
+
+int lg_seq_init(struct lg_seq *s, const struct lg_image *img)
+{
+	s->img = img;
+	s->buf = NULL;
+	s->st = NULL;
+	if (img->seq_new && !(s->st = img->seq_new(img)))
+		return LG_ERR_NOMEM;
+	return 0;
+}
+
+void lg_seq_fini(struct lg_seq *s)
+{
+	if (s->st && s->img->seq_free)
+		s->img->seq_free(s->st);
+	free(s->buf);
+	s->buf = NULL;
+	s->st = NULL;
+}
+
+bool lg_seq_direct(const struct lg_seq *s, size_t ri)
+{
+	return ri < s->img->nranges && s->img->ranges[ri].data;
+}
+
+bool lg_seq_parallel(const struct lg_image *img)
+{
+	for (size_t i = 0; i < img->nranges; i++)
+		if (!img->ranges[i].data && !img->seq_new)
+			return false;
+	return true;
+}
+
+int lg_seq_bytes(struct lg_seq *s, size_t ri, uint64_t gpa, size_t len, const uint8_t **p)
+{
+	const struct lg_image *img = s->img;
+	if (ri >= img->nranges || len > LG_SEQ_CHUNK)
+		return LG_ERR_PARAM;
+	const struct lg_range *r = &img->ranges[ri];
+	if (!r->data || gpa < r->gpa || gpa - r->gpa > r->len || len > r->len - (gpa - r->gpa))
+		return LG_ERR_PARAM;
+	const uint8_t *src = r->data + (gpa - r->gpa);
+	uint64_t fo;
+	if (img->fd < 0 || !lg_image_map_offset(img, src, &fo)) {
+		*p = src; /* the caller's memory: nothing to gain by copying */
+		return 0;
+	}
+	if (!s->buf && !(s->buf = malloc(LG_SEQ_CHUNK)))
+		return LG_ERR_NOMEM;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(img->fd, s->buf + got, len - got, (off_t)(fo + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return LG_ERR_IO; /* the file shrank under us, or an I/O error */
+		got += (size_t)n;
+	}
+	*p = s->buf;
+	return 0;
+}
+
+int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head)
+{
+	const struct lg_image *img = s->img;
+	if (ri >= img->nranges)
+		return LG_ERR_PARAM;
+	const struct lg_range *r = &img->ranges[ri];
+	if (gpa < r->gpa || gpa - r->gpa > r->len || len > r->len - (gpa - r->gpa))
+		return LG_ERR_PARAM;
+	if (r->data) {
+		const uint8_t *p;
+		int rc = lg_seq_bytes(s, ri, gpa, len, &p);
+		if (rc == 0)
+			memcpy(buf, p, len);
+		return rc;
+	}
+	if (s->st && img->seq_read)
+		return img->seq_read(img, s->st, r, gpa - r->gpa, buf, len, head);
+	return img->read ? img->read(img, r, gpa - r->gpa, buf, len) : LG_ERR_INTERNAL;
+}
+
+void lg_seq_blame(struct lg_seq *s)
+{
+	if (s->st && s->img->seq_blame)
+		s->img->seq_blame(s->img, s->st);
+}
+
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err)
 {
@@ -381,16 +498,19 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	uint64_t (*ext)[2] = NULL;
 	long next = S_ISREG(st.st_mode) ? file_extents(fd, (uint64_t)st.st_size, &ext) : -1;
 	uint8_t *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
 		free(ext);
+		close(fd);
+	}
 	if (map == MAP_FAILED)
 		return lg_fail(err, LG_ERR_IO, "%s: cannot map %zu bytes: %s", name, len,
 			       strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
 	if (!opts->force_raw && (rc = refuse_foreign(name, map, len, err)) < 0) {
 		free(ext);
+		close(fd);
 		munmap(map, len);
 		return rc;
 	}
@@ -402,6 +522,7 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	else {
 		if (opts->base + len < opts->base) {
 			free(ext);
+			close(fd);
 			munmap(map, len);
 			return lg_fail(err, LG_ERR_OVERFLOW,
 				       "%s: base %#llx + size %zu passes the end of the 64-bit "
@@ -416,10 +537,12 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 	if (rc < 0) {
 		free(ext);
 		lg_image_close(img);
+		close(fd);
 		munmap(map, len);
 		return rc;
 	}
 	img->map = map;
+	img->fd = fd;
 	img->map_len = len;
 	img->ext = ext;
 	img->next_n = next > 0 ? (size_t)next : 0;

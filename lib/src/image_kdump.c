@@ -79,12 +79,13 @@ struct kdump {
 	uint64_t touched; /* file bytes read since the mapping was last released */
 };
 
-/* Drop the file's pages from our page tables now and then (every 16 MiB read): a scan of
- * a large dump, or indexing a flattened stream, then keeps a few MiB resident instead of
- * the whole file; the page cache keeps it warm and a later read maps the pages again.
+/* Drop the file's pages from our page tables now and then (every 4 MiB read, counted by
+ * each scan thread on its own): a scan of a large dump, or indexing a flattened stream,
+ * then keeps a few MiB resident instead of the whole file; the page cache keeps it warm
+ * and a later read maps the pages again.
  * This is why the map handed to lg_image_open_kdump() must be a private mapping of the
  * file (lg_image_open's), never a buffer whose contents matter elsewhere. */
-#define RELEASE_EVERY (16u << 20)
+#define RELEASE_EVERY (4u << 20)
 static void release_map(struct kdump *k, uint64_t n)
 {
 	k->touched += n;
@@ -422,10 +423,9 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 	return 0;
 }
 
-static int kdump_read(const struct lg_image *img, const struct lg_range *r, uint64_t off,
-		      void *buf, size_t len)
+static int read_pages(struct kdump *k, const struct lg_range *r, uint64_t off, void *buf,
+		      size_t len)
 {
-	struct kdump *k = img->priv;
 	uint8_t *out = buf;
 	while (len) {
 		uint64_t gpa = r->gpa + off;
@@ -444,6 +444,109 @@ static int kdump_read(const struct lg_image *img, const struct lg_range *r, uint
 		len -= n;
 	}
 	return 0;
+}
+
+static int kdump_read(const struct lg_image *img, const struct lg_range *r, uint64_t off,
+		      void *buf, size_t len)
+{
+	return read_pages(img->priv, r, off, buf, len);
+}
+
+/* ---------------------------------------------------------------- sequential readers
+ * A reader (lg_seq) of a kdump image has its own copy of the state pages are decoded with
+ * (cache, buffers, codec contexts), sharing only what open() built and nobody changes (the
+ * map, the flattened index): two threads may then read one image at once.  A read of the
+ * head of a zlib page inflates only as far as the bytes asked for. */
+struct kseq {
+	struct kdump k;
+	z_stream z;
+	bool z_ready;
+};
+
+static void *kdump_seq_new(const struct lg_image *img)
+{
+	const struct kdump *k = img->priv;
+	struct kseq *q = calloc(1, sizeof *q);
+	if (!q)
+		return NULL;
+	q->k = *k;
+	memset(q->k.cache, 0, sizeof q->k.cache);
+	q->k.next_victim = 0;
+	q->k.zstd = NULL;
+	q->k.error[0] = 0;
+	q->k.touched = 0;
+	if (!(q->k.zbuf = malloc(k->block))) {
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+static void kdump_seq_free(void *st)
+{
+	struct kseq *q = st;
+	for (unsigned i = 0; i < CACHE_PAGES; i++)
+		free(q->k.cache[i].page);
+	free(q->k.zbuf);
+	ZSTD_freeDCtx(q->k.zstd);
+	if (q->z_ready)
+		inflateEnd(&q->z);
+	free(q);
+}
+
+static void kdump_seq_blame(const struct lg_image *img, void *st)
+{
+	struct kdump *k = img->priv;
+	const struct kseq *q = st;
+	memcpy(k->error, q->k.error, sizeof k->error);
+}
+
+/* The first n bytes of the page whose descriptor is idx when it is stored as it is (read
+ * no more) or with zlib (inflate no further): 0, or 1 when only the whole page can tell
+ * (the caller then decodes it, with its message). */
+static int page_head(struct kseq *q, uint64_t idx, uint8_t *buf, size_t n)
+{
+	struct kdump *k = &q->k;
+	uint8_t pd[PD_SIZE];
+	if (vread(k, k->pd_off + idx * PD_SIZE, pd, sizeof pd) < 0)
+		return 1;
+	uint64_t off = lg_le64(pd);
+	uint32_t size = lg_le32(pd + 8), flags = lg_le32(pd + 12);
+	if (flags == 0 && size == k->block && vread(k, off, buf, n) == 0) {
+		release_map(k, PD_SIZE + k->block); /* the page is mapped whole */
+		return 0;
+	}
+	if (flags != F_ZLIB || size == 0 || size > k->block || vread(k, off, k->zbuf, size) < 0)
+		return 1;
+	release_map(k, PD_SIZE + size);
+	if (!q->z_ready) {
+		if (inflateInit(&q->z) != Z_OK)
+			return 1;
+		q->z_ready = true;
+	} else if (inflateReset(&q->z) != Z_OK) {
+		return 1;
+	}
+	q->z.next_in = k->zbuf;
+	q->z.avail_in = size;
+	q->z.next_out = buf;
+	q->z.avail_out = (uInt)n;
+	int r = inflate(&q->z, Z_SYNC_FLUSH);
+	return (r == Z_OK || r == Z_STREAM_END) && q->z.avail_out == 0 ? 0 : 1;
+}
+
+static int kdump_seq_read(const struct lg_image *img, void *st, const struct lg_range *r,
+			  uint64_t off, void *buf, size_t len, bool head)
+{
+	struct kseq *q = st;
+	struct kdump *k = &q->k;
+	(void)img;
+	uint64_t gpa = r->gpa + off;
+	if (head && gpa % k->block == 0 && len <= 64) {
+		uint64_t idx = r->aux + (gpa / k->block - r->gpa / k->block);
+		if (page_head(q, idx, buf, len) == 0)
+			return 0;
+	}
+	return read_pages(k, r, off, buf, len);
 }
 
 const char *lg_image_error(const struct lg_image *img)
@@ -597,6 +700,10 @@ int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct
 	img->priv = k;
 	img->destroy = kdump_destroy;
 	img->read = kdump_read;
+	img->seq_new = kdump_seq_new;
+	img->seq_free = kdump_seq_free;
+	img->seq_read = kdump_seq_read;
+	img->seq_blame = kdump_seq_blame;
 	k->path = path;
 	k->map = map;
 	k->len = len;

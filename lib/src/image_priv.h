@@ -30,6 +30,17 @@ struct lg_image {
 	uint64_t (*ext)[2];
 	size_t next_n;
 	bool ext_known;
+	int fd; /* the file, for sequential reads (lg_seq); -1: none (read the mapping) */
+	/* Per-reader state for ranges without data, so that two threads may read one image at
+	 * once (lg_seq); NULL: only read() reads them (one thread). */
+	void *(*seq_new)(const struct lg_image *img);
+	void (*seq_free)(void *st);
+	/* As read(), with st's own state.  head: only these bytes of their page matter, a codec
+	 * may stop decoding after them (damage past them then goes unseen). */
+	int (*seq_read)(const struct lg_image *img, void *st, const struct lg_range *r,
+			uint64_t off, void *buf, size_t len, bool head);
+	/* Make st's last error the image's (lg_image_error). */
+	void (*seq_blame)(const struct lg_image *img, void *st);
 };
 
 /* Allocate an empty image. */
@@ -49,6 +60,35 @@ int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct
 /* The lowest address from gpa on in range ri that may hold a non-zero byte: gpa itself
  * unless the file has a hole there (then where its data resumes, or the range's end). */
 uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa);
+
+/* The end of the data that starts at gpa in range ri: where the file's next hole starts
+ * (or the range's end).  With lg_image_data_from(), a pass reads only data extents. */
+uint64_t lg_image_data_to(const struct lg_image *img, size_t ri, uint64_t gpa);
+
+/* A sequential reader: whole-image passes (a scan) read large pieces of a file with pread
+ * into one reused buffer instead of touching the mapping page by page (the first touch of
+ * each mapped page costs more than reading it), and each reader has its own decoding state
+ * for on-demand ranges, so two threads may read one image at once.  Random access
+ * (lg_image_read) keeps the mapping. */
+#define LG_SEQ_CHUNK (1u << 20)
+struct lg_seq {
+	const struct lg_image *img;
+	uint8_t *buf; /* LG_SEQ_CHUNK bytes, allocated at the first pread */
+	void *st;     /* the backend's (seq_new) */
+};
+int lg_seq_init(struct lg_seq *s, const struct lg_image *img);
+void lg_seq_fini(struct lg_seq *s);
+/* Whether range ri has its bytes (lg_seq_bytes) rather than decoding them (lg_seq_read). */
+bool lg_seq_direct(const struct lg_seq *s, size_t ri);
+/* [gpa, gpa+len) of range ri, wholly inside it, len <= LG_SEQ_CHUNK: *p points at them
+ * (the caller's memory, or s->buf after pread).  Errors: LG_ERR_PARAM, LG_ERR_IO. */
+int lg_seq_bytes(struct lg_seq *s, size_t ri, uint64_t gpa, size_t len, const uint8_t **p);
+/* Copy [gpa, gpa+len) of range ri into buf; head: see seq_read. */
+int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head);
+/* Whether two lg_seq readers may read img at once. */
+bool lg_seq_parallel(const struct lg_image *img);
+/* After lg_seq_read failed: make its message the image's (lg_image_error). */
+void lg_seq_blame(struct lg_seq *s);
 
 /* Fill err (when non-NULL) and return code. */
 int lg_fail(struct lg_error *err, int code, const char *fmt, ...)

@@ -2,9 +2,12 @@
 /* lgkit/scan.h — find descriptor pages in an image that carries no hint (no note, no
  * zero page, no --page-addr): look at every page-aligned page and rank the plausible ones.
  *
- * Promise: reads only through lg_image_read() (16 bytes of most pages; a whole page only
- * when its first descriptor header looks like one), memory independent of the image's
- * size, never prints; a caller's progress callback may show progress and cancel.
+ * Promise: looks at 16 bytes of most pages (a whole page only when its first
+ * descriptor header looks like one), reading files in large pieces (1 MiB per thread, not
+ * through the mapping) and decoding of a kdump zlib page only its first bytes; memory
+ * independent of the image's size (peak RSS under 32 MiB, bench/scan/run.sh); never prints;
+ * a caller's progress callback (always called from the caller's thread) may show progress
+ * and cancel.
  */
 #ifndef LGKIT_SCAN_H
 #define LGKIT_SCAN_H
@@ -46,6 +49,15 @@ struct lg_scan_opts {
  * of on-demand images (lg_image_error() tells which page). */
 int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
 	    struct lg_scan_candidate *out, size_t max);
+
+/* lg_scan with the image cut into `threads` parts of about equal data, each read by a thread
+ * of its own (at most 8).  0, what lg_scan does: one per CPU the process may run on
+ * (sched_getaffinity: taskset limits it), up to 4; one for less than 16 MiB of data.  The
+ * result is the same whatever the number: the same candidates in the same order, the same
+ * count, the same error.  A kdump image is read by each thread with its own decoding state;
+ * checking a candidate takes a lock.  The progress callback runs in the caller's thread. */
+int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
+		    unsigned threads, struct lg_scan_candidate *out, size_t max);
 
 #ifdef __cplusplus
 }

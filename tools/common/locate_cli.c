@@ -10,7 +10,7 @@ static int decode(const char *prog, const char *file, struct lgt_located *out, u
 	int rc = lg_decode_image(out->img, addr, &out->l);
 	if (rc < 0) {
 		const char *why = lg_image_error(out->img);
-		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
+		lgt_errorf(prog, "%s: cannot decode the page at %#llx: %s", file,
 			(unsigned long long)addr, why ? why : lg_strerror(rc));
 		return -1;
 	}
@@ -53,8 +53,7 @@ static int find_page(const char *prog, const char *file, const struct lgt_locate
 		}
 	}
 	if (lg_locate_page(out->img, page_addr, &out->src, &err) < 0) {
-		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
-			err.msg);
+		lgt_errorf(prog, "%s: cannot locate the descriptor page: %s", file, err.msg);
 		return -1;
 	}
 	return 0;
@@ -71,7 +70,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 	out->img = NULL;
 	out->inferred = false;
 	if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		lgt_errorf(prog, "%s", err.msg);
 		return -1;
 	}
 	lgt_guard_mapped_reads(prog, file, out->img);
@@ -79,12 +78,12 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		goto fail;
 	if (lg_image_backed(out->img, page_addr, 1) == 0) {
 		uint64_t a, len;
-		fprintf(stderr, "%s: %s: the page address %#llx is not in the image", prog, file,
-			(unsigned long long)page_addr);
+		char first[96] = "";
 		if (lg_image_range(out->img, 0, &a, &len) == 0)
-			fprintf(stderr, " (its first range is [%#llx, %#llx))",
-				(unsigned long long)a, (unsigned long long)(a + len));
-		fprintf(stderr, "\n");
+			snprintf(first, sizeof first, " (its first range is [%#llx, %#llx))",
+				 (unsigned long long)a, (unsigned long long)(a + len));
+		lgt_errorf(prog, "%s: the page address %#llx is not in the image%s", file,
+			   (unsigned long long)page_addr, first);
 		goto fail;
 	}
 	if (decode(prog, file, out, page_addr) < 0)
@@ -96,17 +95,17 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0) {
 		int rc = lg_infer_base(&out->l, &g);
 		if (rc == LG_ERR_NOMEM) {
-			fprintf(stderr, "%s: %s: %s\n", prog, file, lg_strerror(rc));
+			lgt_errorf(prog, "%s: %s", file, lg_strerror(rc));
 			lg_layout_free(&out->l);
 			goto fail;
 		}
 		if (rc < 0 && g.rings) {
 			char list[512];
 			list_rings(list, sizeof list, &out->l, &g);
-			fprintf(stderr,
-				"%s: %s: cannot tell where the page is: its %u rings do not agree on "
-				"one address, at most %u of them name the same (%s); give --base ADDR\n",
-				prog, file, g.rings, g.agree, list);
+			lgt_errorf(prog,
+				"%s: cannot tell where the page is: its %u rings do not agree on "
+				"one address, at most %u of them name the same (%s); give --base ADDR",
+				file, g.rings, g.agree, list);
 			lg_layout_free(&out->l);
 			goto fail;
 		}
@@ -118,7 +117,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		out->img = NULL;
 		iopts.base = guess;
 		if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
-			fprintf(stderr, "%s: %s\n", prog, err.msg);
+			lgt_errorf(prog, "%s", err.msg);
 			return -1;
 		}
 		lgt_guard_mapped_reads(prog, file, out->img);

@@ -120,12 +120,11 @@ static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
 	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX);
 	if (sc->ncand < 0) {
 		const char *why = lg_image_error(img);
-		fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
-			why ? why : lg_strerror(sc->ncand));
+		lgt_errorf(prog, "%s: scan failed: %s", file, why ? why : lg_strerror(sc->ncand));
 		return -1;
 	}
 	if (sc->ncand == 0) {
-		fprintf(stderr, "%s: %s: scan found no plausible descriptor page\n", prog, file);
+		lgt_errorf(prog, "%s: scan found no plausible descriptor page", file);
 		return -1;
 	}
 	*page_addr = sc->cand[0].page_addr;
@@ -206,6 +205,100 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 	}
 }
 
+/* What the options say, the same for every FILE. */
+struct lgc_opts {
+	struct lg_check_config cfg;
+	struct lg_image_opts iopts;
+	uint64_t page_addr, mem, pfn_limit;
+	bool have_page, have_mem, have_base, layout, quiet, scan;
+	enum lgt_format fmt;
+	bool color;
+};
+
+/* Check one FILE as if it were alone: its findings and summary (text) or its entry in rep.
+ * Returns its exit status (0, 1 or 2); *st gets its counts. */
+static int check_one(const struct lgc_opts *o, const char *path, struct lgc_report *rep,
+		     struct lg_check_stats *st)
+{
+	struct lg_scan_candidate cand[LGC_SCAN_MAX];
+	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
+	char *file = lgt_name_text(path), *json_file = lgt_name_json(path);
+	struct lg_image_opts iopts = o->iopts;
+	struct lgt_findings fs = {0};
+	struct lgt_located loc;
+	int exit_code = 2;
+
+	memset(st, 0, sizeof *st);
+	lgt_clear_error();
+	iopts.name = file;
+	struct scan_ctx sc = {&o->cfg, cand, -1};
+	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
+				     o->scan ? scan_finder : NULL, &sc};
+	if (lgt_open_layout(prog, lgt_input_path(path), &lo, &loc) < 0)
+		goto out;
+	struct lg_image *img = loc.img;
+	struct lg_layout *l = &loc.l;
+	if (o->have_mem)
+		l->mem = o->mem;
+	if (o->pfn_limit)
+		l->pfn_limit = o->pfn_limit;
+
+	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st);
+	if (rc < 0 || fs.nomem) {
+		const char *why = lg_image_error(img);
+		lgt_errorf(prog, "%s: checking failed: %s", file,
+			   why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		goto close;
+	}
+	/* A page of an on-demand image (kdump) that would not decode: the report would be
+	 * incomplete, so say which page and stop. */
+	if (lg_image_error(img)) {
+		lgt_errorf(prog, "%s: %s", file, lg_image_error(img));
+		goto close;
+	}
+
+	struct lgc_run run = {json_file, path, lg_image_kind_name(lg_image_kind(img)),
+			      loc.page_source, l, &fs, st, img, sc.ncand >= 0 ? cand : NULL,
+			      sc.ncand < 0 ? 0 : (size_t)sc.ncand};
+	if (rep) {
+		if (lgc_report_add(rep, &run) < 0) {
+			lgt_errorf(prog, "%s: %s", file, lg_strerror(LG_ERR_NOMEM));
+			goto close;
+		}
+	} else {
+		if (sc.ncand >= 0 && !o->quiet)
+			print_scan(stdout, file, cand, (size_t)sc.ncand);
+		if (o->layout) {
+			printf("%s: %s image, page found by %s\n", file, run.image_kind,
+			       run.page_source);
+			lgt_print_layout(stdout, l);
+			lgc_print_ring_states(stdout, img, l);
+		}
+		lgt_print_findings(stdout, file, &fs, o->color);
+		if (!o->quiet) {
+			if (loc.inferred)
+				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
+			if (st->rings_unchecked)
+				printf("%s: note: the image holds only the descriptor page; ring "
+				       "contents were not checked\n",
+				       file);
+			lgt_print_summary(stdout, file, st);
+		}
+	}
+	exit_code = st->errors ? 1 : 0;
+close:
+	lgt_located_free(&loc);
+out:
+	if (exit_code == 2 && rep &&
+	    lgc_report_fail(rep, json_file, path, lgt_last_error()[0] ? lgt_last_error()
+								     : "could not be checked") < 0)
+		lgt_errorf(prog, "%s: %s", file, lg_strerror(LG_ERR_NOMEM));
+	lgt_findings_free(&fs);
+	free(file);
+	free(json_file);
+	return exit_code;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -226,62 +319,56 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config cfg;
-	struct lg_image_opts iopts = {0};
-	uint64_t page_addr = 0, mem = 0, pfn_limit = 0;
-	bool have_page = false, have_mem = false, have_base = false, layout = false, quiet = false;
-	bool scan = false;
-	struct lg_scan_candidate cand[LGC_SCAN_MAX];
-	int ncand = -1;
-	enum lgt_format fmt = LGT_TEXT;
+	struct lgc_opts o = {0};
 	int color = -1;
 	int c;
 
-	lg_check_config_init(&cfg);
+	o.fmt = LGT_TEXT;
+	lg_check_config_init(&o.cfg);
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
-			if (lgt_opt_size(prog, "--base", optarg, &iopts.base) < 0)
+			if (lgt_opt_size(prog, "--base", optarg, &o.iopts.base) < 0)
 				return 2;
-			have_base = true;
+			o.have_base = true;
 			break;
 		case OPT_PAGE:
-			if (lgt_opt_page_addr(prog, optarg, &page_addr) < 0)
+			if (lgt_opt_page_addr(prog, optarg, &o.page_addr) < 0)
 				return 2;
-			have_page = true;
+			o.have_page = true;
 			break;
 		case OPT_MEM:
-			if (lgt_opt_size(prog, "--mem", optarg, &mem) < 0)
+			if (lgt_opt_size(prog, "--mem", optarg, &o.mem) < 0)
 				return 2;
-			have_mem = true;
+			o.have_mem = true;
 			break;
 		case OPT_PFNLIMIT:
-			if (lgt_opt_size(prog, "--pfn-limit", optarg, &pfn_limit) < 0)
+			if (lgt_opt_size(prog, "--pfn-limit", optarg, &o.pfn_limit) < 0)
 				return 2;
-			if (pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)) {
+			if (o.pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)) {
 				fprintf(stderr, "%s: --pfn-limit %#llx is beyond the 64-bit address "
-					"space\n", prog, (unsigned long long)pfn_limit);
+					"space\n", prog, (unsigned long long)o.pfn_limit);
 				return 2;
 			}
 			break;
 		case OPT_FORMAT:
-			if (lgt_parse_format(optarg, &fmt) < 0) {
+			if (lgt_parse_format(optarg, &o.fmt) < 0) {
 				fprintf(stderr, "%s: --format '%s': expected text, json or sarif\n",
 					prog, optarg);
 				return 2;
 			}
 			break;
 		case OPT_LAYOUT:
-			layout = true;
+			o.layout = true;
 			break;
 		case OPT_LIST:
 			lgt_list_checks(stdout);
 			return 0;
 		case OPT_SCAN:
-			scan = true;
+			o.scan = true;
 			break;
 		case OPT_RAW:
-			iopts.force_raw = true;
+			o.iopts.force_raw = true;
 			break;
 		case OPT_COLOR:
 			if (lgt_opt_color(prog, optarg, &color) < 0)
@@ -289,11 +376,11 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(&o.cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
-			quiet = true;
+			o.quiet = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -309,90 +396,50 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!path)
+	if (optind == argc) {
+		fprintf(stderr, "%s: no input file given\n", prog);
+		usage(stderr);
 		return 2;
-	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
-	static char *file, *json_file; /* static: reachable to the end, no leak to report */
-	file = lgt_name_text(path);
-	json_file = lgt_name_json(path);
-	iopts.name = file;
-	if (scan && have_page) {
+	}
+	if (o.scan && o.have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
 		return 2;
 	}
+	o.color = color < 0 ? lgt_use_color(stdout) : color;
 
-	struct scan_ctx sc = {&cfg, cand, -1};
-	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
-				     scan ? scan_finder : NULL, &sc};
-	struct lgt_located loc;
-	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
-		return 2;
-	struct lg_image *img = loc.img;
-	struct lg_layout *l = &loc.l;
-	ncand = sc.ncand;
-	if (have_mem)
-		l->mem = mem;
-	if (pfn_limit)
-		l->pfn_limit = pfn_limit;
-
-	struct lgt_findings fs = {0};
-	struct lg_check_stats st;
-	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
-	if (rc < 0 || fs.nomem) {
-		const char *why = lg_image_error(img);
-		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
-		lgt_findings_free(&fs);
-		lgt_located_free(&loc);
+	struct lgc_report *rep = NULL;
+	if (o.fmt != LGT_TEXT && !(rep = lgc_report_new(o.fmt))) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
 		return 2;
 	}
-
-	/* A page of an on-demand image (kdump) that would not decode: the report would be
-	 * incomplete, so say which page and stop. */
-	if (lg_image_error(img)) {
-		fprintf(stderr, "%s: %s: %s\n", prog, file, lg_image_error(img));
-		lgt_findings_free(&fs);
-		lgt_located_free(&loc);
-		return 2;
+	int nfiles = argc - optind, worst = 0, failed = 0;
+	struct lg_check_stats total = {0};
+	for (int i = optind; i < argc; i++) {
+		struct lg_check_stats st;
+		int rc = check_one(&o, argv[i], rep, &st);
+		worst = rc > worst ? rc : worst;
+		failed += rc == 2;
+		total.errors += st.errors;
+		total.warnings += st.warnings;
+		total.notes += st.notes;
 	}
-
-	struct lgc_run run = {json_file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
-			      l, &fs, &st, img, ncand >= 0 ? cand : NULL,
-			      ncand < 0 ? 0 : (size_t)ncand};
-	if (fmt == LGT_JSON)
-		rc = lgc_print_json(stdout, &run);
-	else if (fmt == LGT_SARIF)
-		rc = lgc_print_sarif(stdout, &run);
-	else {
-		bool use_color = color < 0 ? lgt_use_color(stdout) : color;
-		if (ncand >= 0 && !quiet)
-			print_scan(stdout, file, cand, (size_t)ncand);
-		if (layout) {
-			printf("%s: %s image, page found by %s\n", file, run.image_kind,
-			       run.page_source);
-			lgt_print_layout(stdout, l);
-			lgc_print_ring_states(stdout, img, l);
+	if (rep) {
+		if (lgc_report_print(stdout, rep, nfiles > 1, worst) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+			worst = 2;
 		}
-		lgt_print_findings(stdout, file, &fs, use_color);
-		if (!quiet) {
-			if (loc.inferred)
-				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
-			if (st.rings_unchecked)
-				printf("%s: note: the image holds only the descriptor page; ring "
-				       "contents were not checked\n",
-				       file);
-			lgt_print_summary(stdout, file, &st);
-		}
-		rc = 0;
+		lgc_report_free(rep);
+	} else if (nfiles > 1 && !o.quiet) {
+		char label[96];
+		int k = snprintf(label, sizeof label, "total (%d files", nfiles);
+		snprintf(label + k, sizeof label - (size_t)k, failed ? ", %d could not be checked)" : ")",
+			 failed);
+		lgt_print_summary(stdout, label, &total);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: writing the report failed\n", prog);
-		rc = -1;
+		worst = 2;
 	}
-	int exit_code = rc < 0 ? 2 : st.errors ? 1 : 0;
-	lgt_findings_free(&fs);
-	lgt_located_free(&loc);
-	return exit_code;
+	return worst;
 }

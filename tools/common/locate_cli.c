@@ -1,6 +1,9 @@
 /* locate_cli.c — open a dump and decode its descriptor page, as lgcheck does. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "locate_cli.h"
@@ -59,6 +62,39 @@ static int find_page(const char *prog, const char *file, const struct lgt_locate
 	return 0;
 }
 
+/* A stream ("-", a pipe, /dev/stdin on one, process substitution) can be read once: copy it
+ * (lg_spool_stream) and open the copy, through /proc/self/fd, each time the image is opened.
+ * Returns the path to open (path itself for a file), or NULL after printing why. */
+static const char *open_input(const char *prog, const char *path, const char *file,
+			      struct lgt_located *out)
+{
+	struct stat st;
+	struct lg_error err = {0};
+	path = lgt_input_path(path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 ||
+	    !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		if (fd >= 0)
+			close(fd);
+		return path; /* lg_image_open says what is wrong with it, if anything */
+	}
+	out->spool_fd = lg_spool_stream(fd, file, &err);
+	close(fd);
+	if (out->spool_fd < 0) {
+		lgt_errorf(prog, "%s", err.msg);
+		return NULL;
+	}
+	snprintf(out->spool_path, sizeof out->spool_path, "/proc/self/fd/%d", out->spool_fd);
+	return out->spool_path;
+}
+
+static void close_input(struct lgt_located *out)
+{
+	if (out->spool_fd >= 0)
+		close(out->spool_fd);
+	out->spool_fd = -1;
+}
+
 int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
 		    struct lgt_located *out)
 {
@@ -69,8 +105,12 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 
 	out->img = NULL;
 	out->inferred = false;
+	out->spool_fd = -1;
+	if (!(path = open_input(prog, path, file, out)))
+		return -1;
 	if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 		lgt_errorf(prog, "%s", err.msg);
+		close_input(out);
 		return -1;
 	}
 	lgt_guard_mapped_reads(prog, file, out->img);
@@ -118,6 +158,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		iopts.base = guess;
 		if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
 			lgt_errorf(prog, "%s", err.msg);
+			close_input(out);
 			return -1;
 		}
 		lgt_guard_mapped_reads(prog, file, out->img);
@@ -151,6 +192,7 @@ located:;
 fail:
 	lg_image_close(out->img);
 	out->img = NULL;
+	close_input(out);
 	return -1;
 }
 
@@ -159,4 +201,5 @@ void lgt_located_free(struct lgt_located *lo)
 	lg_layout_free(&lo->l);
 	lg_image_close(lo->img);
 	lo->img = NULL;
+	close_input(lo);
 }

@@ -234,7 +234,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	struct scan_ctx sc = {&o->cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
 				     o->scan ? scan_finder : NULL, &sc};
-	if (lgt_open_layout(prog, lgt_input_path(path), &lo, &loc) < 0)
+	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		goto out;
 	struct lg_image *img = loc.img;
 	struct lg_layout *l = &loc.l;

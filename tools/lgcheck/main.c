@@ -138,11 +138,12 @@ static void print_scan(FILE *out, const char *file, const struct lg_scan_candida
 	for (size_t i = 0; i < n && i < LGC_SCAN_MAX; i++)
 		fprintf(out,
 			"  %2zu. %#llx  score %ld: %u device%s, %u vq%s, %u ring%s in the image, "
-			"%u error%s, %u warning%s\n",
+			"%u error%s, %u warning%s%s\n",
 			i + 1, (unsigned long long)c[i].page_addr, c[i].score, c[i].ndev,
 			c[i].ndev == 1 ? "" : "s", c[i].nvq, c[i].nvq == 1 ? "" : "s",
 			c[i].rings_checked, c[i].rings_checked == 1 ? "" : "s", c[i].errors,
-			c[i].errors == 1 ? "" : "s", c[i].warnings, c[i].warnings == 1 ? "" : "s");
+			c[i].errors == 1 ? "" : "s", c[i].warnings, c[i].warnings == 1 ? "" : "s",
+			c[i].score > -LG_SCAN_LOOSE / 2 ? "" : " (not clean: walks only by the loose rule)");
 }
 
 /* Per ring: indices, flags, the outstanding chains and their lengths. */

@@ -148,6 +148,7 @@ static cJSON *report_json(const struct lgc_run *r)
 			cJSON_AddNumberToObject(o, "errors", c->errors);
 			cJSON_AddNumberToObject(o, "warnings", c->warnings);
 			cJSON_AddNumberToObject(o, "notes", c->notes);
+			cJSON_AddBoolToObject(o, "clean", c->score > -LG_SCAN_LOOSE / 2);
 		}
 	}
 	cJSON *fa = cJSON_AddArrayToObject(root, "findings");

@@ -18,15 +18,16 @@ static const char *prog = "lgcheck";
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [options] FILE\n"
-		"Find the lguest device descriptor page in FILE (a raw memory image, a device\n"
-		"area, a bare page, or an ELF/kdump core), decode it and check every device,\n"
-		"virtqueue and ring.\n\n"
+		"usage: %s [options] FILE...\n"
+		"Find the lguest device descriptor page in each FILE (a raw memory image, a device\n"
+		"area, a bare page, or an ELF/kdump core; - or a pipe is read once to its end),\n"
+		"decode it and check every device, virtqueue and ring.  Several FILEs: each is\n"
+		"checked alone, then a total; the exit status is the worst.\n\n"
 		"  --base ADDR         guest-physical address of a raw file's first byte (default 0)\n"
 		"  --raw               read FILE as raw bytes even if it looks like a core\n"
 		"  --page-addr ADDR    the page is at ADDR (default: note, e820 entry, first byte)\n"
-		"  --scan              look at every page of FILE, rank plausible descriptor pages,\n"
-		"                      print them and check the best\n"
+		"  --scan              look at every page of FILE, rank the pages that walk like a\n"
+		"                      descriptor page (clean ones first), list them, check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
 		"  --format FMT        text (default), json or sarif\n"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # public_symbols.sh CC INCLUDE_DIR — the functions the public headers declare, one a line:
 # every extern function prototype in lgkit/*.h after preprocessing (static inline helpers
 # and function-pointer types are not symbols).  The version script and the symbol test

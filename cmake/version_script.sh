@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # version_script.sh CC INCLUDE_DIR OUT — liblgkit's linker version script: every function
 # the public headers declare (public_symbols.sh) in the node LGKIT_0.1, all else local.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_checks_doc — print docs/checks.md from the one check table. */
 #include <stdio.h>
 

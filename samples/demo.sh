@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # demo.sh — set up, build, then run lgkit over the samples: generate every sample spec
 # with lggen, check the results with lgcheck, and boot the sample guest with lglaunch.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh — assertions for the bash tests: run a command, then state its exact exit code
 # and the text that must (or must not) appear.  Sourced by tests/*/*.sh; each script
 # sets T to its scratch folder first.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run-all.sh — set up and run every lgkit test: the -Werror build and its ctest suites,
 # the same suites under ASan+UBSan, static analysis, each fuzz target for a bounded
 # time, and an install that another project consumes.  Exit 0 only if all pass.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # setup-deps.sh — install what lgkit builds and tests with, from Debian 12's packages.
 # Idempotent: packages already present are not fetched again.  Needs root (or sudo).
 set -euo pipefail
@@ -14,6 +15,7 @@ pkgs=(
 	iproute2 iputils-ping              # the net device's tap test: ip, and Linux's own ping
 	bash-completion                    # the completion test
 	debhelper lintian fakeroot man-db  # the Debian packages (tests/deb)
+	mandoc                             # man page lint (docs.man_lint)
 	qemu-system-x86                    # real dumps from QEMU (tests/dumps)
 	libjson-validator-perl             # JSON Schema validation of specs (no Python)
 	gzip xz-utils zstd bzip2 lz4        # compressed cores that lgcheck must refuse (tests/cli)

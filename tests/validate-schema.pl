@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # validate-schema.pl SCHEMA FILE... — print "FILE: valid" or "FILE: invalid: first error"
 # for each FILE, with JSON::Validator (Debian's libjson-validator-perl; no Python).
 # Debian 12 has no 2020-12 validator outside Python: lgkit's schemas keep to keywords

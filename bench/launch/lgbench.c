@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgbench.c — lglaunch benchmarks (not a test), for each backend the machine has (the
  * emulator always, KVM where /dev/kvm opens):
  *  (a) launch overhead: "lglaunch --accel B GUEST now" (a guest that shuts down at once)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* minemu.c — the smallest Unicorn program that does what "lglaunch --accel emu GUEST now"
  * does: an x86 engine in 32-bit mode over the same memory (32 MiB + the 1 MiB device area,
  * mapped by pointer as lglaunch maps it), a guest that writes status 0 to the shutdown

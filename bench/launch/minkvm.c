@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* minkvm.c — the smallest KVM program that does what "lglaunch guest now" does: create a
  * VM with the same memory (32 MiB + the 1 MiB device area), one vCPU in flat 32-bit
  * protected mode, run a guest that writes status 0 to the shutdown port, and exit with

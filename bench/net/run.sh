@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/net/run.sh LGLAUNCH GUEST64 [COUNT] — lglaunch's net device against a veth pair,
 # in the same run, in network namespaces of its own (root; 169.254.0.0/16 only):
 #  (a) echo round trip: `ping -c COUNT -i 0.01` to the sample guest through a tap device

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench/scan/run.sh LGCHECK [SIZE] [DIR] — how fast `lgcheck --scan` looks at every page of
 # a large dump, against `cat FILE > /dev/null` on the same warm file in the same run.
 #

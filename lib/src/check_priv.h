@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_priv.h — the check engine's interface to the files that implement checks. */
 #ifndef LGKIT_CHECK_PRIV_H
 #define LGKIT_CHECK_PRIV_H

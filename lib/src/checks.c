@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* checks.c — the check table, the engine, and sections A (device page) and B
  * (virtqueue configuration and placement) of docs/CHECKS.md. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decode.c — descriptor page bytes to the layout model, walking as scan_devices() did. */
 #include <stdlib.h>
 #include <string.h>

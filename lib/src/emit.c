@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emit.c — the layout model to bytes: descriptor page, device area, raw memory image.
  *
  * The page is rebuilt from the devices every time (never copied from l->page), so what
@@ -111,6 +112,23 @@ int lg_emit_size(const struct lg_layout *l, enum lg_emit_kind kind, uint64_t *si
 	return 0;
 }
 
+/* The zero page (struct boot_params) as the 3.x Launcher filled it: one e820 RAM entry
+ * [0, mem), boot protocol 2.07, KEEP_SEGMENTS, the command line at 0x1000, 16 MiB kernel
+ * alignment, hardware_subarch 1 (lguest); every other field zero. */
+void lg_emit_zero_page(uint8_t zp[LG_PAGE_SIZE], uint64_t mem)
+{
+	memset(zp, 0, LG_PAGE_SIZE);
+	zp[LG_BP_E820_ENTRIES] = 1;
+	lg_put64(zp + LG_BP_E820_MAP, 0);
+	lg_put64(zp + LG_BP_E820_MAP + 8, mem);
+	lg_put32(zp + LG_BP_E820_MAP + 16, LG_E820_RAM);
+	lg_put16(zp + LG_BP_HDR_VERSION, 0x0207);
+	zp[LG_BP_LOADFLAGS] = 0x40; /* KEEP_SEGMENTS: the Guest runs in ring 1 */
+	lg_put32(zp + LG_BP_CMD_LINE_PTR, LG_BOOT_CMDLINE_ADDR);
+	lg_put32(zp + LG_BP_KERNEL_ALIGNMENT, 0x1000000);
+	lg_put32(zp + LG_BP_HARDWARE_SUBARCH, LG_SUBARCH_LGUEST);
+}
+
 int lg_emit(const struct lg_layout *l, enum lg_emit_kind kind, const char *cmdline,
 	    lg_emit_fn fn, void *ctx)
 {
@@ -127,19 +145,8 @@ int lg_emit(const struct lg_layout *l, enum lg_emit_kind kind, const char *cmdli
 	if (kind == LG_EMIT_PAGE || kind == LG_EMIT_AREA)
 		return end ? fn(ctx, 0, page, (size_t)end) : 0;
 
-	/* The zero page (struct boot_params) as the 3.x Launcher filled it (ABI.md §5);
-	 * every other field stays zero. */
 	uint8_t zp[LG_PAGE_SIZE];
-	memset(zp, 0, sizeof zp);
-	zp[LG_BP_E820_ENTRIES] = 1;
-	lg_put64(zp + LG_BP_E820_MAP, 0);
-	lg_put64(zp + LG_BP_E820_MAP + 8, l->mem);
-	lg_put32(zp + LG_BP_E820_MAP + 16, LG_E820_RAM);
-	lg_put16(zp + LG_BP_HDR_VERSION, 0x0207);
-	zp[LG_BP_LOADFLAGS] = 0x40; /* KEEP_SEGMENTS: the Guest runs in ring 1 */
-	lg_put32(zp + LG_BP_CMD_LINE_PTR, LG_BOOT_CMDLINE_ADDR);
-	lg_put32(zp + LG_BP_KERNEL_ALIGNMENT, 0x1000000);
-	lg_put32(zp + LG_BP_HARDWARE_SUBARCH, LG_SUBARCH_LGUEST);
+	lg_emit_zero_page(zp, l->mem);
 	rc = fn(ctx, 0, zp, sizeof zp);
 	if (rc < 0)
 		return rc;

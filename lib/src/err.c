@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err.c — text for LG_ERR_* codes, from the one X-macro list in lgkit.h. */
 #include "lgkit/lgkit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* geom.c — legacy vring geometry: the one place addresses and sizes are computed. */
 #include "lgkit/lgkit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* image.c — guest-physical views over mmap'd files or caller buffers; the raw backend. */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* image_elf.c — ELF core files (ELF64 and ELF32, little-endian) as guest-physical images.
  *
  * What it promises: every PT_LOAD is mapped at its p_paddr (never p_vaddr, never the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* image_kdump.c — kdump-compressed (diskdump) files as guest-physical images: the plain
  * file that `makedumpfile -R` writes and the flattened stream that QEMU's
  * dump-guest-memory writes for -format kdump-zlib/lzo/snappy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* image_priv.h — what an image backend fills in.  Only lib/src/image*.c include it. */
 #ifndef LGKIT_IMAGE_PRIV_H
 #define LGKIT_IMAGE_PRIV_H

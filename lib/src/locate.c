@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* locate.c — finding the descriptor page in an image (note, e820, lowest address). */
 #include "image_priv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.c — virtio device type and feature bit names (from the 3.x uapi headers). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring.c — section C of docs/CHECKS.md: the state of the rings a dump holds, and the
  * public ring walker of lgkit/ring.h.
  *

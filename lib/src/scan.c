@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan.c — rank every page-aligned page of an image as a possible descriptor page
  * (lgkit/scan.h).  A cheap look at the first 16 bytes rejects almost every page; the few
  * that walk like a real page are decoded and checked, and the best are kept. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spec.c — JSON layout specs to the layout model and back (docs/spec.md).
  *
  * Loading happens in two passes over the cJSON tree, both in document order: the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* version.c — the library's version at run time. */
 #include "lgkit/lgkit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire_asserts.c — compile-time proof that wire.h's offsets match the C structs of
  * lguest_launcher.h, virtio_ring.h and bootparam.h (declared here, packed as on i386). */
 #include <stddef.h>

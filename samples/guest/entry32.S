@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry32.S — 32-bit entry of the sample guest: lglaunch enters here in flat protected
  * mode with %esi = 0 (the zero page) and interrupts off, as lguest's Host did. */
 	.section .text.entry, "ax"
@@ -13,7 +14,8 @@ _start:
 
 /* Vectors 0..63, 16 bytes each.  Vector 32+irq sets bit irq of irq_seen.  `iret` fails
  * emulation in 32-bit mode on our KVM, so the handler returns with the same-privilege
- * sequence of KVM-HERE.md: rebuild the frame as {eflags, eip}, popf, ret $4. */
+ * sequence measured there (tools/lglaunch/README.md): rebuild the frame as {eflags, eip},
+ * popf, ret $4. */
 	.balign 16
 	.globl isr_stubs
 isr_stubs:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry64.S — 64-bit entry of the sample guest: lglaunch enters here in long mode on its
  * identity page tables with %rsi = 0 (the zero page) and interrupts off. */
 	.section .text.entry, "ax"

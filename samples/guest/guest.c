@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest.c — the lgkit sample guest: a tiny freestanding kernel, built from this one source
  * as an ELF32 (EM_386) and an ELF64 (EM_X86_64) guest for lglaunch.
  *
@@ -9,7 +10,8 @@
  * with a status that becomes lglaunch's exit code.  Hypercalls are the port writes of
  * tools/lglaunch/lg_hcall.h.
  *
- * Ring-0 guest code is emulated one instruction at a time on our KVM (KVM-HERE.md): keep
+ * Ring-0 guest code is emulated one instruction at a time on our PVM KVM (about 5 M
+ * instructions/s; tools/lglaunch/README.md): keep
  * every path short, clear nothing big, use no SSE (-mgeneral-regs-only).
  *
  * Command-line words (ARGS of lglaunch) select scenarios:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # symbols.sh LIBLGKIT_SO CC INCLUDE_DIR — liblgkit.so exports exactly the functions the
 # public headers declare, each under the version node LGKIT_0.1, and nothing internal.
 set -u

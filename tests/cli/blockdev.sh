@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # blockdev.sh LGCHECK MKPAGE TMPDIR — a dump on a block device (here a loop device over
 # a device area) is read to its end, like a file.  Skips (77) when no loop device can be
 # set up (not root, or no loop driver): the tool it needs is missing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # completion.sh COMPLETION_FILE BINDIR — the bash completion offers what the tools take:
 # lglaunch's backends, lgcheck's formats and check names (from lgcheck --list-checks).
 set -u

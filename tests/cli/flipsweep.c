@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flipsweep — every single-bit flip of the used bytes of one real descriptor page (its
  * descriptors and the terminator), each run through lgcheck's own pipeline (locate, infer
  * the base from the rings, decode, check), against a table that states the verdict of

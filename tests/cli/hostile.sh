@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # hostile.sh — lgcheck against the inputs of issue 9: a dump that shrinks while it is
 # read, pages with no device, rings that would move an inferred base, formats lgcheck
 # does not read, file names that are not text, sparse scans.

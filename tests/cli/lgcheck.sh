@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # lgcheck.sh — lgcheck as a user runs it: every input kind, every bad input, options.
 # usage: lgcheck.sh LGCHECK MKPAGE TMPDIR
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mkpage — write the test-only stock layout (tests/unit/pagebuilder.h: net, block, rng,
  * console at 64 MiB) as a bare page, a device area, or a sparse raw memory image with
  * the zero page's e820 entry.  usage: mkpage page|area|image OUT */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* peakrss — run a command and write its peak resident set size, in KiB, to a file.
  * usage: peakrss OUT CMD [ARG...]; exits with the command's status (128+N for signal N). */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # reports.sh — issue 10 items 3 and 5: lgcheck FILE... (each file alone, a total, the worst
 # exit status, one unreadable file does not stop the others) and reports that survive
 # failure (JSON "error", SARIF executionSuccessful false with a notification), SARIF

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shrink — run a command whose standard output is a one-page pipe, and truncate FILE while
  * the command is blocked writing to it; then let it go on.  For the test that a dump
  * re-written in place while lgcheck reads it ends in a message, not a SIGBUS.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # stdin.sh — issue 10 item 2: "-" and every input that cannot be mapped (a pipe, /dev/stdin,
 # process substitution, a FIFO) is copied once, holes for zero pages, and read as usual; by
 # lgcheck and by lggen --decode.  Memory does not grow with the input: 1 GiB of zeros piped

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build.sh WORKDIR — build lgkit's Debian packages from a copy of the committed tree
 # (dpkg-buildpackage -us -uc -b), check them with lintian (no errors), install them, and
 # use them as a user would: the tools, man pages, completion and schemas in place, and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cores.sh LGCHECK MKCORE CORPUS_GEN TMPDIR — hand-made ELF and kdump cores of the ring
 # corpus's running guest: the well-formed ones decode exactly like the raw image (page found
 # by the lgkit note or the e820 entry); each broken one gets exit 2 and one line on stderr

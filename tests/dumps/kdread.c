@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kdread — read kdump files two ways and say whether they agree.
  *
  *   kdread same A B     liblgkit reads A and B as the same memory: the same ranges, the same

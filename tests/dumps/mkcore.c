@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mkcore KIND OUT SRC — write a memory dump of SRC (a raw guest memory image from the ring
  * corpus: zero page and buffers in [0, 0xa0000), the device area at [0x100000, 0x105000))
  * in one of the formats lgcheck reads, well formed or broken in exactly one way.

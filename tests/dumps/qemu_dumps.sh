@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # qemu_dumps.sh LGCHECK QMP CORPUS_GEN VECTORS_DIR TMPDIR MKCORE KDREAD — QEMU as a real
 # producer of dumps.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* qmp — a tiny QMP client for the dump tests: qmp SOCKET 'JSON-COMMAND'...
  *
  * Connects to QEMU's QMP unix socket (retrying while QEMU starts), negotiates

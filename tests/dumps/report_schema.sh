@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # report_schema.sh LGCHECK MKCORE CORPUS_GEN SCHEMA TMPDIR — every kind of lgcheck JSON report
 # this suite produces is valid for schemas/lgcheck-report.schema.json, and each SARIF report for
 # the official SARIF 2.1.0 schema (sarif-schema-2.1.0.json, from npm @microsoft/jest-sarif,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # ring_corpus_cli.sh LGCHECK TEST_RING_CORPUS TMPDIR — the ring corpus through lgcheck:
 # each case is a sparse raw memory image (zero page with an e820 entry, page, rings);
 # the clean one gives exit 0 and no findings, each mangled one exactly its check, at its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ringsim.c — a simulated running guest and device over lguest rings (see ringsim.h). */
 #define _GNU_SOURCE
 #include <fcntl.h>

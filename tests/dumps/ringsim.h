@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ringsim.h — builds guest memory holding an lguest device area whose rings were filled
  * by a simulated running guest (Linux virtio_ring's free list, detach and event index
  * habits) and device (pops, out-of-order completion).  Tests mangle one field of it.

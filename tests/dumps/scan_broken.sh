@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scan_broken.sh — issue 10 item 4: --scan finds a descriptor page that breaks rules (a ring
 # of 300 entries, an irq of 40, unknown status bits, a ring outside the image) by the loose
 # rule of docs/dumps.md, ranks it below clean pages, and checks the best with every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ring_corpus — section C of CHECKS.md, one row at a time.
  *
  * A simulated running guest fills the rings (ringsim.c): several outstanding chains,

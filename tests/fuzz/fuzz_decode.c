@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_decode — libFuzzer target: any bytes as a raw image holding a descriptor page
  * (and whatever follows it), decoded and checked the way lgcheck does it. */
 #include <stdint.h>

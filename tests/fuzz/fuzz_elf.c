@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_elf — libFuzzer target: any bytes as an ELF core.  The reader must accept or refuse
  * them with a message; an accepted image is then used as lgcheck would use it: ranges
  * read, the note, the page located, decoded and checked (rings included), and scanned. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_kdump — libFuzzer target: any bytes as a kdump file (plain or flattened).  The
  * reader must accept or refuse them with a message; an accepted image is used as lgcheck
  * would (see fuzz_elf.c), and every page decode failure must name its page.  The reader may

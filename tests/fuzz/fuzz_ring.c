@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_ring — libFuzzer target: any bytes as the contents of one ring (and 64 KiB of RAM
  * its buffers may point into) behind a block device whose num and negotiated INDIRECT /
  * EVENT_IDX come from the first bytes.  Runs every section C check and the public walker

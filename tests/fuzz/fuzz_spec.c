@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_spec — libFuzzer target for the JSON spec loader.  Any bytes either fail with one
  * message naming the spec, or load; a loaded layout must survive the round trips
  * spec -> model -> JSON -> model (the same model, and the same JSON again) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay — run a fuzz target's entry point over files (a regression corpus, the seed
  * vectors) without libFuzzer, so every build replays what the fuzzers found.
  * usage: replay-TARGET FILE|DIR...  Exit 0 when every input ran. */

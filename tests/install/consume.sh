@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # consume.sh PREFIX WORKDIR — build tests/install/consumer.c against an installed lgkit
 # twice (CMake find_package, then pkg-config) and run both.
 set -euo pipefail

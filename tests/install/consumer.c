@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* consumer.c — a program outside lgkit that decodes a page through the installed library. */
 #include <stdio.h>
 

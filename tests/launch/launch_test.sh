@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # launch_test.sh CASE FLAVOUR ACCEL [FILE] — one lglaunch test (ctest label "launch") on one
 # backend: ACCEL is emu (the software CPU, runs everywhere) or kvm.
 #
@@ -69,6 +70,21 @@ disk_pattern() {
 	done
 }
 
+# What the sample guest prints after its device lines when it has a block device of
+# CAPACITY sectors and an rng.
+block_rng_lines() {
+	cat <<END
+block: capacity $1 sectors
+block: wrote 8 sectors, status 0
+block: read back 8 sectors, status 0, same bytes
+block: flush, status 0
+block: id "lgkit-block", status 0
+block: write past the end, status 1 (IOERR, as expected)
+rng: 16 bytes, not all zero
+all done, shutting down with status 0
+END
+}
+
 hdr="lgkit sample guest ($flavour-bit): RAM 32 MiB, device page at 0x2000000"
 
 case $case_ in
@@ -104,20 +120,16 @@ block_rng)
 	truncate -s 1M "$work/disk"
 	run --block="$work/disk" --rng "$guest" exit=0
 	expect_rc 0
-	expect_out <<END
+	{
+		cat <<END
 $hdr, 3 devices
 device 0: block at +0x0: vq0 num 256 irq 1 pfn 0x2001, features 04 02 acked 04 02, status 7
 device 1: rng at +0x21: vq0 num 256 irq 2 pfn 0x2004, status 7
 device 2: console at +0x2e: vq0 num 256 irq 3 pfn 0x2007, vq1 num 256 irq 4 pfn 0x200a, status 7
-block: capacity 2048 sectors
-block: wrote 8 sectors, status 0
-block: read back 8 sectors, status 0, same bytes
-block: flush, status 0
-block: id "lgkit-block", status 0
-block: write past the end, status 1 (IOERR, as expected)
-rng: 16 bytes, not all zero
-all done, shutting down with status 0
 END
+		block_rng_lines 2048
+	} >"$work/want.in"
+	expect_out <"$work/want.in" # not in a pipeline: fail() must count here
 	expect_err "write past end: sector 2048 + 512 bytes > 1048576 bytes"
 	disk_pattern >"$work/want.disk"
 	truncate -s 1M "$work/want.disk"
@@ -131,20 +143,16 @@ block_order)
 	truncate -s 64K "$work/disk"
 	run --rng --block="$work/disk" --mem 16M "$guest"
 	expect_rc 0
-	expect_out <<END
+	{
+		cat <<END
 lgkit sample guest ($flavour-bit): RAM 16 MiB, device page at 0x1000000, 3 devices
 device 0: rng at +0x0: vq0 num 256 irq 1 pfn 0x1001, status 7
 device 1: block at +0xd: vq0 num 256 irq 2 pfn 0x1004, features 04 02 acked 04 02, status 7
 device 2: console at +0x2e: vq0 num 256 irq 3 pfn 0x1007, vq1 num 256 irq 4 pfn 0x100a, status 7
-block: capacity 128 sectors
-block: wrote 8 sectors, status 0
-block: read back 8 sectors, status 0, same bytes
-block: flush, status 0
-block: id "lgkit-block", status 0
-block: write past the end, status 1 (IOERR, as expected)
-rng: 16 bytes, not all zero
-all done, shutting down with status 0
 END
+		block_rng_lines 128
+	} >"$work/want.in"
+	expect_out <"$work/want.in" # not in a pipeline: fail() must count here
 	;;
 rng_bytes)
 	run --rng "$guest" rnghex

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netpeer.c — the other end of `lglaunch --net socket:PATH` for the launch tests: binds
  * its own Unix datagram socket, waits for lglaunch's socket at PATH, then sends an ARP
  * request and an ICMP echo request for the guest's address (one Ethernet frame per

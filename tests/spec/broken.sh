@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # broken.sh — every broken spec gives exactly one clear message (or, for a layout the named
 # checks reject, lgcheck's diagnostics), exit 1, and never an output file: an existing OUT
 # is left untouched and no temporary file is left beside it.  Also: a 10 MB file of random

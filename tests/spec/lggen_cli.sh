@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # lggen_cli.sh — lggen's command line: help and version, usage errors (exit 2), --force
 # writing a bad layout whose diagnostics are exactly lgcheck's, --image accepted by lgcheck
 # as it is, --mem, --cmdline, --decode of pages, areas and images (same spec from each),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # schema.sh — schemas/layout.schema.json and the C loader agree on every sample:
 #   samples/*.json, samples/vectors/*.json   valid for the schema, loaded by lggen (exit 0)
 #   samples/broken/*.json                    invalid for the schema, refused by lggen (exit 1)

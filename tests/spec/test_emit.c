@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_emit — the emit module: packing, page/area/image sizes and bytes, the zero page
  * as the 3.x Launcher wrote it, and every refusal. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_spec — the JSON spec loader and dumper: defaults allocated as the Launcher did,
  * exact messages for representative mistakes, lax loading, and the dump format. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vcmp — compare what lggen wrote with a real-Launcher vector, byte for byte, except the
  * bytes the vectors' README lists as uninitialised in the Launcher: block config bytes
  * 8..11 (size_max), net config bytes 6..9 (status, max_virtqueue_pairs), and the whole MAC

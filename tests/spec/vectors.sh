@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # vectors.sh — lggen against the real Launcher's bytes.  For every vector configuration in
 # the vectors folder:
 #   1. the matching sample spec (samples/vectors/NAME.json) exists;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pagebuilder.h — an independent, test-only writer of descriptor pages, laid out the
  * way the real Launcher did (page at mem, rings bump-allocated after it, irqs from 1).
  * It shares no code with lib/ so it can serve as a second oracle. */

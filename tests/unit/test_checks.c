@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_checks — every check of sections A and B fires, with its exact name and path,
  * on a page with one field mangled; and none of them fires on the good page.  Layouts
  * that are valid but that the real Launcher never made stay clean.  With a vectors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_image — raw images: reads across holes never succeed, bad files get one clear
  * error, and the decoder is safe for truncated and hostile pages. */
 #include <fcntl.h>

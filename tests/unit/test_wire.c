@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_wire — little-endian loads, descriptor sizes, ring geometry, names, errors. */
 #include <string.h>
 

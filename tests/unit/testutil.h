@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testutil.h — tiny assertion helpers: a failed expectation prints where and why, and
  * the test exits 1 at the end; 77 means skipped (ctest SKIP_RETURN_CODE). */
 #ifndef LGKIT_TESTUTIL_H

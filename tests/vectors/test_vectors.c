@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_vectors — every real-Launcher page and device area passes lgcheck with no errors
  * and no warnings, and lgcheck's JSON devices equal manifest.json field by field.
  * usage: test_vectors LGCHECK VECTORS_DIR   (exit 77 when VECTORS_DIR is absent) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.c — shared pieces of the lgkit command-line tools. */
 #include <ctype.h>
 #include <signal.h>
@@ -6,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "common.h"
 #include "output.h"
@@ -58,13 +61,42 @@ int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const
 	return 0;
 }
 
-void lgt_list_checks(FILE *out)
+int lgt_list_checks(FILE *out, bool json)
 {
-	for (int i = 0; i < LG_CHECK_COUNT; i++) {
-		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
-		fprintf(out, "%-20s %c %-7s %s\n", ci->name, ci->section,
-			lg_severity_name(ci->severity), ci->summary);
+	if (!json) {
+		for (int i = 0; i < LG_CHECK_COUNT; i++) {
+			const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
+			fprintf(out, "%-20s %c %-7s %s\n", ci->name, ci->section,
+				lg_severity_name(ci->severity), ci->summary);
+		}
+		return 0;
 	}
+	/* JSON: an array of {name, section, severity, summary}, one entry a check. */
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; a && i < LG_CHECK_COUNT; i++) {
+		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
+		char sec[2] = {ci->section, 0};
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(a, o) || !cJSON_AddStringToObject(o, "name", ci->name) ||
+		    !cJSON_AddStringToObject(o, "section", sec) ||
+		    !cJSON_AddStringToObject(o, "severity", lg_severity_name(ci->severity)) ||
+		    !cJSON_AddStringToObject(o, "summary", ci->summary)) {
+			cJSON_Delete(a);
+			a = NULL;
+		}
+	}
+	char *s = a ? cJSON_Print(a) : NULL;
+	cJSON_Delete(a);
+	if (!s)
+		return -1;
+	fprintf(out, "%s\n", s);
+	cJSON_free(s);
+	return 0;
+}
+
+void lgt_try_help(const char *prog)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 }
 
 int lgt_collect(void *ctx, const struct lg_finding *f)

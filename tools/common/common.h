@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common.h — what the lgkit tools share: number parsing, -W/-E options, the finding
  * collector and the one diagnostic format (text, json, sarif). */
 #ifndef LGKIT_TOOLS_COMMON_H
@@ -27,7 +28,10 @@ const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog);
 
 /* Print every check: name, section, severity, summary. */
-void lgt_list_checks(FILE *out);
+/* Every named check, a line each (text) or as a JSON array; -1 when out of memory. */
+int lgt_list_checks(FILE *out, bool json);
+/* After getopt reported a wrong option: one line pointing at --help. */
+void lgt_try_help(const char *prog);
 
 struct lgt_findings {
 	struct lg_finding *f;

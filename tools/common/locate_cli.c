@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* locate_cli.c — open a dump and decode its descriptor page, as lgcheck does. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* locate_cli.h — open a dump, find and decode its descriptor page the way lgcheck does
  * (--page-addr, a caller's finder such as --scan, the lgkit note, the e820 entry, the
  * first byte; a raw file without a base is placed one page below its lowest ring), for

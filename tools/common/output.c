@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c — write an output file through a temporary file and a rename (output.h). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -146,23 +147,30 @@ static int write_fail(struct lgt_out *o)
 	return -1;
 }
 
-/* Sequential bytes to standard output. */
-static int put(struct lgt_out *o, const void *p, size_t len)
+int lgt_write_all(int fd, const void *buf, size_t len)
 {
-	const uint8_t *b = p;
+	const uint8_t *b = buf;
 	while (len) {
-		ssize_t k = write(o->fd, b, len);
+		ssize_t k = write(fd, b, len);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
 			if (k == 0)
 				errno = EIO;
-			return write_fail(o);
+			return -1;
 		}
 		b += k;
 		len -= (size_t)k;
-		o->pos += (uint64_t)k;
 	}
+	return 0;
+}
+
+/* Sequential bytes to standard output. */
+static int put(struct lgt_out *o, const void *p, size_t len)
+{
+	if (lgt_write_all(o->fd, p, len) < 0)
+		return write_fail(o);
+	o->pos += len;
 	return 0;
 }
 

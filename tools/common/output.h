@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h — the one way the lgkit tools write an output file (lggen -o, lglaunch --dump).
  *
  * Rules:
@@ -42,6 +43,9 @@ int lgt_out_commit(struct lgt_out *o, uint64_t size);
 
 /* Give up: remove the temporary file.  Safe to call twice. */
 void lgt_out_abort(struct lgt_out *o);
+
+/* write() all of buf to fd, retrying on EINTR and short writes; 0, or -1 with errno. */
+int lgt_write_all(int fd, const void *buf, size_t len);
 
 /* For a fatal signal handler: remove the temporary file of the output being written, if
  * any (async-signal-safe). */

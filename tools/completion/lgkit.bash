@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for lgkit's tools: lgcheck, lggen and lglaunch.
 # Installed as one file per command name (symlinks) where bash-completion looks for them.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgcheck — find the lguest descriptor page in a memory dump, decode it, check it.
  * Exit 0: no errors (warnings allowed); 1: the input has errors; 2: could not run. */
 #include <getopt.h>
@@ -38,7 +39,7 @@ static void usage(FILE *out)
 		"                      it is not a terminal (a log)\n"
 		"  -W NAME             make check NAME a warning; -W no-NAME turns it off\n"
 		"  -E NAME             make check NAME an error\n"
-		"  --list-checks       list every named check\n"
+		"  --list-checks       list every named check (--format json: as a JSON array)\n"
 		"  --color WHEN        auto (default), always or never\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n\n"
@@ -324,9 +325,12 @@ int main(int argc, char **argv)
 	struct lgc_opts o = {0};
 	int color = -1;
 	int c;
+	bool list = false;
 
 	o.fmt = LGT_TEXT;
 	lg_check_config_init(&o.cfg);
+	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
+	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
@@ -364,8 +368,8 @@ int main(int argc, char **argv)
 			o.layout = true;
 			break;
 		case OPT_LIST:
-			lgt_list_checks(stdout);
-			return 0;
+			list = true; /* printed once --format is known */
+			break;
 		case OPT_SCAN:
 			o.scan = true;
 			break;
@@ -394,10 +398,12 @@ int main(int argc, char **argv)
 			printf("lgcheck (lgkit) %s\n", LGKIT_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			lgt_try_help(prog);
 			return 2;
 		}
 	}
+	if (list)
+		return lgt_list_checks(stdout, o.fmt == LGT_JSON) < 0 ? 2 : 0;
 	if (optind == argc) {
 		fprintf(stderr, "%s: no input file given\n", prog);
 		usage(stderr);

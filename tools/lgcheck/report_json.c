@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_json.c — lgcheck's machine-readable reports, built with cJSON. */
 #include <stdio.h>
 #include <ctype.h>

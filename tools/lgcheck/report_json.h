@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_json.h — lgcheck's JSON and SARIF reports (schemas/lgcheck-report.schema.json). */
 #ifndef LGCHECK_REPORT_JSON_H
 #define LGCHECK_REPORT_JSON_H

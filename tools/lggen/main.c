@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lggen — build the descriptor page, device area or whole guest memory image from a JSON
  * layout spec; or (--decode) turn a page, area or image back into a fully explicit spec.
  * Exit 0: written; 1: the spec or layout has errors (nothing written); 2: could not run. */
@@ -41,6 +42,7 @@ static void usage(FILE *out)
 		"  --force             write even when the layout has errors, and accept any value\n"
 		"                      the wire fields hold (ring sizes that are not powers of two)\n"
 		"  -W NAME, -E NAME    change a check's severity, as lgcheck does\n"
+		"  --list-checks       list every named check (--format json: as a JSON array)\n"
 		"  -q, --quiet         print no summary line\n"
 		"  --color WHEN        auto (default), always or never\n"
 		"  --decode FILE       turn FILE back into a spec\n"
@@ -56,7 +58,7 @@ static void usage(FILE *out)
 }
 
 enum { OPT_PAGE = 256, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE, OPT_DECODE,
-       OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR };
+       OPT_LIST, OPT_FORMAT, OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR };
 
 /* Read a whole spec file, or a little more than LG_SPEC_MAX_SIZE bytes of a larger one. */
 static char *read_spec(const char *path, size_t *len)
@@ -187,6 +189,8 @@ int main(int argc, char **argv)
 		{"raw", no_argument, NULL, OPT_RAW},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
+		{"list-checks", no_argument, NULL, OPT_LIST},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -199,10 +203,24 @@ int main(int argc, char **argv)
 	uint64_t mem = 0;
 	bool have_mem = false, force = false, do_decode = false, quiet = false;
 	int color = -1, c, nkind = 0;
+	bool list = false, list_json = false;
 
+	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
+	argv[0] = name;
 	lg_check_config_init(&cfg);
 	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_LIST:
+			list = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+				fprintf(stderr, "%s: --format '%s': expected text or json (with --list-checks)\n",
+					prog, optarg);
+				return 2;
+			}
+			list_json = strcmp(optarg, "json") == 0;
+			break;
 		case 'o':
 			outpath = optarg;
 			break;
@@ -270,10 +288,12 @@ int main(int argc, char **argv)
 			printf("lggen (lgkit) %s\n", LGKIT_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			lgt_try_help(prog);
 			return 2;
 		}
 	}
+	if (list)
+		return lgt_list_checks(stdout, list_json) < 0 ? 2 : 0;
 	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
 	if (!path)
 		return 2;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* backend.h — the seam between lglaunch's core and the CPU that runs the guest.
  *
  * Split as Solo5's hvt is: the core (core.c, device.c, virtq.c, x86.c, ...) owns guest
@@ -13,7 +14,7 @@
  *
  * Port I/O is the one event a backend hands over while the instruction executes, through
  * lgl_core_pio(): Unicorn 2.0.1 cannot leave its loop in the middle of a translation block
- * without running part of the block again (EMU-HERE: uc_emu_stop rewinds EIP), and KVM
+ * without running part of the block again (uc_emu_stop rewinds EIP: the top of be_emu.c), and KVM
  * completes an IN from the data the handler filled before the next KVM_RUN anyway.  The
  * record (struct lgl_pio) is the same on both; lgl_core_pio() returns 1 when the guest
  * shut down, and run() then returns LGL_EV_SHUTDOWN.

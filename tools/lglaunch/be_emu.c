@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* be_emu.c — the software-CPU backend: the guest runs on Unicorn (Debian 12's
  * libunicorn 2.0.1, QEMU's TCG as a library) over the core's memory, as QEMU falls back to
  * TCG without /dev/kvm.  Facts measured on 2.0.1, and why this file does what it does:

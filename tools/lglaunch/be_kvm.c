@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* be_kvm.c — the KVM backend: VM, memslot over the core's memory, vCPU, ioeventfd kicks,
  * interrupt injection and KVM_RUN (backend.h).  What /dev/kvm is on our machines (a PVM
  * backend: ring-0 guest code emulated, `vmcall` livelocks, 32-bit `iret` fails) shaped the
@@ -117,18 +118,9 @@ static int kvm_create(struct lgl_vm *vm, enum lgl_mode mode)
 	}
 	k->run = p;
 	k->vcpu_thread = pthread_self();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	/* KVM_RUN ends with EINTR on a pending signal whatever the flags (KVM never restarts
-	 * it); SA_RESTART keeps the vCPU thread's other calls (stderr writes) whole. */
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_kick;
-	sigaction(KICK_SIGNAL, &sa, NULL);
-	sigset_t unblock;
-	sigemptyset(&unblock);
-	sigaddset(&unblock, KICK_SIGNAL);
-	pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+	/* KVM_RUN ends with EINTR on a pending signal whatever SA_RESTART says (KVM never
+	 * restarts it). */
+	lgl_vcpu_signal(KICK_SIGNAL, on_kick);
 	return 0;
 }
 

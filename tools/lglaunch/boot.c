@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* boot.c — the zero page (struct boot_params) and command line, as the real Launcher
- * wrote them (ABI.md §5).  All other fields stay zero. */
+ * wrote them (Linux tools/lguest/lguest.c, 3.x: the fields are listed in the guest ABI of
+ * tools/lglaunch/README.md).  All other fields stay zero. */
 #include <stdio.h>
 #include <string.h>
 
+#include "lgkit/emit.h"
 #include "lglaunch.h"
 
 int lgl_boot_params(struct lgl_mem *m, const char *cmdline)
@@ -17,15 +20,7 @@ int lgl_boot_params(struct lgl_mem *m, const char *cmdline)
 	uint8_t *cl = LGL_GPA(m, LG_BOOT_CMDLINE_ADDR, len + 1);
 	if (!zp || !cl)
 		return -1;
-	zp[LG_BP_E820_ENTRIES] = 1;
-	lg_put64(zp + LG_BP_E820_MAP, 0);        /* addr */
-	lg_put64(zp + LG_BP_E820_MAP + 8, m->ram); /* size: RAM only, not the device area */
-	lg_put32(zp + LG_BP_E820_MAP + 16, LG_E820_RAM);
-	lg_put16(zp + LG_BP_HDR_VERSION, 0x0207);
-	zp[LG_BP_LOADFLAGS] |= 0x40; /* KEEP_SEGMENTS */
-	lg_put32(zp + LG_BP_CMD_LINE_PTR, LG_BOOT_CMDLINE_ADDR);
-	lg_put32(zp + LG_BP_KERNEL_ALIGNMENT, 0x1000000);
-	lg_put32(zp + LG_BP_HARDWARE_SUBARCH, LG_SUBARCH_LGUEST);
+	lg_emit_zero_page(zp, m->ram); /* the library's, as lggen --image writes it */
 	memcpy(cl, cmdline, len + 1);
 	return 0;
 }

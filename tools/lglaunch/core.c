@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* core.c — the launcher's core: guest memory, the choice of backend, and the run loop's
  * policy (port dispatch, halts, which interrupt to deliver when, the timeout).  The CPU
  * itself is a backend's (backend.h); nothing here knows KVM or Unicorn.
@@ -164,8 +165,12 @@ void lgl_raise_irq(struct lgl_vm *vm, unsigned irq)
 	if (irq >= LG_IRQS)
 		return;
 	vm->irq_pending |= 1u << irq;
-	if (pthread_equal(pthread_self(), vm->vcpu_thread))
-		return; /* it delivers before its next run */
+	if (pthread_equal(pthread_self(), vm->vcpu_thread)) {
+		/* Raised while handling a port access: have the run end at the next point the guest
+		 * can take it, and deliver it then. */
+		vm->be->kick(vm);
+		return;
+	}
 	if (vm->vcpu_halted) {
 		if (owed == WAKE_NONE)
 			owed = WAKE_SIGNAL;
@@ -315,6 +320,20 @@ static void stop_devices(struct lgl_vm *vm)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+void lgl_vcpu_signal(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART; /* the vCPU thread's other calls (stderr writes) stay whole */
+	sa.sa_handler = handler;
+	sigaction(sig, &sa, NULL);
+	sigset_t unblock;
+	sigemptyset(&unblock);
+	sigaddset(&unblock, sig);
+	pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+}
+
 /* The VM the timeout's SIGALRM handler stops. */
 static struct lgl_vm *alarm_vm;
 
@@ -328,16 +347,7 @@ static void on_alarm(int sig)
 
 static void arm_timeout(struct lgl_vm *vm)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART; /* the vCPU thread's other calls (stderr writes) stay whole */
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	sigset_t unblock;
-	sigemptyset(&unblock);
-	sigaddset(&unblock, SIGALRM);
-	pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+	lgl_vcpu_signal(SIGALRM, on_alarm);
 	__atomic_store_n(&alarm_vm, vm, __ATOMIC_SEQ_CST);
 	struct itimerval it = {{0, 0}, {0, 0}};
 	it.it_value.tv_sec = (time_t)vm->timeout;

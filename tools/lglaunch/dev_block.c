@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_block.c — virtio block (type 2), legacy requests over one queue:
  * a readable 16-byte header {u32 type, u32 ioprio, u64 sector}, the data (readable for OUT,
  * writable for IN/GET_ID), and a writable status byte last.  Backed by a file: pread/pwrite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_console.c — virtio console (type 3): vq0 receives stdin, vq1 transmits to stdout.
  * Like the real Launcher's, no features and no config.  Output and input both run on the
  * console's own thread (device.c), under vm->lock: it is the only writer of stdout. */
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "lglaunch.h"
+#include "output.h"
 
 static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 {
@@ -15,7 +17,7 @@ static void console_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	struct lgl_chain c;
 	while (lgl_vq_pop(vm, vq, &c) == LGL_POP_OK) {
 		for (unsigned i = 0; i < c.nout; i++)
-			if (lgl_write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
+			if (lgt_write_all(STDOUT_FILENO, c.iov[i].host, c.iov[i].len) < 0)
 				break; /* stdout closed: the guest's output is dropped */
 		lgl_vq_push(vm, vq, c.head, 0);
 	}

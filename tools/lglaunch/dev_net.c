@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_net.c — virtio net (type 1), legacy, as the 3.x Launcher's --tunnet: vq0 receives
  * (frames from the backend into the guest's writable buffers), vq1 transmits (the guest's
  * readable chains to the backend).  Every frame travels behind the legacy 10-byte
  * virtio_net_hdr; no offload is offered, so the device writes a zero header and ignores
- * the guest's (ABI.md §2.4).  Two backends:
+ * the guest's (the 3.x Launcher did the same).  Two backends:
  *   tap:IFNAME     a Linux tap device (/dev/net/tun, IFF_TAP | IFF_NO_PI), created if
  *                  missing, as --tunnet did;
  *   socket:PATH    a Unix datagram socket lglaunch binds at PATH: one Ethernet frame per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dev_rng.c — virtio rng (type 4): one queue of writable buffers filled by getrandom(). */
 #include <errno.h>
 #include <sys/random.h>

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /* device.c — LHCALL_NOTIFY routing, the device life cycle and the devices' service
- * threads, as the 3.x Launcher did (ABI.md §3.2, generation C): a notify of a descriptor's
- * address is a status change (0 = reset, FAILED = warn + reset, otherwise the features are
+ * threads, as the 3.x Launcher did (its status protocol since 3.2, "generation C"): a
+ * notify of a descriptor's address is a status change (0 = reset, FAILED = warn + reset, otherwise the features are
  * final: start); a notify of a ring is a kick, handed to the device's thread while the
  * device runs (on KVM the kernel signals its eventfd without an exit), and before that
  * means the device was not started.

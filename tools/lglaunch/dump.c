@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dump.c — --dump FILE: guest memory as an ELF64 core.  One PT_LOAD per range (RAM, then
  * the device area up to guest_limit) with p_paddr = guest-physical address, and a PT_NOTE
  * holding the "LGKIT" note (lg_note_encode) that tells lgcheck where the page is. */
@@ -12,21 +13,6 @@
 
 #include "lglaunch.h"
 #include "output.h"
-
-int lgl_write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Guest memory at file offset off, page by page: all-zero pages are not written (a hole in
  * a file, zeros on standard output), as the guest's untouched RAM is. */

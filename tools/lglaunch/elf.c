@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* elf.c — load a kernel ELF (ELF32 EM_386 like lguest's vmlinux, or ELF64 EM_X86_64) with
  * libelf.  Every PT_LOAD goes to p_paddr and is checked as Solo5 checks its guests:
  * filesz <= memsz, file bytes inside the file, overflow-safe end inside RAM and above the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lg_hcall.h — the guest ABI of lglaunch, shared by the launcher and the sample guest.
  *
  * lguest guests called the Host with `int $0x1f` (LHCALL_* in eax, arguments in ebx…).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lglaunch.h — what the launcher's core files share: the VM, guest memory, devices, rings.
  *
  * Split like Solo5 hvt: the core — main.c (options, orchestration), core.c (guest memory,
@@ -214,6 +215,9 @@ void lgl_raise_irq(struct lgl_vm *vm, unsigned irq);
 void lgl_vcpu_recheck(struct lgl_vm *vm);
 /* Device thread, lock NOT held: deliver what this thread's last round owes the vCPU. */
 void lgl_vcpu_wake(struct lgl_vm *vm);
+/* Handle sig on the vCPU thread with handler (SA_RESTART), unblocked there; device threads
+ * block it (device.c). */
+void lgl_vcpu_signal(int sig, void (*handler)(int));
 /* Run until shutdown; returns the exit code (guest status, or LGL_EXIT_*).  Every device
  * thread has been joined when it returns. */
 int lgl_run(struct lgl_vm *vm);
@@ -246,7 +250,5 @@ int lgl_boot_params(struct lgl_mem *m, const char *cmdline);
 
 /* dump.c */
 int lgl_dump(const struct lgl_vm *vm, const char *path);
-/* write() all of buf, retrying on EINTR and short writes; 0, or -1 with errno. */
-int lgl_write_all(int fd, const void *buf, size_t len);
 
 #endif

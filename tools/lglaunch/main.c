@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c — lglaunch: the lguest Launcher on KVM or a software CPU.  Options, the layout,
  * and the order of things: lay out the devices as the real Launcher did, map memory, load
  * the kernel, write the zero page, check the layout with liblgkit (refuse to boot on any
@@ -220,7 +221,8 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 	return 0;
 }
 
-/* The layout from flags, as the 3.x Launcher built it (ABI.md §2.1, §2.4): each device
+/* The layout from flags, as the 3.x Launcher built it (devices in flag order, irqs from 1,
+ * each ring's pages right after the last; tools/lglaunch/README.md): each device
  * class says its queues, features and config. */
 static int layout_from_flags(const struct opts *o, const struct devreq *req, unsigned nreq,
 			     struct lg_layout *l, uint64_t mem)

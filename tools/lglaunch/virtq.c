@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* virtq.c — host-side access to the guest's legacy split rings.
  *
  * Copy, then trust only the copy: each index, head and descriptor is read once from guest

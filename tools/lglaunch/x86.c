@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86.c — the vCPU's first state: flat 32-bit protected mode (lguest's vmlinux) or long
  * mode on identity page tables the launcher builds.  The GDT and the page tables go into
  * guest memory here; the registers are handed to the backend as struct lgl_boot_cpu.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/emit.h — the layout model to bytes: the descriptor page, the device area (page and
  * ring pages up to the pfn limit) and a whole raw guest memory image, laid out as the real
  * lguest Launcher laid them out (docs/ABI.md §1, §2, §5).
@@ -48,6 +49,10 @@ typedef int (*lg_emit_fn)(void *ctx, uint64_t offset, const uint8_t *bytes, size
  * below mem; whatever fn returns. */
 int lg_emit(const struct lg_layout *l, enum lg_emit_kind kind, const char *cmdline,
 	    lg_emit_fn fn, void *ctx);
+
+/* The zero page the Launcher wrote at guest-physical 0 for RAM of mem bytes (the command
+ * line pointer is 0x1000; the command line itself is the caller's). */
+void lg_emit_zero_page(uint8_t zp[LG_PAGE_SIZE], uint64_t mem);
 
 /* lg_emit() into a caller's buffer of exactly lg_emit_size() bytes (zeroed first).
  * Errors: those of lg_emit(); LG_ERR_PARAM when len is not the output's size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/lgkit.h — liblgkit: images of guest memory, the lguest layout model, named checks.
  *
  * Promise: nothing in this library prints, exits, or trusts its input.  Every function

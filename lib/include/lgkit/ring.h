@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/ring.h — reading a legacy split ring through an image: its state, its outstanding
  * chains, and a chain walker for a device that serves the ring (lglaunch) or a tool that
  * shows it (lgcheck).

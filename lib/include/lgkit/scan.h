@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/scan.h — find descriptor pages in an image that carries no hint (no note, no
  * zero page, no --page-addr): look at every page-aligned page and rank the plausible ones.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/spec.h — JSON layout specs (docs/spec.md, schemas/layout.schema.json) to the layout
  * model, and the model back to a fully explicit spec.
  *

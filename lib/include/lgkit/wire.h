@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lgkit/wire.h — the lguest (era E2) wire format: sizes, offsets and little-endian loads.
  *
  * Every constant here comes from docs/ABI.md (Linux 2.6.25 … 3.19 lguest_launcher.h,

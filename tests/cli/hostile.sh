@@ -144,6 +144,7 @@ for fmt in json sarif; do
 		expect_out "odd-name-$fmt" "we\\nird\\u001b[31m\\\\$(printf '\357\277\275')-$(printf '\303\251').bin"
 	else # a URI: every byte but the unreserved ones and / percent-encoded
 		expect_out "odd-name-$fmt" "\"uri\":"$'\t'"\"$T/we%0Aird%1B%5B31m%5C%FF-%C3%A9.bin\""
+		expect_valid_sarif "odd-name-$fmt"
 	fi
 done
 run "$LGCHECK" "$T/$(printf 'no\nsuch')"

@@ -57,6 +57,7 @@ run "$LGCHECK" --format sarif "$T/pow2.bin"
 expect_rc 1 pow2-sarif
 expect_out pow2-sarif '"ruleId":	"vq_num_pow2"'
 expect_out pow2-sarif '"version":	"2.1.0"'
+expect_valid_sarif pow2-sarif
 run "$LGCHECK" --color always "$T/pow2.bin"
 expect_out color $'\033[1;31merror\033[0m'
 run "$LGCHECK" "$T/pow2.bin"

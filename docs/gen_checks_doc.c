@@ -7,14 +7,15 @@
 int main(void)
 {
 	static const char *const sections[] = {"A. Device page", "B. Virtqueue configuration and placement",
-					       "C. Ring state"};
+					       "C. Ring state",
+					       "D. Eras before E2: 2.6.23 slots (E0), 2.6.24 fields (E1)"};
 	printf("# lgkit checks\n\n"
 	       "Generated from `lib/include/lgkit/checks.def` by the build; do not edit.\n"
 	       "Change a check's severity with `-W NAME` (warning), `-E NAME` (error) or\n"
 	       "`-W no-NAME` (off). A check whose prerequisite fired for the same item reports\n"
 	       "nothing for it.  Each check has an anchor of its name (checks.md#vq_num_pow2): the\n"
 	       "`helpUri` of lgcheck's SARIF rules.\n");
-	for (int s = 0; s < 3; s++) {
+	for (int s = 0; s < 4; s++) {
 		printf("\n## %s\n\n| name | severity | prerequisites | fires when |\n|---|---|---|---|\n",
 		       sections[s]);
 		for (int i = 0; i < LG_CHECK_COUNT; i++) {

@@ -126,6 +126,15 @@ static uint64_t dev_addr(const struct lg_layout *l, size_t d, uint32_t off)
 	return l->page_addr + l->dev[d].offset + off;
 }
 
+/* Bytes of descriptor d: set by the decoders; a layout built by hand (a spec) is E2. */
+static uint32_t dev_size(const struct lg_layout *l, size_t d)
+{
+	const struct lg_device *dv = &l->dev[d];
+	return dv->size ? dv->size : lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
+}
+
+static void check_e0_page(struct lg_ckctx *c);
+
 static void check_page(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
@@ -145,16 +154,26 @@ static void check_page(struct lg_ckctx *c)
 			     : "every byte of the page is 0");
 	}
 
+	if (l->era == LG_ERA_E0) {
+		check_e0_page(c);
+		return;
+	}
 	if (l->ndev && l->overflowed) {
 		size_t d = l->ndev - 1;
 		const struct lg_device *dv = &l->dev[d];
 		char path[64], where[64];
 		lg_vq_names(l, d, -1, NULL, path, sizeof path, where, sizeof where);
-		uint32_t size = lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
-		if (dv->offset + LG_DESC_HDR_SIZE > LG_PAGE_SIZE)
+		uint32_t size = dev_size(l, d);
+		uint32_t hdr = l->era == LG_ERA_E1 ? LG_E1_HDR_SIZE : LG_DESC_HDR_SIZE;
+		if (dv->offset + hdr > LG_PAGE_SIZE)
 			lg_report(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, d, 0), path, where,
-				  "5-byte header at page offset %u crosses the page end at 4096",
-				  dv->offset);
+				  "%u-byte header at page offset %u crosses the page end at 4096",
+				  hdr, dv->offset);
+		else if (l->era == LG_ERA_E1 && dv->offset + size > LG_PAGE_SIZE)
+			lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, d, 0), path, where,
+				  "descriptor of %u bytes (3 + config_len %u) at page offset %u ends "
+				  "at %u, past the page end at 4096",
+				  size, dv->config_len, dv->offset, dv->offset + size);
 		else if (dv->offset + size > LG_PAGE_SIZE)
 			lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, d, 0), path, where,
 				  "descriptor of %u bytes at page offset %u ends at %u, past the "
@@ -167,10 +186,7 @@ static void check_page(struct lg_ckctx *c)
 	if (!l->terminated) {
 		/* Exactly full is legal; a walk that ended on the bound is what we flag. */
 		const struct lg_device *last = l->ndev ? &l->dev[l->ndev - 1] : NULL;
-		uint32_t last_end = last ? last->offset + lg_desc_size(last->num_vq,
-									last->feature_len,
-									last->config_len)
-					 : 0;
+		uint32_t last_end = last ? last->offset + dev_size(l, l->ndev - 1) : 0;
 		if (last_end != LG_PAGE_SIZE)
 			lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + LG_PAGE_SIZE - 1, "page",
 				  "page",
@@ -233,12 +249,21 @@ static unsigned config_min(const struct lg_device *d, const char **why)
 	}
 }
 
+static void check_e0_slot(struct lg_ckctx *c, size_t d);
+static void check_e1_fields(struct lg_ckctx *c, size_t d);
+
 static void check_device(struct lg_ckctx *c, size_t d)
 {
 	const struct lg_layout *l = c->l;
 	const struct lg_device *dv = &l->dev[d];
 	char path[64], where[64];
 	bool whole = !dv->truncated;
+	bool e1 = l->era == LG_ERA_E1;
+
+	if (l->era == LG_ERA_E0) {
+		check_e0_slot(c, d);
+		return;
+	}
 
 	if (!lg_type_name(dv->type)) {
 		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
@@ -260,14 +285,15 @@ static void check_device(struct lg_ckctx *c, size_t d)
 				need = "exactly 1";
 		}
 		/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
-		if (need && dv->offset + LG_DESC_NUM_VQ < l->page_len) {
+		if (need && (e1 ? whole : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
 			lg_vq_names(l, d, -1, "num_vq", path, sizeof path, where, sizeof where);
-			lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, d, LG_DESC_NUM_VQ), path, where,
-				  "num_vq %u does not suit a %s device: expected %s", dv->num_vq,
+			lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, d, e1 ? 0 : LG_DESC_NUM_VQ),
+				  path, where, "%s %u does not suit a %s device: expected %s",
+				  e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
 				  lg_type_name(dv->type), need);
 		}
 		const char *why = "";
-		unsigned min = whole ? config_min(dv, &why) : 0;
+		unsigned min = whole && !e1 ? config_min(dv, &why) : 0;
 		if (dv->config_len < min) {
 			lg_vq_names(l, d, -1, "config_len", path, sizeof path, where, sizeof where);
 			lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, d, LG_DESC_CONFIG_LEN), path,
@@ -312,7 +338,7 @@ static void check_device(struct lg_ckctx *c, size_t d)
 
 	uint8_t s = dv->status;
 	lg_vq_names(l, d, -1, "status", path, sizeof path, where, sizeof where);
-	uint64_t sa = dev_addr(l, d, LG_DESC_STATUS);
+	uint64_t sa = dev_addr(l, d, e1 ? 2 : LG_DESC_STATUS);
 	if (s & ~LG_S_VALID_MASK)
 		lg_report(c, LG_CHK_STATUS_BITS, sa, path, where,
 			  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED "
@@ -327,6 +353,162 @@ static void check_device(struct lg_ckctx *c, size_t d)
 	if (s & LG_S_FAILED)
 		lg_report(c, LG_CHK_STATUS_FAILED, sa, path, where,
 			  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
+	if (e1)
+		check_e1_fields(c, d);
+}
+
+/* ---------------------------------------------------------------- section D: E0, E1 */
+
+static void check_e0_page(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	if (l->page_len < LG_PAGE_SIZE)
+		return;
+	for (uint32_t i = 0; i < LG_PAGE_SIZE; i++) {
+		uint32_t s = i / LG_E0_SLOT_SIZE;
+		if (!l->page[i] ||
+		    (s < LG_E0_SLOTS && lg_le16(l->page + s * LG_E0_SLOT_SIZE + LG_E0_TYPE)))
+			continue;
+		char path[64];
+		if (s < LG_E0_SLOTS)
+			snprintf(path, sizeof path, "slot[%u]", s);
+		else
+			snprintf(path, sizeof path, "page");
+		lg_report(c, LG_CHK_E0_SLOT_ZERO, l->page_addr + i, path, path,
+			  s < LG_E0_SLOTS ? "empty slot %u (type 0) has byte 0x%02x at page offset %u"
+					  : "byte %u at page offset %u after the 16 slots is 0x%02x, "
+					    "expected 0",
+			  s < LG_E0_SLOTS ? s : l->page[i], s < LG_E0_SLOTS ? l->page[i] : i,
+			  s < LG_E0_SLOTS ? i : l->page[i]);
+		break;
+	}
+}
+
+static void check_e0_slot(struct lg_ckctx *c, size_t d)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_e0_slot *s = &l->dev[d].e0;
+	char path[64], where[64];
+
+	if (!l->dev[d].type) {
+		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
+		lg_report(c, LG_CHK_E0_SLOT_TYPE, dev_addr(l, d, LG_E0_TYPE), path, where,
+			  "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", s->slot,
+			  s->type);
+	}
+	if (s->status & ~LG_E0_S_VALID_MASK) {
+		lg_vq_names(l, d, -1, "status", path, sizeof path, where, sizeof where);
+		lg_report(c, LG_CHK_E0_STATUS_BITS, dev_addr(l, d, LG_E0_STATUS), path, where,
+			  "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|"
+			  "REMOVED_ACK|FAILED (0x9f)",
+			  s->status, s->status & ~LG_E0_S_VALID_MASK);
+	}
+	if (!s->num_pages && s->pfn) {
+		lg_vq_names(l, d, -1, "pfn", path, sizeof path, where, sizeof where);
+		lg_report(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(l, d, LG_E0_PFN), path, where,
+			  "pfn %#x with num_pages 0: the Launcher sets the pfn only when it "
+			  "allocates pages",
+			  s->pfn);
+	}
+}
+
+/* E0 device memory: after the page, inside the pfn limit, not shared. */
+static void check_e0_pages(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	char path[64], where[64];
+	uint64_t page_pfn = l->page_addr >> LG_PAGE_SHIFT;
+	for (size_t d = 0; d < l->ndev; d++) {
+		const struct lg_e0_slot *s = &l->dev[d].e0;
+		if (!s->num_pages)
+			continue;
+		uint64_t end = (uint64_t)s->pfn + s->num_pages;
+		lg_vq_names(l, d, -1, "pfn", path, sizeof path, where, sizeof where);
+		uint64_t pa = dev_addr(l, d, LG_E0_PFN);
+		if ((uint64_t)s->pfn << LG_PAGE_SHIFT < l->mem || s->pfn <= page_pfn) {
+			lg_report(c, LG_CHK_E0_PAGES_ABOVE_RAM, pa, path, where,
+				  "device memory at pfn %#x is not above RAM (ends at %#llx) and the "
+				  "descriptor page (pfn %#llx)",
+				  s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
+			continue;
+		}
+		if (l->pfn_limit && end > l->pfn_limit)
+			lg_report(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, pa, path, where,
+				  "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx",
+				  s->pfn, s->num_pages, (unsigned long long)l->pfn_limit);
+		for (size_t o = 0; o < d; o++) {
+			const struct lg_e0_slot *t = &l->dev[o].e0;
+			if (!t->num_pages || t->pfn + (uint64_t)t->num_pages <= s->pfn ||
+			    end <= t->pfn)
+				continue;
+			lg_report(c, LG_CHK_E0_PAGES_OVERLAP, pa, path, where,
+				  "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, "
+				  "%#llx)",
+				  s->pfn, (unsigned long long)end, t->slot, t->pfn,
+				  (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
+			break;
+		}
+	}
+}
+
+/* The 2.6.24 device fields each Guest driver looks for, and their lengths. */
+static int e1_field_len(uint8_t dev_type, uint8_t ftype)
+{
+	if (ftype == LG_E1_F_VIRTQUEUE)
+		return LG_VQC_SIZE;
+	if (dev_type == LG_TYPE_NET && ftype == LG_E1_NET_MAC)
+		return 6;
+	if (dev_type == LG_TYPE_BLOCK && ftype == LG_E1_BLK_CAPACITY)
+		return 8;
+	if (dev_type == LG_TYPE_BLOCK &&
+	    (ftype == LG_E1_BLK_SIZE_MAX || ftype == LG_E1_BLK_SEG_MAX))
+		return 4;
+	if ((dev_type == LG_TYPE_NET || dev_type == LG_TYPE_BLOCK) && ftype == LG_E1_F_FEATURES)
+		return -1; /* a bitmap: any length */
+	return 0;
+}
+
+static void check_e1_fields(struct lg_ckctx *c, size_t d)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_device *dv = &l->dev[d];
+	char path[64], where[64], field[32];
+	for (unsigned i = 0; i < dv->e1.nfields; i++) {
+		const struct lg_e1_field *f = &dv->e1.field[i];
+		uint8_t t = f->type & (uint8_t)~LG_E1_CONSUMED;
+		uint64_t fa = dev_addr(l, d, LG_E1_HDR_SIZE + f->off);
+		snprintf(field, sizeof field, "field[%u]", i);
+		lg_vq_names(l, d, -1, field, path, sizeof path, where, sizeof where);
+		if (!f->whole) {
+			if (!dv->truncated)
+				lg_report(c, LG_CHK_E1_FIELD_IN_DESC, fa, path, where,
+					  "field type %#04x at config offset %u (len %u) ends at %u, "
+					  "past config_len %u",
+					  f->type, f->off, f->len,
+					  f->off + 1u < dv->config_len ? f->off + 2u + f->len
+								       : f->off + 2u,
+					  dv->config_len);
+			break;
+		}
+		int want = e1_field_len(dv->type, t);
+		if (t == LG_E1_F_VIRTQUEUE && f->len != LG_VQC_SIZE)
+			lg_report(c, LG_CHK_E1_VQ_LEN, fa + 1, path, where,
+				  "virtqueue field of %u bytes, expected 8 (an lguest_vqconfig): the "
+				  "Guest says \"Unexpected virtio config len\"",
+				  f->len);
+		else if (want == 0 && lg_type_name(dv->type))
+			lg_report(c, LG_CHK_E1_FIELD_KNOWN, fa, path, where,
+				  "field type %#04x is not one the 2.6.24 %s driver reads", t,
+				  lg_type_name(dv->type));
+		else if (want > 0 && f->len != want)
+			lg_report(c, LG_CHK_E1_FIELD_LEN, fa + 1, path, where,
+				  "field type %#04x has %u bytes, expected %d", t, f->len, want);
+		if ((f->type & LG_E1_CONSUMED) && dv->status == 0)
+			lg_report(c, LG_CHK_E1_CONSUMED_EARLY, fa, path, where,
+				  "field type %#04x has the consumed bit 0x80, but status is 0: "
+				  "no Guest driver has read the device",
+				  f->type);
+	}
 }
 
 /* ---------------------------------------------------------------- section B */
@@ -340,7 +522,8 @@ struct vqref {
 
 static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigned field)
 {
-	return dev_addr(l, d, LG_DESC_HDR_SIZE + LG_VQC_SIZE * q + field);
+	uint32_t off = l->dev[d].vq_off[q]; /* 0 in a layout built by hand: E2 */
+	return dev_addr(l, d, (off ? off : LG_DESC_HDR_SIZE + LG_VQC_SIZE * q) + field);
 }
 
 static void check_vq_fields(struct lg_ckctx *c, struct vqref *v)
@@ -550,6 +733,8 @@ int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 			n++;
 		}
 	check_vq_irq_unique(&c, v, n);
+	if (l->era == LG_ERA_E0)
+		check_e0_pages(&c);
 	check_placement(&c, v, n);
 	int rc = check_rings_in_image(&c, v, n);
 	free(v);

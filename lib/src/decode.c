@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* decode.c — descriptor page bytes to the layout model, walking as scan_devices() did. */
+/* decode.c — E2 descriptor page bytes to the layout model, walking as scan_devices() did
+ * (E0 and E1: decode_era.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "lgkit/lgkit.h"
+#include "decode_priv.h"
 
 uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len)
 {
@@ -21,6 +22,7 @@ void lg_layout_init(struct lg_layout *l, uint64_t page_addr)
 	l->page_addr = page_addr;
 	l->mem = page_addr;
 	l->page_len = LG_PAGE_SIZE;
+	l->era = LG_ERA_E2;
 }
 
 struct lg_device *lg_layout_add(struct lg_layout *l)
@@ -41,13 +43,15 @@ void lg_layout_free(struct lg_layout *l)
 }
 
 /* Copy up to n bytes at page offset off into dst, as far as they are present. */
-static void take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n)
+void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		dst[i] = off + i < l->page_len ? l->page[off + i] : 0;
 }
 
-int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out)
+/* Set up out with the page bytes (as far as present); every era's decoder starts here. */
+int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,
+		   enum lg_era era)
 {
 	if (!out || (!bytes && len))
 		return LG_ERR_PARAM;
@@ -57,6 +61,15 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 	if (len)
 		memcpy(out->page, bytes, len);
 	out->page_len = len;
+	out->era = era;
+	return 0;
+}
+
+int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out)
+{
+	int rc = lg_layout_load(out, bytes, len, page_addr, LG_ERA_E2);
+	if (rc < 0)
+		return rc;
 
 	uint32_t i = 0;
 	/* The Guest bounds only the start offset by the page; we also stop where the
@@ -73,27 +86,29 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 		}
 		d->offset = i;
 		uint8_t hdr[LG_DESC_HDR_SIZE];
-		take(out, i, hdr, sizeof hdr);
+		lg_take(out, i, hdr, sizeof hdr);
 		d->type = hdr[LG_DESC_TYPE];
 		d->num_vq = hdr[LG_DESC_NUM_VQ];
 		d->feature_len = hdr[LG_DESC_FEATURE_LEN];
 		d->config_len = hdr[LG_DESC_CONFIG_LEN];
 		d->status = hdr[LG_DESC_STATUS];
 		uint32_t size = lg_desc_size(d->num_vq, d->feature_len, d->config_len);
+		d->size = size;
 		d->truncated = i + size > out->page_len;
 		uint32_t p = i + LG_DESC_HDR_SIZE;
 		for (unsigned q = 0; q < d->num_vq; q++, p += LG_VQC_SIZE) {
 			uint8_t v[LG_VQC_SIZE];
-			take(out, p, v, sizeof v);
+			lg_take(out, p, v, sizeof v);
+			d->vq_off[q] = (uint16_t)(p - i);
 			d->vq[q].num = lg_le16(v + LG_VQC_NUM);
 			d->vq[q].irq = lg_le16(v + LG_VQC_IRQ);
 			d->vq[q].pfn = lg_le32(v + LG_VQC_PFN);
 			if (p + LG_VQC_SIZE <= out->page_len)
 				d->vqs_present = (uint8_t)(q + 1);
 		}
-		take(out, p, d->host_features, d->feature_len);
-		take(out, p + d->feature_len, d->guest_features, d->feature_len);
-		take(out, p + 2u * d->feature_len, d->config, d->config_len);
+		lg_take(out, p, d->host_features, d->feature_len);
+		lg_take(out, p + d->feature_len, d->guest_features, d->feature_len);
+		lg_take(out, p + 2u * d->feature_len, d->config, d->config_len);
 		if (d->truncated) {
 			out->overflowed = true;
 			i += size;
@@ -107,14 +122,7 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 
 int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out)
 {
-	uint8_t buf[LG_PAGE_SIZE];
-	uint64_t have = lg_image_backed(img, page_addr, LG_PAGE_SIZE);
-	if (have) {
-		int rc = lg_image_read(img, page_addr, buf, (size_t)have);
-		if (rc < 0)
-			return rc;
-	}
-	return lg_decode_page(buf, (size_t)have, page_addr, out);
+	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out);
 }
 
 static bool num_ok(uint16_t num)
@@ -122,9 +130,38 @@ static bool num_ok(uint16_t num)
 	return num && num <= LG_VQ_NUM_MAX && !(num & (num - 1));
 }
 
+/* E0: device memory follows the page in slot order, as the later eras' rings do; each
+ * device with pages votes (q is 0 in the list of those that disagree). */
+static int infer_base_e0(const struct lg_layout *l, struct lg_base_guess *g)
+{
+	uint64_t off = 1, win = 0;
+	for (size_t d = 0; d < l->ndev; d++) {
+		const struct lg_e0_slot *s = &l->dev[d].e0;
+		if (!s->num_pages || !s->pfn)
+			continue;
+		uint64_t vote = s->pfn > off ? s->pfn - off : 0;
+		off += s->num_pages;
+		if (g->rings++ == 0)
+			win = vote;
+		if (vote && vote == win) {
+			g->agree++;
+		} else {
+			if (g->ndisagree < LG_GUESS_LIST) {
+				g->disagree[g->ndisagree].d = d;
+				g->disagree[g->ndisagree].pfn = s->pfn;
+			}
+			g->ndisagree++;
+		}
+	}
+	g->page_addr = win << LG_PAGE_SHIFT;
+	return g->agree && g->agree == g->rings ? 0 : LG_ERR_NOTFOUND;
+}
+
 int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g)
 {
 	memset(g, 0, sizeof *g);
+	if (l->era == LG_ERA_E0)
+		return infer_base_e0(l, g);
 	/* The pages of the most common valid ring size stand in for an invalid one. */
 	unsigned count[16] = {0}, best = 0;
 	for (size_t d = 0; d < l->ndev; d++)

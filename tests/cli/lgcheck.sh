@@ -85,7 +85,7 @@ run "$LGCHECK" --list-checks
 expect_rc 0 list
 expect_out list "vq_num_pow2"
 expect_out list "desc_loop"
-[ "$(wc -l <<<"$out")" -eq 50 ] || { checks=$((checks+1)); fail list "expected 50 checks"; }
+[ "$(wc -l <<<"$out")" -eq 62 ] || { checks=$((checks+1)); fail list "expected 62 checks"; }
 run "$LGCHECK"
 expect_rc 2 noargs
 expect_err noargs "lgcheck: no input file given"

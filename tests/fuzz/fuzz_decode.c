@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_decode — libFuzzer target: any bytes as a raw image holding a descriptor page
- * (and whatever follows it), decoded and checked the way lgcheck does it. */
+ * (and whatever follows it), decoded in every era and checked the way lgcheck does it. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -16,13 +16,13 @@ static int sink(void *ctx, const struct lg_finding *f)
 	return 0;
 }
 
-static void check_at(const uint8_t *data, size_t size, uint64_t base)
+static void check_at(const uint8_t *data, size_t size, uint64_t base, enum lg_era era)
 {
 	struct lg_image *img = NULL;
 	struct lg_layout l;
 	if (lg_image_from_memory(data, size, base, &img) < 0)
 		return;
-	if (lg_decode_image(img, base, &l) == 0) {
+	if (lg_decode_image_era(img, base, era, &l) == 0) {
 		struct lg_check_config cfg;
 		struct lg_check_stats st;
 		size_t n = 0;
@@ -35,7 +35,7 @@ static void check_at(const uint8_t *data, size_t size, uint64_t base)
 		    guess + size > guess) {
 			lg_layout_free(&l);
 			lg_image_close(img);
-			check_at(data, size, guess);
+			check_at(data, size, guess, era);
 			return;
 		}
 		lg_layout_free(&l);
@@ -45,6 +45,8 @@ static void check_at(const uint8_t *data, size_t size, uint64_t base)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	check_at(data, size, 0);
+	/* The era the page rule finds, and each era forced (lgcheck --era). */
+	for (int era = LG_ERA_AUTO; era <= LG_ERA_E2; era++)
+		check_at(data, size, 0, (enum lg_era)era);
 	return 0;
 }

@@ -221,22 +221,68 @@ static void print_status(FILE *out, uint8_t s)
 		fprintf(out, ")");
 }
 
+static void print_e0_slot(FILE *out, size_t d, const struct lg_device *dv)
+{
+	const struct lg_e0_slot *s = &dv->e0;
+	const char *tn = lg_type_name(dv->type);
+	fprintf(out,
+		"device[%zu] %s: slot %u (irq %u, E0 type %u) features 0x%04x, status 0x%04x, "
+		"num_pages %u, pfn %#x\n",
+		d, tn ? tn : "unknown", s->slot, s->slot + 1u, s->type, s->features, s->status,
+		s->num_pages, s->pfn);
+	if (!s->page_read)
+		return;
+	if (s->type == LG_E0_BLOCK)
+		fprintf(out, "    block page: %u sectors\n",
+			lg_le32(s->page_head + LG_E0_BLOCK_NUM_SECTORS));
+	else if (s->type == LG_E0_NET)
+		fprintf(out, "    net page slot 0: %02x:%02x:%02x:%02x:%02x:%02x\n", s->page_head[0],
+			s->page_head[1], s->page_head[2], s->page_head[3], s->page_head[4],
+			s->page_head[5]);
+}
+
+static void print_e1_fields(FILE *out, const struct lg_device *dv)
+{
+	for (unsigned i = 0; i < dv->e1.nfields; i++) {
+		const struct lg_e1_field *f = &dv->e1.field[i];
+		fprintf(out, "  field[%u] at config +%u: type %#04x%s len %u%s", i, f->off, f->type,
+			f->type & LG_E1_CONSUMED ? " (consumed)" : "", f->len,
+			f->whole ? ":" : " [crosses config_len]");
+		if (f->whole)
+			for (unsigned b = 0; b < f->len; b++)
+				fprintf(out, " %02x", dv->config[f->off + 2u + b]);
+		fprintf(out, "\n");
+	}
+	for (unsigned q = 0; q < dv->vqs_present; q++)
+		fprintf(out, "  vq[%u] num %u irq %u pfn %#x\n", q, dv->vq[q].num, dv->vq[q].irq,
+			dv->vq[q].pfn);
+}
+
 void lgt_print_layout(FILE *out, const struct lg_layout *l)
 {
 	fprintf(out, "descriptor page at %#llx (pfn %#llx), RAM ends at %#llx", (unsigned long long)l->page_addr,
 		(unsigned long long)(l->page_addr >> LG_PAGE_SHIFT), (unsigned long long)l->mem);
 	if (l->pfn_limit)
 		fprintf(out, ", pfn limit %#llx", (unsigned long long)l->pfn_limit);
-	fprintf(out, "\n");
+	fprintf(out, "\nera %s (%s)\n", lg_era_name(l->era), lg_era_kernel(l->era));
 	for (size_t d = 0; d < l->ndev; d++) {
 		const struct lg_device *dv = &l->dev[d];
 		const char *tn = lg_type_name(dv->type);
+		if (l->era == LG_ERA_E0) {
+			print_e0_slot(out, d, dv);
+			continue;
+		}
 		fprintf(out, "device[%zu] %s (type %u) at +%#x: %u vq, feature_len %u, config_len %u, "
 			"%u bytes, status ",
 			d, tn ? tn : "unknown", dv->type, dv->offset, dv->num_vq, dv->feature_len,
-			dv->config_len, lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len));
+			dv->config_len,
+			dv->size ? dv->size : lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len));
 		print_status(out, dv->status);
 		fprintf(out, "%s\n", dv->truncated ? " [crosses the page end]" : "");
+		if (l->era == LG_ERA_E1) {
+			print_e1_fields(out, dv);
+			continue;
+		}
 		for (unsigned q = 0; q < dv->vqs_present; q++) {
 			struct lg_ring_geom g;
 			lg_ring_geom(dv->vq[q].num, dv->vq[q].pfn, &g);
@@ -267,7 +313,9 @@ void lgt_print_layout(FILE *out, const struct lg_layout *l)
 			fprintf(out, "\n");
 		}
 	}
-	if (l->terminated)
+	if (l->era == LG_ERA_E0)
+		fprintf(out, "16 slots of 12 bytes end at +%#x\n", l->end);
+	else if (l->terminated)
 		fprintf(out, "terminator at +%#x\n", l->end);
 	else
 		fprintf(out, "no terminator: the walk stopped at +%#x\n", l->end);
@@ -319,6 +367,18 @@ const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
 		next == argc ? "no input file given" : "expected exactly one input file");
 	usage(stderr);
 	return NULL;
+}
+
+int lgt_opt_era(const char *prog, const char *arg, enum lg_era *era)
+{
+	int e = lg_era_lookup(arg);
+	if (e < 0) {
+		fprintf(stderr, "%s: --era '%s': expected e0 (2.6.23), e1 (2.6.24) or e2\n", prog,
+			arg);
+		return -1;
+	}
+	*era = (enum lg_era)e;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- SIGBUS */

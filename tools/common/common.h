@@ -17,6 +17,8 @@ int lgt_parse_size(const char *s, uint64_t *out);
 int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out);
 int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out); /* 4096-aligned */
 int lgt_opt_color(const char *prog, const char *arg, int *color); /* auto -1, never 0, always 1 */
+/* --era e0|e1|e2 (prints the error itself). */
+int lgt_opt_era(const char *prog, const char *arg, enum lg_era *era);
 
 /* The one operand left after getopt (argv[next]), or NULL after printing why and the
  * usage on stderr. */

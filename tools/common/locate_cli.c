@@ -9,9 +9,10 @@
 #include "common.h"
 #include "locate_cli.h"
 
-static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr)
+static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr,
+		  enum lg_era era)
 {
-	int rc = lg_decode_image(out->img, addr, &out->l);
+	int rc = lg_decode_image_era(out->img, addr, era, &out->l);
 	if (rc < 0) {
 		const char *why = lg_image_error(out->img);
 		lgt_errorf(prog, "%s: cannot decode the page at %#llx: %s", file,
@@ -127,7 +128,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 			   (unsigned long long)page_addr, first);
 		goto fail;
 	}
-	if (decode(prog, file, out, page_addr) < 0)
+	if (decode(prog, file, out, page_addr, o->era) < 0)
 		goto fail;
 	/* A raw file with no base and no zero page: a bare page or a device area.  Its
 	 * rings tell where the Launcher put it: they follow the page, one after the other. */
@@ -164,7 +165,7 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		}
 		lgt_guard_mapped_reads(prog, file, out->img);
 		out->inferred = true;
-		if (decode(prog, file, out, guess) < 0)
+		if (decode(prog, file, out, guess, o->era) < 0)
 			goto fail;
 	}
 located:;

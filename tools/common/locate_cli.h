@@ -20,6 +20,7 @@ struct lgt_locate_opts {
 	int (*finder)(void *ctx, const char *file, const struct lg_image *img,
 		      uint64_t *page_addr);
 	void *finder_ctx;
+	enum lg_era era; /* --era, or LG_ERA_AUTO: lg_era_detect() on the page */
 };
 
 struct lgt_located {

@@ -29,12 +29,13 @@ _lgcheck()
 	case $prev in
 	--format) COMPREPLY=($(compgen -W 'text json sarif' -- "$cur")); return ;;
 	--color | --colour) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
+	--era) COMPREPLY=($(compgen -W 'e0 e1 e2' -- "$cur")); return ;;
 	-W) _lgkit_W lgcheck "$cur"; return ;;
 	-E) COMPREPLY=($(compgen -W "$(_lgkit_checks lgcheck)" -- "$cur")); return ;;
 	--base | --page-addr | --mem | --pfn-limit) return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--base --raw --page-addr --scan --mem --pfn-limit --format
+		COMPREPLY=($(compgen -W '--base --raw --page-addr --scan --era --mem --pfn-limit --format
 			--layout --quiet --list-checks --color --help --version -W -E -q -h -V' -- "$cur"))
 		return
 	fi

@@ -31,6 +31,8 @@ static void usage(FILE *out)
 		"                      descriptor page (clean ones first), list them, check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
+		"  --era ERA           read the page as e0 (2.6.23), e1 (2.6.24) or e2 (2.6.25 on)\n"
+		"                      (default: found from the page, see lgcheck(1))\n"
 		"  --format FMT        text (default), json or sarif\n"
 		"  --layout            print the decoded layout and each ring's state: indices, flags,\n"
 		"                      outstanding chains and their lengths (text format)\n"
@@ -49,7 +51,7 @@ static void usage(FILE *out)
 }
 
 enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR, OPT_SCAN };
+       OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
 
 static bool verbose; /* -v */
 
@@ -216,6 +218,7 @@ struct lgc_opts {
 	bool have_page, have_mem, have_base, layout, quiet, scan;
 	enum lgt_format fmt;
 	bool color;
+	enum lg_era era; /* --era, or LG_ERA_AUTO */
 };
 
 /* Check one FILE as if it were alone: its findings and summary (text) or its entry in rep.
@@ -236,7 +239,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	iopts.name = file;
 	struct scan_ctx sc = {&o->cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
-				     o->scan ? scan_finder : NULL, &sc};
+				     o->scan ? scan_finder : NULL, &sc, o->era};
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		goto out;
 	struct lg_image *img = loc.img;
@@ -316,6 +319,7 @@ int main(int argc, char **argv)
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"scan", no_argument, NULL, OPT_SCAN},
+		{"era", required_argument, NULL, OPT_ERA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -328,6 +332,7 @@ int main(int argc, char **argv)
 	bool list = false;
 
 	o.fmt = LGT_TEXT;
+	o.era = LG_ERA_AUTO;
 	lg_check_config_init(&o.cfg);
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
@@ -372,6 +377,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SCAN:
 			o.scan = true;
+			break;
+		case OPT_ERA:
+			if (lgt_opt_era(prog, optarg, &o.era) < 0)
+				return 2;
 			break;
 		case OPT_RAW:
 			o.iopts.force_raw = true;

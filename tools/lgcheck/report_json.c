@@ -68,6 +68,41 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 	free(ch);
 }
 
+static void e0_json(cJSON *o, const struct lg_e0_slot *s)
+{
+	cJSON *e = cJSON_AddObjectToObject(o, "e0");
+	cJSON_AddNumberToObject(e, "slot", s->slot);
+	cJSON_AddNumberToObject(e, "irq", s->slot + 1);
+	cJSON_AddNumberToObject(e, "type", s->type);
+	cJSON_AddNumberToObject(e, "features", s->features);
+	cJSON_AddNumberToObject(e, "status", s->status);
+	cJSON_AddNumberToObject(e, "num_pages", s->num_pages);
+	cJSON_AddNumberToObject(e, "pfn", s->pfn);
+	if (s->page_read)
+		add_hex(e, "page_head", s->page_head, sizeof s->page_head);
+	else
+		cJSON_AddNullToObject(e, "page_head");
+}
+
+static void e1_json(cJSON *o, const struct lg_device *dv)
+{
+	cJSON *arr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "e1"), "fields");
+	for (unsigned i = 0; i < dv->e1.nfields; i++) {
+		const struct lg_e1_field *f = &dv->e1.field[i];
+		cJSON *fo = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, fo);
+		cJSON_AddNumberToObject(fo, "offset", f->off);
+		cJSON_AddNumberToObject(fo, "type", f->type & (uint8_t)~LG_E1_CONSUMED);
+		cJSON_AddBoolToObject(fo, "consumed", (f->type & LG_E1_CONSUMED) != 0);
+		cJSON_AddNumberToObject(fo, "len", f->len);
+		cJSON_AddBoolToObject(fo, "whole", f->whole);
+		if (f->whole)
+			add_hex(fo, "data", dv->config + f->off + 2, f->len);
+		else
+			cJSON_AddNullToObject(fo, "data");
+	}
+}
+
 static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -105,6 +140,10 @@ static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img
 		add_hex(o, "host_features", dv->host_features, dv->feature_len);
 		add_hex(o, "guest_features", dv->guest_features, dv->feature_len);
 		add_hex(o, "config", dv->config, dv->config_len);
+		if (l->era == LG_ERA_E0)
+			e0_json(o, &dv->e0);
+		else if (l->era == LG_ERA_E1)
+			e1_json(o, dv);
 	}
 	return arr;
 }
@@ -126,6 +165,7 @@ static cJSON *report_json(const struct lgc_run *r)
 	cJSON *page = cJSON_AddObjectToObject(root, "page");
 	cJSON_AddItemToObject(page, "address", hexnum(r->layout->page_addr));
 	cJSON_AddStringToObject(page, "found_by", r->page_source);
+	cJSON_AddStringToObject(page, "era", lg_era_name(r->layout->era));
 	cJSON_AddItemToObject(page, "mem", hexnum(r->layout->mem));
 	cJSON_AddItemToObject(page, "pfn_limit",
 			      r->layout->pfn_limit ? hexnum(r->layout->pfn_limit) : cJSON_CreateNull());
@@ -226,8 +266,10 @@ static unsigned field_bytes(const char *path)
 
 static cJSON *sarif_rules(void)
 {
-	static const char *const sections[] = {"the device page", "virtqueue configuration and "
-				               "placement", "ring state"};
+	static const char *const sections[] = {"the device page",
+					       "virtqueue configuration and placement", "ring state",
+					       "eras before E2"};
+	const size_t nsections = sizeof sections / sizeof sections[0];
 	cJSON *rules = cJSON_CreateArray();
 	for (int i = 0; rules && i < LG_CHECK_COUNT; i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
@@ -239,7 +281,7 @@ static cJSON *sarif_rules(void)
 		cJSON_AddStringToObject(sd, "text", ci->summary);
 		snprintf(text, sizeof text, "Fires when %s. Section %c (%s); default severity %s%s%s.",
 			 ci->summary, ci->section,
-			 sections[ci->section >= 'A' && ci->section <= 'C' ? ci->section - 'A' : 0],
+			 (size_t)(ci->section - 'A') < nsections ? sections[ci->section - 'A'] : "other",
 			 lg_severity_name(ci->severity),
 			 ci->prereq[0] ? "; reports nothing for an item where this fired first: " : "",
 			 ci->prereq);

@@ -64,6 +64,29 @@ static double now_ns(void)
 	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Exactly XX:XX:XX:XX:XX:XX (hex digits); 0 or -1. */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[3 * i]), lo;
+		if (hi < 0 || (lo = hexval(s[3 * i + 1])) < 0) /* stops at the NUL */
+			return -1;
+		if (s[3 * i + 2] != (i < 5 ? ':' : 0))
+			return -1;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* "tap:IFNAME[,mac=..]" or "socket:PATH[,mac=..]" into kind, name and an optional MAC. */
 static int parse_backend(const char *arg, enum net_kind *kind, char *name, size_t len,
 			 uint8_t mac[6], bool *has_mac)
@@ -91,17 +114,11 @@ static int parse_backend(const char *arg, enum net_kind *kind, char *name, size_
 	name[n] = 0;
 	*has_mac = false;
 	if (comma) {
-		unsigned b[6];
-		char tail;
-		if (sscanf(comma, ",mac=%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-			   &b[5], &tail) != 6 ||
-		    strlen(comma) != strlen(",mac=") + 17) {
+		if (strncmp(comma, ",mac=", 5) != 0 || parse_mac(comma + 5, mac) < 0) {
 			fprintf(stderr, "lglaunch: --net %s: expected ,mac=XX:XX:XX:XX:XX:XX after the %s\n",
 				arg, *kind == NET_TAP ? "interface name" : "socket path");
 			return -1;
 		}
-		for (int i = 0; i < 6; i++)
-			mac[i] = (uint8_t)b[i];
 		*has_mac = true;
 	}
 	return 0;

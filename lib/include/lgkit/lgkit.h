@@ -165,6 +165,85 @@ uint64_t lg_vring_size(uint32_t num);
 
 /* ---------------------------------------------------------------- layout model */
 
+/* Eras of the device page (docs/ABI.md §0.2, §8; lgcheck(1) ERAS).  E0 is 2.6.23's
+ * fixed array of 16 twelve-byte slots, E1 2.6.24's type-length-value config, E2 the
+ * 5-byte header of 2.6.25 … 3.19.  Every era is decoded into the same model below; what
+ * only one era has is kept in lg_e0_slot / lg_e1_desc. */
+enum lg_era {
+	LG_ERA_AUTO = 0, /* find it from the page: lg_era_detect() */
+	LG_ERA_E0 = 1,
+	LG_ERA_E1 = 2,
+	LG_ERA_E2 = 3,
+};
+const char *lg_era_name(enum lg_era era);   /* "e0", "e1", "e2"; "auto" */
+const char *lg_era_kernel(enum lg_era era); /* "2.6.23", "2.6.24", "2.6.25-3.19"; "" */
+int lg_era_lookup(const char *name);        /* "e0"|"e1"|"e2" -> era, or LG_ERR_NOTFOUND */
+
+/* The documented rule (lgcheck(1) ERAS), on a whole page (len >= 4096; a shorter
+ * page is E2):
+ *  E0 when all 16 twelve-byte slots have a type 0..3, at least one is 1..3, every slot
+ *     of type 0 is all zero and bytes 192..4095 are zero;
+ *  E1 when at least one 3-byte header {type, config_len, status} is found, every
+ *     descriptor's config walks as whole fields {u8 type; u8 len; u8 data[len]} whose
+ *     type (without the consumed bit 0x80) is not 0, the list ends with a type-0 byte
+ *     and the rest of the page is zero;
+ *  E2 otherwise. */
+enum lg_era lg_era_detect(const uint8_t *bytes, size_t len);
+
+/* E0 (2.6.23): struct lguest_device_desc {u16 type, features, status, num_pages; u32 pfn}. */
+#define LG_E0_SLOTS 16u
+#define LG_E0_SLOT_SIZE 12u
+#define LG_E0_TYPE 0u
+#define LG_E0_FEATURES 2u
+#define LG_E0_STATUS 4u
+#define LG_E0_NUM_PAGES 6u
+#define LG_E0_PFN 8u
+#define LG_E0_CONSOLE 1u
+#define LG_E0_NET 2u
+#define LG_E0_BLOCK 3u
+#define LG_E0_F_RANDOMNESS 0x8000u
+#define LG_E0_NET_F_NOCSUM 0x4000u
+/* Status bits: ACK 1, DRIVER 2, DRIVER_OK 4, REMOVED 8, REMOVED_ACK 16, FAILED 128. */
+#define LG_E0_S_VALID_MASK 0x9fu
+#define LG_E0_PAGE_HEAD 32u /* bytes of a device's first page kept in the model */
+/* struct lguest_block_page: u32 num_sectors at 16; struct lguest_net: 6-byte MAC slots. */
+#define LG_E0_BLOCK_NUM_SECTORS 16u
+
+struct lg_e0_slot {
+	uint8_t slot;       /* 0..15; the device's irq is slot + 1 */
+	uint16_t type;      /* as in the page: 1 console, 2 net, 3 block */
+	uint16_t features;  /* 0x8000 RANDOMNESS, 0x4000 NET_NOCSUM, low bits: net peer slot */
+	uint16_t status;
+	uint16_t num_pages; /* pages of device memory */
+	uint32_t pfn;       /* its first page (0 when num_pages is 0) */
+	bool page_read;     /* page_head holds the first bytes of the device memory */
+	uint8_t page_head[LG_E0_PAGE_HEAD];
+};
+
+/* E1 (2.6.24): struct lguest_device_desc {u8 type, config_len, status; u8 config[]},
+ * config = fields {u8 type; u8 len; u8 data[len]}. */
+#define LG_E1_HDR_SIZE 3u
+#define LG_E1_F_VIRTQUEUE 0x02u /* VIRTIO_CONFIG_F_VIRTQUEUE: an 8-byte lguest_vqconfig */
+#define LG_E1_F_FEATURES 0x40u  /* VIRTIO_CONFIG_{NET,BLK}_F: a feature bitmap */
+#define LG_E1_NET_MAC 0x41u     /* 6 bytes */
+#define LG_E1_BLK_CAPACITY 0x41u /* u64 sectors */
+#define LG_E1_BLK_SIZE_MAX 0x42u /* u32 */
+#define LG_E1_BLK_SEG_MAX 0x43u  /* u32 */
+#define LG_E1_CONSUMED 0x80u     /* OR-ed into a field's type by the Guest that read it */
+#define LG_E1_MAX_FIELDS 128u
+
+struct lg_e1_field {
+	uint8_t off;  /* offset of the field's type byte in config[] */
+	uint8_t type; /* as in the page, with the consumed bit */
+	uint8_t len;  /* the length byte (0 when the header crosses config_len) */
+	bool whole;   /* header and data lie inside config_len */
+};
+
+struct lg_e1_desc {
+	uint8_t nfields;
+	struct lg_e1_field field[LG_E1_MAX_FIELDS];
+};
+
 struct lg_vq {
 	uint16_t num; /* ring entries */
 	uint16_t irq; /* guest interrupt */
@@ -173,6 +252,7 @@ struct lg_vq {
 
 struct lg_device {
 	uint32_t offset; /* byte offset of the descriptor in the page */
+	uint32_t size;   /* bytes of the descriptor (E0: 12, E1: 3 + config_len, E2: lg_desc_size) */
 	uint8_t type, num_vq, feature_len, config_len, status;
 	bool truncated; /* the descriptor crosses the page end (or the image's end);
 			   only the vqs/bytes inside are filled, the rest read as 0 */
@@ -181,9 +261,14 @@ struct lg_device {
 	uint8_t host_features[255];
 	uint8_t guest_features[255];
 	uint8_t config[255];
+	/* Where vqconfig q lies, from the descriptor's start (E2: 5 + 8q; E1: the field's data). */
+	uint16_t vq_off[255];
+	struct lg_e0_slot e0; /* E0 only: the slot as written (type etc. above are virtio's) */
+	struct lg_e1_desc e1; /* E1 only: the fields, in order.  config[] holds the raw TLV bytes */
 };
 
 struct lg_layout {
+	enum lg_era era;     /* of the decoded page (never LG_ERA_AUTO after decoding) */
 	uint64_t page_addr; /* guest-physical address of the descriptor page */
 	uint64_t mem;       /* top of RAM (default: page_addr) */
 	uint64_t pfn_limit; /* 0 = unknown */
@@ -233,6 +318,16 @@ int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
 
 /* Decode the page at page_addr read through an image. */
 int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out);
+
+/* The same, for a given era or LG_ERA_AUTO (lg_era_detect()).  lg_decode_page() and
+ * lg_decode_image() decode E2.  E0: each slot with a type becomes a device (virtio type
+ * numbers: net 1, block 2, console 3; no vqs); lg_decode_image_era() also keeps the first
+ * LG_E0_PAGE_HEAD bytes of its device memory when the image holds them.  E1: fields of
+ * type 2 and length 8 become the vqs, in order; feature_len is 0. */
+int lg_decode_page_era(const uint8_t *bytes, size_t len, uint64_t page_addr, enum lg_era era,
+		       struct lg_layout *out);
+int lg_decode_image_era(const struct lg_image *img, uint64_t page_addr, enum lg_era era,
+			struct lg_layout *out);
 
 /* An empty layout (for building one device by device, e.g. from a spec). */
 void lg_layout_init(struct lg_layout *l, uint64_t page_addr);

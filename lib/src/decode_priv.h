@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* decode_priv.h — what the era decoders share (decode.c, decode_era.c). */
+#ifndef LGKIT_DECODE_PRIV_H
+#define LGKIT_DECODE_PRIV_H
+
+#include "lgkit/lgkit.h"
+
+/* Reset out and copy the page bytes (at most 4096; len may be shorter). */
+int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,
+		   enum lg_era era);
+/* Copy n bytes at page offset off into dst, as far as they are present (0 beyond). */
+void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n);
+
+#endif

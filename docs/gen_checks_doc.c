@@ -13,7 +13,8 @@ int main(void)
 	       "Generated from `lib/include/lgkit/checks.def` by the build; do not edit.\n"
 	       "Change a check's severity with `-W NAME` (warning), `-E NAME` (error) or\n"
 	       "`-W no-NAME` (off). A check whose prerequisite fired for the same item reports\n"
-	       "nothing for it.\n");
+	       "nothing for it.  Each check has an anchor of its name (checks.md#vq_num_pow2): the\n"
+	       "`helpUri` of lgcheck's SARIF rules.\n");
 	for (int s = 0; s < 4; s++) {
 		printf("\n## %s\n\n| name | severity | prerequisites | fires when |\n|---|---|---|---|\n",
 		       sections[s]);
@@ -21,7 +22,7 @@ int main(void)
 			const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
 			if (ci->section != 'A' + s)
 				continue;
-			printf("| `%s` | %s | %s | %s |\n", ci->name, lg_severity_name(ci->severity),
+			printf("| <a id=\"%s\"></a>`%s` | %s | %s | %s |\n", ci->name, ci->name, lg_severity_name(ci->severity),
 			       ci->prereq[0] ? ci->prereq : "—", ci->summary);
 		}
 	}

@@ -73,3 +73,15 @@ finish() {
 	echo "${1:-$(basename "$0")}: $checks checks, $fails failed"
 	[ "$fails" -eq 0 ]
 }
+
+# expect_valid_sarif NAME: stdout is a SARIF log valid for the official SARIF 2.1.0 schema
+# (tests/dumps/sarif-schema-2.1.0.json, with tests/validate-schema.pl).
+expect_valid_sarif() {
+	local here v
+	here=$(dirname "${BASH_SOURCE[0]}")
+	checks=$((checks + 1))
+	printf '%s\n' "$out" >"$T/sarif-check.sarif"
+	v=$(perl "$here/validate-schema.pl" "$here/dumps/sarif-schema-2.1.0.json" "$T/sarif-check.sarif" 2>&1)
+	[ "$v" = "$T/sarif-check.sarif: valid" ] || fail "$1" "not valid SARIF 2.1.0: $v"
+	rm -f "$T/sarif-check.sarif"
+}

@@ -454,6 +454,116 @@ void lg_seq_blame(struct lg_seq *s)
 		s->img->seq_blame(s->img, s->st);
 }
 
+/* ---------------------------------------------------------------- streams */
+
+#define SPOOL_CHUNK (1u << 20) /* read this much, then write its non-zero pages */
+
+static bool page_is_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* An unlinked file to spool into: O_TMPFILE in $TMPDIR (or /tmp), so that the data
+ * lives on disk when it can; else an anonymous memory file. */
+static int spool_file(void)
+{
+	const char *dir = secure_getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	return fd >= 0 ? fd : memfd_create("lgkit-stream", MFD_CLOEXEC);
+}
+
+/* Write [p, p+n) at off, all of it. */
+static int spool_write(int fd, const uint8_t *p, size_t n, uint64_t off)
+{
+	while (n) {
+		ssize_t k = pwrite(fd, p, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+/* Copy the stream in (to its end) into out, leaving a hole for each page that is all
+ * zero.  Memory: one chunk, whatever the stream's length. */
+static int spool_copy(int in, int out, uint8_t *buf, const char *name, struct lg_error *err)
+{
+	uint64_t off = 0;
+	for (;;) {
+		size_t got = 0;
+		while (got < SPOOL_CHUNK) {
+			ssize_t k = read(in, buf + got, SPOOL_CHUNK - got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return lg_fail(err, LG_ERR_IO, "%s: cannot read at offset %#llx: %s",
+					       name, (unsigned long long)(off + got), strerror(errno));
+			if (k == 0)
+				break;
+			got += (size_t)k;
+		}
+		for (size_t i = 0; i < got;) {
+			size_t n = got - i < LG_PAGE_SIZE ? got - i : LG_PAGE_SIZE;
+			if (page_is_zero(buf + i, n)) {
+				i += n;
+				continue;
+			}
+			size_t j = i + n; /* the run of non-zero pages from i */
+			while (j < got) {
+				size_t m = got - j < LG_PAGE_SIZE ? got - j : LG_PAGE_SIZE;
+				if (page_is_zero(buf + j, m))
+					break;
+				j += m;
+			}
+			if (spool_write(out, buf + i, j - i, off + i) < 0)
+				return lg_fail(err, LG_ERR_IO, "%s: cannot keep a copy of it: %s",
+					       name, strerror(errno));
+			i = j;
+		}
+		off += got;
+		if (got < SPOOL_CHUNK)
+			break;
+	}
+	if (ftruncate(out, (off_t)off) < 0)
+		return lg_fail(err, LG_ERR_IO, "%s: cannot keep a copy of it: %s", name,
+			       strerror(errno));
+	return 0;
+}
+
+int lg_spool_stream(int in, const char *name, struct lg_error *err)
+{
+	if (in < 0 || !name)
+		return lg_fail(err, LG_ERR_PARAM, "no stream given");
+	if (isatty(in))
+		return lg_fail(err, LG_ERR_IO,
+			       "%s: is a terminal, expected guest memory (redirect or pipe a dump "
+			       "into it)",
+			       name);
+	int fl = fcntl(in, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(in, F_SETFL, fl & ~O_NONBLOCK);
+	int out = spool_file();
+	if (out < 0)
+		return lg_fail(err, LG_ERR_IO, "%s: cannot keep a copy of it: %s", name,
+			       strerror(errno));
+	uint8_t *buf = malloc(SPOOL_CHUNK);
+	int rc = buf ? spool_copy(in, out, buf, name, err)
+		     : lg_fail(err, LG_ERR_NOMEM, "%s: %s", name, lg_strerror(LG_ERR_NOMEM));
+	free(buf);
+	if (rc < 0) {
+		close(out);
+		return rc;
+	}
+	return out;
+}
+
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err)
 {
@@ -475,6 +585,21 @@ int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_
 		rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat: %s", name, strerror(errno));
 		close(fd);
 		return rc;
+	}
+	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		/* A pipe, a socket, a terminal or /dev/stdin on one: no size, no mapping.  Read it
+		 * once into a file (holes for zero pages), then read that as usual. */
+		int copy = lg_spool_stream(fd, name, err);
+		close(fd);
+		if (copy < 0)
+			return copy;
+		fd = copy;
+		if (fstat(fd, &st) < 0) {
+			rc = lg_fail(err, LG_ERR_IO, "%s: cannot stat its copy: %s", name,
+				     strerror(errno));
+			close(fd);
+			return rc;
+		}
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);

@@ -16,36 +16,44 @@
 #include "image_priv.h"
 #include "lgkit/scan.h"
 
-static bool vq_plausible(const uint8_t *v)
+/* A vqconfig by the strict rule (a power-of-two num up to 32768, irq 1..31, pfn non-zero)
+ * or the loose one (any num 1..32768, irq 1..255, pfn non-zero). */
+static bool vq_plausible_as(const uint8_t *v, bool strict)
 {
 	uint16_t num = lg_le16(v + LG_VQC_NUM), irq = lg_le16(v + LG_VQC_IRQ);
-	return num && num <= LG_VQ_NUM_MAX && !(num & (num - 1)) && irq && irq < LG_IRQS &&
-	       lg_le32(v + LG_VQC_PFN);
+	if (!num || num > LG_VQ_NUM_MAX || !irq || !lg_le32(v + LG_VQC_PFN))
+		return false;
+	return strict ? !(num & (num - 1)) && irq < LG_IRQS : irq < LG_SCAN_LOOSE_IRQS;
 }
 
-/* The first descriptor's header and first vqconfig (16 bytes). */
+/* A descriptor header at p[off]: a known type, num_vq >= 1, inside the page, and (strict)
+ * status bits only in ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED. */
+static bool hdr_plausible_as(const uint8_t *h, bool strict)
+{
+	return h[0] && lg_type_name(h[0]) && h[1] && (!strict || !(h[4] & ~LG_S_VALID_MASK));
+}
+
+/* The first descriptor's header and first vqconfig (16 bytes), by the loose rule. */
 static bool head_plausible(const uint8_t *h)
 {
-	if (!h[0] || !lg_type_name(h[0]) || !h[1] || (h[4] & ~LG_S_VALID_MASK))
-		return false;
-	return lg_desc_size(h[1], h[2], h[3]) <= LG_PAGE_SIZE && vq_plausible(h + 5);
+	return hdr_plausible_as(h, false) && lg_desc_size(h[1], h[2], h[3]) <= LG_PAGE_SIZE &&
+	       vq_plausible_as(h + 5, false);
 }
 
-/* The Guest's walk, strictly: returns the number of devices, 0 when implausible. */
-static unsigned page_plausible(const uint8_t *p, unsigned *nvq)
+/* The Guest's walk by one rule: returns the number of devices, 0 when implausible. */
+static unsigned page_walk(const uint8_t *p, bool strict, unsigned *nvq)
 {
 	uint32_t off = 0;
 	unsigned ndev = 0;
 	*nvq = 0;
 	while (off < LG_PAGE_SIZE && p[off]) {
-		if (off + LG_DESC_HDR_SIZE > LG_PAGE_SIZE || !lg_type_name(p[off]) || !p[off + 1] ||
-		    (p[off + 4] & ~LG_S_VALID_MASK))
+		if (off + LG_DESC_HDR_SIZE > LG_PAGE_SIZE || !hdr_plausible_as(p + off, strict))
 			return 0;
 		uint32_t size = lg_desc_size(p[off + 1], p[off + 2], p[off + 3]);
 		if (off + size > LG_PAGE_SIZE)
 			return 0;
 		for (unsigned q = 0; q < p[off + 1]; q++)
-			if (!vq_plausible(p + off + LG_DESC_HDR_SIZE + LG_VQC_SIZE * q))
+			if (!vq_plausible_as(p + off + LG_DESC_HDR_SIZE + LG_VQC_SIZE * q, strict))
 				return 0;
 		*nvq += p[off + 1];
 		ndev++;
@@ -55,6 +63,12 @@ static unsigned page_plausible(const uint8_t *p, unsigned *nvq)
 		if (p[i])
 			return 0;
 	return ndev;
+}
+
+/* A candidate: the page walks by the loose rule (the strict one is checked in rank). */
+static unsigned page_plausible(const uint8_t *p, unsigned *nvq)
+{
+	return page_walk(p, false, nvq);
 }
 
 static bool better(const struct lg_scan_candidate *a, const struct lg_scan_candidate *b)
@@ -83,6 +97,13 @@ static int rank(const struct lg_image *img, const struct lg_scan_opts *o, uint64
 		   (long)st.notes;
 	if (l.ndev && l.dev[0].vqs_present && l.dev[0].vq[0].pfn == (a >> LG_PAGE_SHIFT) + 1)
 		c->score += 50;
+	/* Clean candidates first: a strict page's score stays above -LG_SCAN_LOOSE / 2, a page
+	 * that walks only by the loose rule loses LG_SCAN_LOOSE. */
+	unsigned strict_vq;
+	if (c->score < -LG_SCAN_LOOSE / 2 + 1)
+		c->score = -LG_SCAN_LOOSE / 2 + 1;
+	if (!page_walk(page, true, &strict_vq))
+		c->score -= LG_SCAN_LOOSE;
 	lg_layout_free(&l);
 	return rc;
 }

@@ -140,7 +140,12 @@ for fmt in json sarif; do
 	checks=$((checks + 1))
 	printf '%s' "$out" | perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);' 2>/dev/null ||
 		fail "odd-name-$fmt" "not valid UTF-8 JSON"
-	expect_out "odd-name-$fmt" "we\\nird\\u001b[31m\\\\$(printf '\357\277\275')-$(printf '\303\251').bin"
+	if [ $fmt = json ]; then
+		expect_out "odd-name-$fmt" "we\\nird\\u001b[31m\\\\$(printf '\357\277\275')-$(printf '\303\251').bin"
+	else # a URI: every byte but the unreserved ones and / percent-encoded
+		expect_out "odd-name-$fmt" "\"uri\":"$'\t'"\"$T/we%0Aird%1B%5B31m%5C%FF-%C3%A9.bin\""
+		expect_valid_sarif "odd-name-$fmt"
+	fi
 done
 run "$LGCHECK" "$T/$(printf 'no\nsuch')"
 expect_rc 2 odd-missing

@@ -57,6 +57,7 @@ run "$LGCHECK" --format sarif "$T/pow2.bin"
 expect_rc 1 pow2-sarif
 expect_out pow2-sarif '"ruleId":	"vq_num_pow2"'
 expect_out pow2-sarif '"version":	"2.1.0"'
+expect_valid_sarif pow2-sarif
 run "$LGCHECK" --color always "$T/pow2.bin"
 expect_out color $'\033[1;31merror\033[0m'
 run "$LGCHECK" "$T/pow2.bin"
@@ -110,11 +111,11 @@ expect_err missing "lgcheck: $T/missing.bin: cannot open: No such file or direct
 run "$LGCHECK" "$T"
 expect_rc 2 directory
 expect_err directory "lgcheck: $T: not a regular file"
-# a FIFO with no writer: refused at once, not waited on
+# a FIFO with no writer: read at once (nothing: empty), not waited on
 mkfifo "$T/fifo"
 run timeout 10 "$LGCHECK" "$T/fifo"
 expect_rc 2 fifo
-expect_err fifo "lgcheck: $T/fifo: not a regular file"
+expect_err fifo "lgcheck: $T/fifo: file is empty, expected guest memory"
 : >"$T/empty.bin"
 run "$LGCHECK" "$T/empty.bin"
 expect_rc 2 empty

@@ -2,6 +2,7 @@
 /* common.c — shared pieces of the lgkit command-line tools. */
 #include <ctype.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,4 +514,32 @@ char *lgt_name_text(const char *name)
 char *lgt_name_json(const char *name)
 {
 	return name_copy(name, true);
+}
+
+/* ---------------------------------------------------------------- failures */
+
+static char last_error[1024];
+
+void lgt_errorf(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", prog, last_error);
+}
+
+const char *lgt_last_error(void)
+{
+	return last_error;
+}
+
+void lgt_clear_error(void)
+{
+	last_error[0] = 0;
+}
+
+const char *lgt_input_path(const char *arg)
+{
+	return strcmp(arg, "-") == 0 ? "/dev/stdin" : arg;
 }

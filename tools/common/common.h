@@ -66,6 +66,16 @@ char *lgt_name_json(const char *name);
 /* Lowercase hex of len bytes into a new string (caller frees). */
 char *lgt_hex(const uint8_t *p, size_t len);
 
+/* Print "PROG: MESSAGE" on stderr and keep MESSAGE as the last failure, so that a report
+ * (lgcheck --format json|sarif) can name why a file could not be checked. */
+void lgt_errorf(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The last message lgt_errorf printed ("" after lgt_clear_error or none yet). */
+const char *lgt_last_error(void);
+void lgt_clear_error(void);
+
+/* The path to open for an input operand: "-" is standard input ("/dev/stdin"). */
+const char *lgt_input_path(const char *arg);
+
 /* From now on, a SIGBUS from reading img (its file shrank while mapped: re-written in
  * place) ends the tool with exit 2 and "PROG: NAME: the file shrank while it was read: …"
  * naming the file offset, after removing a half-written output (output.h).  One image

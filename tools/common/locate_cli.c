@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* locate_cli.c — open a dump and decode its descriptor page, as lgcheck does. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "locate_cli.h"
@@ -12,7 +15,7 @@ static int decode(const char *prog, const char *file, struct lgt_located *out, u
 	int rc = lg_decode_image_era(out->img, addr, era, &out->l);
 	if (rc < 0) {
 		const char *why = lg_image_error(out->img);
-		fprintf(stderr, "%s: %s: cannot decode the page at %#llx: %s\n", prog, file,
+		lgt_errorf(prog, "%s: cannot decode the page at %#llx: %s", file,
 			(unsigned long long)addr, why ? why : lg_strerror(rc));
 		return -1;
 	}
@@ -55,11 +58,43 @@ static int find_page(const char *prog, const char *file, const struct lgt_locate
 		}
 	}
 	if (lg_locate_page(out->img, page_addr, &out->src, &err) < 0) {
-		fprintf(stderr, "%s: %s: cannot locate the descriptor page: %s\n", prog, file,
-			err.msg);
+		lgt_errorf(prog, "%s: cannot locate the descriptor page: %s", file, err.msg);
 		return -1;
 	}
 	return 0;
+}
+
+/* A stream ("-", a pipe, /dev/stdin on one, process substitution) can be read once: copy it
+ * (lg_spool_stream) and open the copy, through /proc/self/fd, each time the image is opened.
+ * Returns the path to open (path itself for a file), or NULL after printing why. */
+static const char *open_input(const char *prog, const char *path, const char *file,
+			      struct lgt_located *out)
+{
+	struct stat st;
+	struct lg_error err = {0};
+	path = lgt_input_path(path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 ||
+	    !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		if (fd >= 0)
+			close(fd);
+		return path; /* lg_image_open says what is wrong with it, if anything */
+	}
+	out->spool_fd = lg_spool_stream(fd, file, &err);
+	close(fd);
+	if (out->spool_fd < 0) {
+		lgt_errorf(prog, "%s", err.msg);
+		return NULL;
+	}
+	snprintf(out->spool_path, sizeof out->spool_path, "/proc/self/fd/%d", out->spool_fd);
+	return out->spool_path;
+}
+
+static void close_input(struct lgt_located *out)
+{
+	if (out->spool_fd >= 0)
+		close(out->spool_fd);
+	out->spool_fd = -1;
 }
 
 int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_opts *o,
@@ -72,8 +107,12 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 
 	out->img = NULL;
 	out->inferred = false;
+	out->spool_fd = -1;
+	if (!(path = open_input(prog, path, file, out)))
+		return -1;
 	if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		lgt_errorf(prog, "%s", err.msg);
+		close_input(out);
 		return -1;
 	}
 	lgt_guard_mapped_reads(prog, file, out->img);
@@ -81,12 +120,12 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		goto fail;
 	if (lg_image_backed(out->img, page_addr, 1) == 0) {
 		uint64_t a, len;
-		fprintf(stderr, "%s: %s: the page address %#llx is not in the image", prog, file,
-			(unsigned long long)page_addr);
+		char first[96] = "";
 		if (lg_image_range(out->img, 0, &a, &len) == 0)
-			fprintf(stderr, " (its first range is [%#llx, %#llx))",
-				(unsigned long long)a, (unsigned long long)(a + len));
-		fprintf(stderr, "\n");
+			snprintf(first, sizeof first, " (its first range is [%#llx, %#llx))",
+				 (unsigned long long)a, (unsigned long long)(a + len));
+		lgt_errorf(prog, "%s: the page address %#llx is not in the image%s", file,
+			   (unsigned long long)page_addr, first);
 		goto fail;
 	}
 	if (decode(prog, file, out, page_addr, o->era) < 0)
@@ -98,17 +137,17 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 	    lg_image_kind(out->img) == LG_IMAGE_RAW && page_addr == 0) {
 		int rc = lg_infer_base(&out->l, &g);
 		if (rc == LG_ERR_NOMEM) {
-			fprintf(stderr, "%s: %s: %s\n", prog, file, lg_strerror(rc));
+			lgt_errorf(prog, "%s: %s", file, lg_strerror(rc));
 			lg_layout_free(&out->l);
 			goto fail;
 		}
 		if (rc < 0 && g.rings) {
 			char list[512];
 			list_rings(list, sizeof list, &out->l, &g);
-			fprintf(stderr,
-				"%s: %s: cannot tell where the page is: its %u rings do not agree on "
-				"one address, at most %u of them name the same (%s); give --base ADDR\n",
-				prog, file, g.rings, g.agree, list);
+			lgt_errorf(prog,
+				"%s: cannot tell where the page is: its %u rings do not agree on "
+				"one address, at most %u of them name the same (%s); give --base ADDR",
+				file, g.rings, g.agree, list);
 			lg_layout_free(&out->l);
 			goto fail;
 		}
@@ -120,7 +159,8 @@ int lgt_open_layout(const char *prog, const char *path, const struct lgt_locate_
 		out->img = NULL;
 		iopts.base = guess;
 		if (lg_image_open(path, &iopts, &out->img, &err) < 0) {
-			fprintf(stderr, "%s: %s\n", prog, err.msg);
+			lgt_errorf(prog, "%s", err.msg);
+			close_input(out);
 			return -1;
 		}
 		lgt_guard_mapped_reads(prog, file, out->img);
@@ -154,6 +194,7 @@ located:;
 fail:
 	lg_image_close(out->img);
 	out->img = NULL;
+	close_input(out);
 	return -1;
 }
 
@@ -162,4 +203,5 @@ void lgt_located_free(struct lgt_located *lo)
 	lg_layout_free(&lo->l);
 	lg_image_close(lo->img);
 	lo->img = NULL;
+	close_input(lo);
 }

@@ -2,7 +2,8 @@
 /* locate_cli.h — open a dump, find and decode its descriptor page the way lgcheck does
  * (--page-addr, a caller's finder such as --scan, the lgkit note, the e820 entry, the
  * first byte; a raw file without a base is placed one page below its lowest ring), for
- * every tool that reads dumps. */
+ * every tool that reads dumps.  "-" is standard input; a stream (a pipe) is copied once
+ * (lg_spool_stream) and read as a file. */
 #ifndef LGKIT_TOOLS_LOCATE_CLI_H
 #define LGKIT_TOOLS_LOCATE_CLI_H
 
@@ -30,6 +31,8 @@ struct lgt_located {
 	const char *page_source;     /* for people: how the page was found */
 	char inference[600];         /* inferred: "base 0x… inferred from the rings: 5 of 6 agree …" */
 	char source_buf[700];
+	int spool_fd;                /* the copy of a stream, or -1 */
+	char spool_path[32];         /* /proc/self/fd/N: the copy, opened again */
 };
 
 /* Open path.  Messages name o->iopts.name when it is set (a printable copy), else path.

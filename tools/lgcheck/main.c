@@ -19,15 +19,16 @@ static const char *prog = "lgcheck";
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [options] FILE\n"
-		"Find the lguest device descriptor page in FILE (a raw memory image, a device\n"
-		"area, a bare page, or an ELF/kdump core), decode it and check every device,\n"
-		"virtqueue and ring.\n\n"
+		"usage: %s [options] FILE...\n"
+		"Find the lguest device descriptor page in each FILE (a raw memory image, a device\n"
+		"area, a bare page, or an ELF/kdump core; - or a pipe is read once to its end),\n"
+		"decode it and check every device, virtqueue and ring.  Several FILEs: each is\n"
+		"checked alone, then a total; the exit status is the worst.\n\n"
 		"  --base ADDR         guest-physical address of a raw file's first byte (default 0)\n"
 		"  --raw               read FILE as raw bytes even if it looks like a core\n"
 		"  --page-addr ADDR    the page is at ADDR (default: note, e820 entry, first byte)\n"
-		"  --scan              look at every page of FILE, rank plausible descriptor pages,\n"
-		"                      print them and check the best\n"
+		"  --scan              look at every page of FILE, rank the pages that walk like a\n"
+		"                      descriptor page (clean ones first), list them, check the best\n"
 		"  --mem SIZE          top of guest RAM (default: the page's address)\n"
 		"  --pfn-limit PFN     the pfn limit the Launcher told the Host (default: unknown)\n"
 		"  --era ERA           read the page as e0 (2.6.23), e1 (2.6.24) or e2 (2.6.25 on)\n"
@@ -123,12 +124,11 @@ static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
 	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX);
 	if (sc->ncand < 0) {
 		const char *why = lg_image_error(img);
-		fprintf(stderr, "%s: %s: scan failed: %s\n", prog, file,
-			why ? why : lg_strerror(sc->ncand));
+		lgt_errorf(prog, "%s: scan failed: %s", file, why ? why : lg_strerror(sc->ncand));
 		return -1;
 	}
 	if (sc->ncand == 0) {
-		fprintf(stderr, "%s: %s: scan found no plausible descriptor page\n", prog, file);
+		lgt_errorf(prog, "%s: scan found no plausible descriptor page", file);
 		return -1;
 	}
 	*page_addr = sc->cand[0].page_addr;
@@ -142,11 +142,12 @@ static void print_scan(FILE *out, const char *file, const struct lg_scan_candida
 	for (size_t i = 0; i < n && i < LGC_SCAN_MAX; i++)
 		fprintf(out,
 			"  %2zu. %#llx  score %ld: %u device%s, %u vq%s, %u ring%s in the image, "
-			"%u error%s, %u warning%s\n",
+			"%u error%s, %u warning%s%s\n",
 			i + 1, (unsigned long long)c[i].page_addr, c[i].score, c[i].ndev,
 			c[i].ndev == 1 ? "" : "s", c[i].nvq, c[i].nvq == 1 ? "" : "s",
 			c[i].rings_checked, c[i].rings_checked == 1 ? "" : "s", c[i].errors,
-			c[i].errors == 1 ? "" : "s", c[i].warnings, c[i].warnings == 1 ? "" : "s");
+			c[i].errors == 1 ? "" : "s", c[i].warnings, c[i].warnings == 1 ? "" : "s",
+			c[i].score > -LG_SCAN_LOOSE / 2 ? "" : " (not clean: walks only by the loose rule)");
 }
 
 /* Per ring: indices, flags, the outstanding chains and their lengths. */
@@ -209,6 +210,101 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 	}
 }
 
+/* What the options say, the same for every FILE. */
+struct lgc_opts {
+	struct lg_check_config cfg;
+	struct lg_image_opts iopts;
+	uint64_t page_addr, mem, pfn_limit;
+	bool have_page, have_mem, have_base, layout, quiet, scan;
+	enum lgt_format fmt;
+	bool color;
+	enum lg_era era; /* --era, or LG_ERA_AUTO */
+};
+
+/* Check one FILE as if it were alone: its findings and summary (text) or its entry in rep.
+ * Returns its exit status (0, 1 or 2); *st gets its counts. */
+static int check_one(const struct lgc_opts *o, const char *path, struct lgc_report *rep,
+		     struct lg_check_stats *st)
+{
+	struct lg_scan_candidate cand[LGC_SCAN_MAX];
+	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
+	char *file = lgt_name_text(path), *json_file = lgt_name_json(path);
+	struct lg_image_opts iopts = o->iopts;
+	struct lgt_findings fs = {0};
+	struct lgt_located loc;
+	int exit_code = 2;
+
+	memset(st, 0, sizeof *st);
+	lgt_clear_error();
+	iopts.name = file;
+	struct scan_ctx sc = {&o->cfg, cand, -1};
+	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
+				     o->scan ? scan_finder : NULL, &sc, o->era};
+	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
+		goto out;
+	struct lg_image *img = loc.img;
+	struct lg_layout *l = &loc.l;
+	if (o->have_mem)
+		l->mem = o->mem;
+	if (o->pfn_limit)
+		l->pfn_limit = o->pfn_limit;
+
+	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st);
+	if (rc < 0 || fs.nomem) {
+		const char *why = lg_image_error(img);
+		lgt_errorf(prog, "%s: checking failed: %s", file,
+			   why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		goto close;
+	}
+	/* A page of an on-demand image (kdump) that would not decode: the report would be
+	 * incomplete, so say which page and stop. */
+	if (lg_image_error(img)) {
+		lgt_errorf(prog, "%s: %s", file, lg_image_error(img));
+		goto close;
+	}
+
+	struct lgc_run run = {json_file, path, lg_image_kind_name(lg_image_kind(img)),
+			      loc.page_source, l, &fs, st, img, sc.ncand >= 0 ? cand : NULL,
+			      sc.ncand < 0 ? 0 : (size_t)sc.ncand};
+	if (rep) {
+		if (lgc_report_add(rep, &run) < 0) {
+			lgt_errorf(prog, "%s: %s", file, lg_strerror(LG_ERR_NOMEM));
+			goto close;
+		}
+	} else {
+		if (sc.ncand >= 0 && !o->quiet)
+			print_scan(stdout, file, cand, (size_t)sc.ncand);
+		if (o->layout) {
+			printf("%s: %s image, page found by %s\n", file, run.image_kind,
+			       run.page_source);
+			lgt_print_layout(stdout, l);
+			lgc_print_ring_states(stdout, img, l);
+		}
+		lgt_print_findings(stdout, file, &fs, o->color);
+		if (!o->quiet) {
+			if (loc.inferred)
+				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
+			if (st->rings_unchecked)
+				printf("%s: note: the image holds only the descriptor page; ring "
+				       "contents were not checked\n",
+				       file);
+			lgt_print_summary(stdout, file, st);
+		}
+	}
+	exit_code = st->errors ? 1 : 0;
+close:
+	lgt_located_free(&loc);
+out:
+	if (exit_code == 2 && rep &&
+	    lgc_report_fail(rep, json_file, path, lgt_last_error()[0] ? lgt_last_error()
+								     : "could not be checked") < 0)
+		lgt_errorf(prog, "%s: %s", file, lg_strerror(LG_ERR_NOMEM));
+	lgt_findings_free(&fs);
+	free(file);
+	free(json_file);
+	return exit_code;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -230,70 +326,64 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config cfg;
-	struct lg_image_opts iopts = {0};
-	uint64_t page_addr = 0, mem = 0, pfn_limit = 0;
-	bool have_page = false, have_mem = false, have_base = false, layout = false, quiet = false;
-	bool scan = false;
-	struct lg_scan_candidate cand[LGC_SCAN_MAX];
-	int ncand = -1;
-	enum lgt_format fmt = LGT_TEXT;
+	struct lgc_opts o = {0};
 	int color = -1;
-	enum lg_era era = LG_ERA_AUTO;
 	int c;
 	bool list = false;
 
-	lg_check_config_init(&cfg);
+	o.fmt = LGT_TEXT;
+	o.era = LG_ERA_AUTO;
+	lg_check_config_init(&o.cfg);
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BASE:
-			if (lgt_opt_size(prog, "--base", optarg, &iopts.base) < 0)
+			if (lgt_opt_size(prog, "--base", optarg, &o.iopts.base) < 0)
 				return 2;
-			have_base = true;
+			o.have_base = true;
 			break;
 		case OPT_PAGE:
-			if (lgt_opt_page_addr(prog, optarg, &page_addr) < 0)
+			if (lgt_opt_page_addr(prog, optarg, &o.page_addr) < 0)
 				return 2;
-			have_page = true;
+			o.have_page = true;
 			break;
 		case OPT_MEM:
-			if (lgt_opt_size(prog, "--mem", optarg, &mem) < 0)
+			if (lgt_opt_size(prog, "--mem", optarg, &o.mem) < 0)
 				return 2;
-			have_mem = true;
+			o.have_mem = true;
 			break;
 		case OPT_PFNLIMIT:
-			if (lgt_opt_size(prog, "--pfn-limit", optarg, &pfn_limit) < 0)
+			if (lgt_opt_size(prog, "--pfn-limit", optarg, &o.pfn_limit) < 0)
 				return 2;
-			if (pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)) {
+			if (o.pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT)) {
 				fprintf(stderr, "%s: --pfn-limit %#llx is beyond the 64-bit address "
-					"space\n", prog, (unsigned long long)pfn_limit);
+					"space\n", prog, (unsigned long long)o.pfn_limit);
 				return 2;
 			}
 			break;
 		case OPT_FORMAT:
-			if (lgt_parse_format(optarg, &fmt) < 0) {
+			if (lgt_parse_format(optarg, &o.fmt) < 0) {
 				fprintf(stderr, "%s: --format '%s': expected text, json or sarif\n",
 					prog, optarg);
 				return 2;
 			}
 			break;
 		case OPT_LAYOUT:
-			layout = true;
+			o.layout = true;
 			break;
 		case OPT_LIST:
 			list = true; /* printed once --format is known */
 			break;
 		case OPT_SCAN:
-			scan = true;
+			o.scan = true;
 			break;
 		case OPT_ERA:
-			if (lgt_opt_era(prog, optarg, &era) < 0)
+			if (lgt_opt_era(prog, optarg, &o.era) < 0)
 				return 2;
 			break;
 		case OPT_RAW:
-			iopts.force_raw = true;
+			o.iopts.force_raw = true;
 			break;
 		case OPT_COLOR:
 			if (lgt_opt_color(prog, optarg, &color) < 0)
@@ -301,11 +391,11 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(&o.cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
-			quiet = true;
+			o.quiet = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -322,91 +412,51 @@ int main(int argc, char **argv)
 		}
 	}
 	if (list)
-		return lgt_list_checks(stdout, fmt == LGT_JSON) < 0 ? 2 : 0;
-	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
-	if (!path)
+		return lgt_list_checks(stdout, o.fmt == LGT_JSON) < 0 ? 2 : 0;
+	if (optind == argc) {
+		fprintf(stderr, "%s: no input file given\n", prog);
+		usage(stderr);
 		return 2;
-	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
-	static char *file, *json_file; /* static: reachable to the end, no leak to report */
-	file = lgt_name_text(path);
-	json_file = lgt_name_json(path);
-	iopts.name = file;
-	if (scan && have_page) {
+	}
+	if (o.scan && o.have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
 		return 2;
 	}
+	o.color = color < 0 ? lgt_use_color(stdout) : color;
 
-	struct scan_ctx sc = {&cfg, cand, -1};
-	struct lgt_locate_opts lo = {iopts, have_base, have_page, page_addr,
-				     scan ? scan_finder : NULL, &sc, era};
-	struct lgt_located loc;
-	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
-		return 2;
-	struct lg_image *img = loc.img;
-	struct lg_layout *l = &loc.l;
-	ncand = sc.ncand;
-	if (have_mem)
-		l->mem = mem;
-	if (pfn_limit)
-		l->pfn_limit = pfn_limit;
-
-	struct lgt_findings fs = {0};
-	struct lg_check_stats st;
-	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
-	if (rc < 0 || fs.nomem) {
-		const char *why = lg_image_error(img);
-		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
-		lgt_findings_free(&fs);
-		lgt_located_free(&loc);
+	struct lgc_report *rep = NULL;
+	if (o.fmt != LGT_TEXT && !(rep = lgc_report_new(o.fmt))) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
 		return 2;
 	}
-
-	/* A page of an on-demand image (kdump) that would not decode: the report would be
-	 * incomplete, so say which page and stop. */
-	if (lg_image_error(img)) {
-		fprintf(stderr, "%s: %s: %s\n", prog, file, lg_image_error(img));
-		lgt_findings_free(&fs);
-		lgt_located_free(&loc);
-		return 2;
+	int nfiles = argc - optind, worst = 0, failed = 0;
+	struct lg_check_stats total = {0};
+	for (int i = optind; i < argc; i++) {
+		struct lg_check_stats st;
+		int rc = check_one(&o, argv[i], rep, &st);
+		worst = rc > worst ? rc : worst;
+		failed += rc == 2;
+		total.errors += st.errors;
+		total.warnings += st.warnings;
+		total.notes += st.notes;
 	}
-
-	struct lgc_run run = {json_file, lg_image_kind_name(lg_image_kind(img)), loc.page_source,
-			      l, &fs, &st, img, ncand >= 0 ? cand : NULL,
-			      ncand < 0 ? 0 : (size_t)ncand};
-	if (fmt == LGT_JSON)
-		rc = lgc_print_json(stdout, &run);
-	else if (fmt == LGT_SARIF)
-		rc = lgc_print_sarif(stdout, &run);
-	else {
-		bool use_color = color < 0 ? lgt_use_color(stdout) : color;
-		if (ncand >= 0 && !quiet)
-			print_scan(stdout, file, cand, (size_t)ncand);
-		if (layout) {
-			printf("%s: %s image, page found by %s\n", file, run.image_kind,
-			       run.page_source);
-			lgt_print_layout(stdout, l);
-			lgc_print_ring_states(stdout, img, l);
+	if (rep) {
+		if (lgc_report_print(stdout, rep, nfiles > 1, worst) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+			worst = 2;
 		}
-		lgt_print_findings(stdout, file, &fs, use_color);
-		if (!quiet) {
-			if (loc.inferred)
-				printf("%s: note: %s; --base ADDR states it\n", file, loc.inference);
-			if (st.rings_unchecked)
-				printf("%s: note: the image holds only the descriptor page; ring "
-				       "contents were not checked\n",
-				       file);
-			lgt_print_summary(stdout, file, &st);
-		}
-		rc = 0;
+		lgc_report_free(rep);
+	} else if (nfiles > 1 && !o.quiet) {
+		char label[96];
+		int k = snprintf(label, sizeof label, "total (%d files", nfiles);
+		snprintf(label + k, sizeof label - (size_t)k, failed ? ", %d could not be checked)" : ")",
+			 failed);
+		lgt_print_summary(stdout, label, &total);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: writing the report failed\n", prog);
-		rc = -1;
+		worst = 2;
 	}
-	int exit_code = rc < 0 ? 2 : st.errors ? 1 : 0;
-	lgt_findings_free(&fs);
-	lgt_located_free(&loc);
-	return exit_code;
+	return worst;
 }

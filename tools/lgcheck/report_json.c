@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* report_json.c — lgcheck's machine-readable reports, built with cJSON. */
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -146,23 +148,18 @@ static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img
 	return arr;
 }
 
-static int emit(FILE *out, cJSON *root)
+static cJSON *u64num(uint64_t v)
 {
-	char *s = root ? cJSON_Print(root) : NULL;
-	cJSON_Delete(root);
-	if (!s)
-		return -1;
-	fputs(s, out);
-	fputc('\n', out);
-	free(s);
-	return 0;
+	char buf[24];
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+	return cJSON_CreateRaw(buf); /* exact above 2^53, where a double would round */
 }
 
-int lgc_print_json(FILE *out, const struct lgc_run *r)
+static cJSON *report_json(const struct lgc_run *r)
 {
 	cJSON *root = cJSON_CreateObject();
 	if (!root)
-		return -1;
+		return NULL;
 	cJSON_AddStringToObject(root, "file", r->file);
 	cJSON_AddStringToObject(root, "image", r->image_kind);
 	cJSON *page = cJSON_AddObjectToObject(root, "page");
@@ -192,6 +189,7 @@ int lgc_print_json(FILE *out, const struct lgc_run *r)
 			cJSON_AddNumberToObject(o, "errors", c->errors);
 			cJSON_AddNumberToObject(o, "warnings", c->warnings);
 			cJSON_AddNumberToObject(o, "notes", c->notes);
+			cJSON_AddBoolToObject(o, "clean", c->score > -LG_SCAN_LOOSE / 2);
 		}
 	}
 	cJSON *fa = cJSON_AddArrayToObject(root, "findings");
@@ -211,7 +209,7 @@ int lgc_print_json(FILE *out, const struct lgc_run *r)
 	cJSON_AddNumberToObject(sum, "notes", r->stats->notes);
 	cJSON_AddBoolToObject(sum, "rings_unchecked", r->stats->rings_unchecked);
 	cJSON_AddNumberToObject(sum, "rings_checked", r->stats->rings_checked);
-	return emit(out, root);
+	return root;
 }
 
 static const char *sarif_level(enum lg_severity s)
@@ -219,36 +217,157 @@ static const char *sarif_level(enum lg_severity s)
 	return s == LG_SEV_ERROR ? "error" : s == LG_SEV_WARNING ? "warning" : "note";
 }
 
-int lgc_print_sarif(FILE *out, const struct lgc_run *r)
+/* A file name as a URI reference (RFC 3986): every byte but the unreserved ones and '/'
+ * as %XX, so spaces, '%', '#', '?' and bytes that are not UTF-8 survive. */
+static char *uri_of(const char *path)
 {
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return -1;
-	cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-	cJSON_AddStringToObject(root, "version", "2.1.0");
-	cJSON *runs = cJSON_AddArrayToObject(root, "runs");
-	cJSON *run = cJSON_CreateObject();
-	cJSON_AddItemToArray(runs, run);
-	cJSON *tool = cJSON_AddObjectToObject(run, "tool");
-	cJSON *drv = cJSON_AddObjectToObject(tool, "driver");
-	cJSON_AddStringToObject(drv, "name", "lgcheck");
-	cJSON_AddStringToObject(drv, "version", LGKIT_VERSION);
-	cJSON *rules = cJSON_AddArrayToObject(drv, "rules");
-	for (int i = 0; i < LG_CHECK_COUNT; i++) {
+	static const char hex[] = "0123456789ABCDEF";
+	char *u = malloc(strlen(path) * 3 + 1), *p = u;
+	if (!u)
+		return NULL;
+	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
+		if (isalnum(*s) || strchr("-._~/", *s)) {
+			*p++ = (char)*s;
+		} else {
+			*p++ = '%';
+			*p++ = hex[*s >> 4];
+			*p++ = hex[*s & 15];
+		}
+	}
+	*p = 0;
+	return u;
+}
+
+static void add_uri(cJSON *o, const char *path, int index)
+{
+	char *u = uri_of(path);
+	cJSON_AddStringToObject(o, "uri", u ? u : "");
+	free(u);
+	if (index >= 0)
+		cJSON_AddNumberToObject(o, "index", index);
+}
+
+/* The size of the field a finding's path ends in, when it is one of the descriptor's
+ * fixed fields; 1 (the byte the finding's address names) otherwise. */
+static unsigned field_bytes(const char *path)
+{
+	static const struct {
+		const char *field;
+		unsigned bytes;
+	} fields[] = {{".num", 2}, {".irq", 2}, {".pfn", 4}};
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t k = strlen(fields[i].field);
+		if (n >= k && strcmp(path + n - k, fields[i].field) == 0)
+			return fields[i].bytes;
+	}
+	return 1;
+}
+
+static cJSON *sarif_rules(void)
+{
+	static const char *const sections[] = {"the device page",
+					       "virtqueue configuration and placement", "ring state",
+					       "eras before E2"};
+	const size_t nsections = sizeof sections / sizeof sections[0];
+	cJSON *rules = cJSON_CreateArray();
+	for (int i = 0; rules && i < LG_CHECK_COUNT; i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
+		char text[600];
 		cJSON *rule = cJSON_CreateObject();
 		cJSON_AddItemToArray(rules, rule);
 		cJSON_AddStringToObject(rule, "id", ci->name);
 		cJSON *sd = cJSON_AddObjectToObject(rule, "shortDescription");
 		cJSON_AddStringToObject(sd, "text", ci->summary);
+		snprintf(text, sizeof text, "Fires when %s. Section %c (%s); default severity %s%s%s.",
+			 ci->summary, ci->section,
+			 (size_t)(ci->section - 'A') < nsections ? sections[ci->section - 'A'] : "other",
+			 lg_severity_name(ci->severity),
+			 ci->prereq[0] ? "; reports nothing for an item where this fired first: " : "",
+			 ci->prereq);
+		cJSON *fd = cJSON_AddObjectToObject(rule, "fullDescription");
+		cJSON_AddStringToObject(fd, "text", text);
+		snprintf(text, sizeof text, "%s#%s", LGCHECK_CHECKS_URI, ci->name);
+		cJSON_AddStringToObject(rule, "helpUri", text);
 		cJSON *dc = cJSON_AddObjectToObject(rule, "defaultConfiguration");
 		cJSON_AddStringToObject(dc, "level", sarif_level(ci->severity));
 	}
-	cJSON *res = cJSON_AddArrayToObject(run, "results");
+	return rules;
+}
+
+struct lgc_report {
+	enum lgt_format fmt;
+	cJSON *root;      /* json: the array of reports; sarif: the log */
+	cJSON *artifacts, *results, *invocation, *notes; /* sarif */
+	int nfiles;
+	bool failed;
+};
+
+struct lgc_report *lgc_report_new(enum lgt_format fmt)
+{
+	struct lgc_report *rep = calloc(1, sizeof *rep);
+	if (!rep)
+		return NULL;
+	rep->fmt = fmt;
+	if (fmt == LGT_JSON) {
+		rep->root = cJSON_CreateArray();
+	} else {
+		rep->root = cJSON_CreateObject();
+		cJSON *root = rep->root;
+		cJSON_AddStringToObject(root, "$schema",
+					"https://json.schemastore.org/sarif-2.1.0.json");
+		cJSON_AddStringToObject(root, "version", "2.1.0");
+		cJSON *runs = cJSON_AddArrayToObject(root, "runs");
+		cJSON *run = cJSON_CreateObject();
+		cJSON_AddItemToArray(runs, run);
+		cJSON *tool = cJSON_AddObjectToObject(run, "tool");
+		cJSON *drv = cJSON_AddObjectToObject(tool, "driver");
+		cJSON_AddStringToObject(drv, "name", "lgcheck");
+		cJSON_AddStringToObject(drv, "version", LGKIT_VERSION);
+		cJSON_AddStringToObject(drv, "informationUri", LGCHECK_CHECKS_URI);
+		cJSON_AddItemToObject(drv, "rules", sarif_rules());
+		cJSON *inv = cJSON_AddArrayToObject(run, "invocations");
+		rep->invocation = cJSON_CreateObject();
+		cJSON_AddItemToArray(inv, rep->invocation);
+		rep->notes = cJSON_CreateArray();
+		rep->artifacts = cJSON_AddArrayToObject(run, "artifacts");
+		rep->results = cJSON_AddArrayToObject(run, "results");
+		if (!rep->notes || !rep->results) {
+			cJSON_Delete(rep->notes);
+			rep->notes = NULL;
+		}
+	}
+	if (!rep->root || (fmt != LGT_JSON && !rep->notes)) {
+		cJSON_Delete(rep->root);
+		free(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+/* The artifact for path, its index in run.artifacts. */
+static int sarif_artifact(struct lgc_report *rep, const char *path, const char *image_kind)
+{
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddItemToArray(rep->artifacts, a);
+	add_uri(cJSON_AddObjectToObject(a, "location"), path, -1);
+	if (image_kind) {
+		cJSON *props = cJSON_AddObjectToObject(a, "properties");
+		cJSON_AddStringToObject(props, "image", image_kind);
+	}
+	return cJSON_GetArraySize(rep->artifacts) - 1;
+}
+
+static void sarif_add(struct lgc_report *rep, const struct lgc_run *r)
+{
+	int ai = sarif_artifact(rep, r->path, r->image_kind);
+	uint64_t base = 0, len = 0;
+	bool raw = r->img && lg_image_kind(r->img) == LG_IMAGE_RAW &&
+		   lg_image_range(r->img, 0, &base, &len) == 0;
 	for (size_t i = 0; i < r->findings->n; i++) {
 		const struct lg_finding *f = &r->findings->f[i];
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(res, o);
+		cJSON_AddItemToArray(rep->results, o);
 		cJSON_AddStringToObject(o, "ruleId", f->name);
 		cJSON_AddNumberToObject(o, "ruleIndex", f->check);
 		cJSON_AddStringToObject(o, "level", sarif_level(f->severity));
@@ -260,8 +379,17 @@ int lgc_print_sarif(FILE *out, const struct lgc_run *r)
 		cJSON *loc = cJSON_CreateObject();
 		cJSON_AddItemToArray(locs, loc);
 		cJSON *pl = cJSON_AddObjectToObject(loc, "physicalLocation");
-		cJSON *al = cJSON_AddObjectToObject(pl, "artifactLocation");
-		cJSON_AddStringToObject(al, "uri", r->file);
+		add_uri(cJSON_AddObjectToObject(pl, "artifactLocation"), r->path, ai);
+		if (raw && f->addr >= base && f->addr - base < len) {
+			unsigned n = field_bytes(f->path);
+			cJSON *rg = cJSON_AddObjectToObject(pl, "region");
+			cJSON_AddItemToObject(rg, "byteOffset", u64num(f->addr - base));
+			cJSON_AddNumberToObject(rg, "byteLength",
+						n < len - (f->addr - base) ? n : (double)(len - (f->addr - base)));
+		}
+		cJSON *ad = cJSON_AddObjectToObject(pl, "address");
+		cJSON_AddItemToObject(ad, "absoluteAddress", u64num(f->addr));
+		cJSON_AddStringToObject(ad, "kind", "data");
 		cJSON *ll = cJSON_AddArrayToObject(loc, "logicalLocations");
 		cJSON *l1 = cJSON_CreateObject();
 		cJSON_AddItemToArray(ll, l1);
@@ -269,5 +397,77 @@ int lgc_print_sarif(FILE *out, const struct lgc_run *r)
 		cJSON *props = cJSON_AddObjectToObject(o, "properties");
 		cJSON_AddItemToObject(props, "address", hexnum(f->addr));
 	}
-	return emit(out, root);
+}
+
+int lgc_report_add(struct lgc_report *rep, const struct lgc_run *r)
+{
+	rep->nfiles++;
+	if (rep->fmt == LGT_JSON) {
+		cJSON *o = report_json(r);
+		if (!o)
+			return -1;
+		cJSON_AddItemToArray(rep->root, o);
+	} else {
+		sarif_add(rep, r);
+	}
+	return 0;
+}
+
+int lgc_report_fail(struct lgc_report *rep, const char *file, const char *path, const char *msg)
+{
+	rep->nfiles++;
+	rep->failed = true;
+	if (rep->fmt == LGT_JSON) {
+		cJSON *o = cJSON_CreateObject();
+		if (!o)
+			return -1;
+		cJSON_AddItemToArray(rep->root, o);
+		cJSON_AddStringToObject(o, "file", file);
+		cJSON *e = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(e, "message", msg);
+		return 0;
+	}
+	int ai = sarif_artifact(rep, path, NULL);
+	cJSON *n = cJSON_CreateObject();
+	cJSON_AddItemToArray(rep->notes, n);
+	cJSON_AddStringToObject(n, "level", "error");
+	cJSON *m = cJSON_AddObjectToObject(n, "message");
+	cJSON_AddStringToObject(m, "text", msg);
+	cJSON *locs = cJSON_AddArrayToObject(n, "locations");
+	cJSON *loc = cJSON_CreateObject();
+	cJSON_AddItemToArray(locs, loc);
+	cJSON *pl = cJSON_AddObjectToObject(loc, "physicalLocation");
+	add_uri(cJSON_AddObjectToObject(pl, "artifactLocation"), path, ai);
+	return 0;
+}
+
+int lgc_report_print(FILE *out, struct lgc_report *rep, bool many, int exit_code)
+{
+	cJSON *root = rep->root;
+	if (rep->fmt == LGT_JSON && !many && cJSON_GetArraySize(root) == 1)
+		root = cJSON_DetachItemFromArray(rep->root, 0); /* one FILE: the object alone */
+	if (rep->fmt != LGT_JSON) {
+		cJSON_AddNumberToObject(rep->invocation, "exitCode", exit_code);
+		cJSON_AddBoolToObject(rep->invocation, "executionSuccessful", !rep->failed);
+		cJSON_AddItemToObject(rep->invocation, "toolExecutionNotifications", rep->notes);
+		rep->notes = NULL;
+	}
+	char *s = root ? cJSON_Print(root) : NULL;
+	if (root != rep->root)
+		cJSON_Delete(root);
+	if (!s)
+		return -1;
+	fputs(s, out);
+	fputc('\n', out);
+	free(s);
+	return 0;
+}
+
+void lgc_report_free(struct lgc_report *rep)
+{
+	if (!rep)
+		return;
+	cJSON_Delete(rep->notes);
+	cJSON_Delete(rep->root);
+	free(rep);
 }

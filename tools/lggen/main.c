@@ -45,7 +45,7 @@ static void usage(FILE *out)
 		"  --list-checks       list every named check (--format json: as a JSON array)\n"
 		"  -q, --quiet         print no summary line\n"
 		"  --color WHEN        auto (default), always or never\n"
-		"  --decode FILE       turn FILE back into a spec\n"
+		"  --decode FILE       turn FILE (- or a pipe too) back into a spec\n"
 		"  --base ADDR         --decode: guest-physical address of a raw file's first byte\n"
 		"  --page-addr ADDR    --decode: the page is at ADDR\n"
 		"  --raw               --decode: read FILE as raw bytes even if it looks like a core\n"

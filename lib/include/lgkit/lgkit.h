@@ -88,6 +88,16 @@ struct lg_image_opts {
 int lg_image_open(const char *path, const struct lg_image_opts *opts, struct lg_image **out,
 		  struct lg_error *err);
 
+/* Copy a stream that has no size and cannot be mapped (a pipe, a socket, a character
+ * device: /dev/stdin on a pipe, process substitution) from where it is to its end into an
+ * unlinked file: O_TMPFILE in $TMPDIR or /tmp, else an anonymous memory file
+ * (memfd_create).  A page (4096 bytes from the start) that is all zero is left a hole,
+ * so a dump of mostly zeros costs little; memory used is one 1 MiB buffer.  name is for
+ * messages.  lg_image_open() does this itself for such a path.  Returns the copy's file
+ * descriptor (close-on-exec; the caller closes it), or LG_ERR_IO (a terminal, a read or
+ * write error: err says which) or LG_ERR_NOMEM. */
+int lg_spool_stream(int fd, const char *name, struct lg_error *err);
+
 /* Wrap a caller's buffer (not copied; it must outlive the image) at gpa base. */
 int lg_image_from_memory(const void *buf, size_t len, uint64_t base, struct lg_image **out);
 

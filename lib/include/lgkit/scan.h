@@ -37,14 +37,22 @@ struct lg_scan_opts {
 	const struct lg_check_config *cfg; /* severities for ranking; NULL: defaults */
 };
 
-/* Scan img.  A page is plausible when it walks like the Guest's scan_devices(): known
- * virtio types, at least one virtqueue each, every descriptor inside the page, status bits
- * in ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED, every vqconfig with a power-of-two num up to
- * 32768, irq 1..31 and a non-zero pfn, a type-0 terminator (or an exactly full page) and
- * zeros after it.  Plausible pages are then decoded and checked; the score is
+/* A page that walks only by the loose rule loses this much score: it ranks below every
+ * page that walks by the strict rule (whose score lg_scan keeps above -LG_SCAN_LOOSE / 2). */
+#define LG_SCAN_LOOSE 1000000L
+/* The loose rule's irq limit (the strict rule's is LG_IRQS). */
+#define LG_SCAN_LOOSE_IRQS 256u
+
+/* Scan img.  A page is a candidate when it walks like the Guest's scan_devices() by the
+ * loose rule: known virtio types, at least one virtqueue each, every descriptor inside the
+ * page, every vqconfig with num 1..32768, irq 1..255 and a non-zero pfn, a type-0
+ * terminator (or an exactly full page) and zeros after it.  It is clean when it walks by
+ * the strict rule too: status bits only in ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED, every num
+ * a power of two, every irq 1..31.  Candidates are then decoded and checked; the score is
  *   100 * devices + 100 * rings found in the image - 200 * errors - 20 * warnings - notes
- * (+50 when the first ring starts right after the page, as the Launcher places it).
- * Fills out[0..max) best first (ties: lower address) and returns how many plausible pages
+ * (+50 when the first ring starts right after the page, as the Launcher places it), at
+ * least -LG_SCAN_LOOSE / 2 + 1, and LG_SCAN_LOOSE less when the page is not clean.
+ * Fills out[0..max) best first (ties: lower address) and returns how many candidates
  * there were (which may exceed max).  Errors: LG_ERR_PARAM, LG_ERR_NOMEM, and decode errors
  * of on-demand images (lg_image_error() tells which page). */
 int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,

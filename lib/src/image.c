@@ -315,24 +315,37 @@ static long file_extents(int fd, uint64_t size, uint64_t (**out)[2])
 	return (long)n;
 }
 
-uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
+/* For gpa in range ri: its file offset *fo, and the index of the first data extent that
+ * ends after it (next_n when none does).  false when the extents are not known for it. */
+static bool extent_after(const struct lg_image *img, size_t ri, uint64_t gpa, uint64_t *fo,
+			 size_t *idx)
 {
 	const struct lg_range *r = &img->ranges[ri];
 	if (!img->ext_known || !r->data || !img->map)
-		return gpa;
+		return false;
 	uintptr_t base = (uintptr_t)img->map, at = (uintptr_t)r->data;
 	if (at < base || at - base > img->map_len)
-		return gpa;
-	uint64_t fo = (uint64_t)(at - base) + (gpa - r->gpa), end = r->gpa + r->len;
-	/* The first extent that ends after fo. */
+		return false;
+	*fo = (uint64_t)(at - base) + (gpa - r->gpa);
 	size_t lo = 0, hi = img->next_n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (img->ext[mid][1] <= fo)
+		if (img->ext[mid][1] <= *fo)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	*idx = lo;
+	return true;
+}
+
+uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
+{
+	const struct lg_range *r = &img->ranges[ri];
+	uint64_t fo, end = r->gpa + r->len;
+	size_t lo;
+	if (!extent_after(img, ri, gpa, &fo, &lo))
+		return gpa;
 	if (lo == img->next_n)
 		return end;
 	if (img->ext[lo][0] <= fo)
@@ -344,22 +357,9 @@ uint64_t lg_image_data_from(const struct lg_image *img, size_t ri, uint64_t gpa)
 uint64_t lg_image_data_to(const struct lg_image *img, size_t ri, uint64_t gpa)
 {
 	const struct lg_range *r = &img->ranges[ri];
-	uint64_t end = r->gpa + r->len;
-	if (!img->ext_known || !r->data || !img->map)
-		return end;
-	uintptr_t base = (uintptr_t)img->map, at = (uintptr_t)r->data;
-	if (at < base || at - base > img->map_len)
-		return end;
-	uint64_t fo = (uint64_t)(at - base) + (gpa - r->gpa);
-	size_t lo = 0, hi = img->next_n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (img->ext[mid][1] <= fo)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == img->next_n)
+	uint64_t fo, end = r->gpa + r->len;
+	size_t lo;
+	if (!extent_after(img, ri, gpa, &fo, &lo) || lo == img->next_n)
 		return end;
 	uint64_t run = img->ext[lo][1] - fo;
 	return run >= end - gpa ? end : gpa + run;

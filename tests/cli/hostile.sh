@@ -79,6 +79,8 @@ for c in "4000:overlaps the descriptor page at 0x4000000" "100:starts inside gue
 	expect_line "moved-$pfn" "$T/moved.bin: note: base 0x4000000 inferred from the rings: 5 of 6 agree (device[0] (net) vq[0] at pfn 0x$pfn does not); --base ADDR states it"
 done
 # One flipped bit of the real 3.19 net+block+rng page: net vq[1]'s pfn 0x4004 -> 0x4.
+if [ -f "$VEC/lguest-3.19.8-e-net-block-rng-64M.descpage.bin" ] &&
+	[ -f "$VEC/lguest-3.19.8-a-console-32M.descpage.bin" ]; then
 cp "$VEC/lguest-3.19.8-e-net-block-rng-64M.descpage.bin" "$T/flip.bin"
 poke "$T/flip.bin" 18 00
 run "$LGCHECK" "$T/flip.bin"
@@ -95,6 +97,9 @@ expect_rc 2 split
 expect_err split "lgcheck: $T/split.bin: cannot tell where the page is: its 2 rings do not agree on one address, at most 1 of them name the same (device[0] (console) vq[0] at pfn 0x2001, device[0] (console) vq[1] at pfn 0x104); give --base ADDR"
 run "$LGCHECK" --base 0x2000000 "$T/split.bin"
 expect_rc 1 split-base
+else
+	echo "note: $VEC holds no real-Launcher pages: the flip and split cases need them and were not run"
+fi
 
 # --- 9.6: formats lgcheck does not read are named, exit 2, not judged as raw pages.
 for m in 'PAGEDU64:a Windows crash dump (PAGEDU64)' 'PAGEDUMP:a Windows crash dump (PAGEDUMP)' \

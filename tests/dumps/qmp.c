@@ -51,7 +51,8 @@ static int send_all(int fd, const char *s)
 {
 	size_t n = strlen(s);
 	while (n) {
-		ssize_t k = write(fd, s, n);
+		/* MSG_NOSIGNAL: QEMU may close the socket as soon as it has parsed "quit". */
+		ssize_t k = send(fd, s, n, MSG_NOSIGNAL);
 		if (k <= 0)
 			return -1;
 		s += k;
@@ -60,14 +61,27 @@ static int send_all(int fd, const char *s)
 	return 0;
 }
 
-/* Send cmd, wait for its "return" or "error" line. */
+/* Send cmd (and its newline, in one write: QEMU's parser acts on a complete object before
+ * the newline arrives), wait for its "return" or "error" line.  After "quit" QEMU may close
+ * the socket before its answer reaches us: the end of the stream then counts as done. */
 static int command(int fd, const char *cmd, int timeout)
 {
 	static char line[1 << 16];
-	if (send_all(fd, cmd) < 0 || send_all(fd, "\n") < 0)
+	char *msg = NULL;
+	if (asprintf(&msg, "%s\n", cmd) < 0)
 		return 2;
+	int quit = strstr(cmd, "\"quit\"") != NULL;
+	int sent = send_all(fd, msg);
+	int err = errno;
+	free(msg);
+	if (sent < 0 && !(quit && (err == EPIPE || err == ECONNRESET))) {
+		fprintf(stderr, "qmp: cannot send %s: %s\n", cmd, strerror(err));
+		return 2;
+	}
 	for (;;) {
 		if (read_line(fd, line, sizeof line, timeout) < 0) {
+			if (quit)
+				return 0;
 			fprintf(stderr, "qmp: no answer to %s\n", cmd);
 			return 2;
 		}

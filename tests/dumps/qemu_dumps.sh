@@ -46,11 +46,13 @@ dump() {
 	"$QEMU" -S -nodefaults -display none -machine "$machine" -m "$mem" "$@" \
 		-qmp "unix:$sock,server=on,wait=off" >"$T/$name.qemu.log" 2>&1 &
 	qpid=$!
-	if ! "$QMP" "$sock" \
+	local rc=0
+	"$QMP" "$sock" \
 		"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"protocol\":\"file:$T/$name.elf\"}}" \
 		"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"protocol\":\"file:$T/$name.kdump\",\"format\":\"kdump-zlib\"}}" \
-		'{"execute":"quit"}' >"$T/$name.qmp.log" 2>&1; then
-		echo "QEMU/QMP failed for $name:"; cat "$T/$name.qmp.log" "$T/$name.qemu.log"
+		'{"execute":"quit"}' >"$T/$name.qmp.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "QEMU/QMP failed for $name (qmp exit $rc; its output, then QEMU's):"; cat "$T/$name.qmp.log" "$T/$name.qemu.log"
 		fails=$((fails + 1))
 	fi
 	wait "$qpid" 2>/dev/null

@@ -55,6 +55,19 @@ static const struct cfield con_fields[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Eras (docs/spec.md "Eras"): the spec's "era" names the Launcher whose page it describes. */
+#define ERA_VQ_NUM 128u  /* VIRTQUEUE_NUM of the 2.6.24 … 2.6.26 Launchers */
+#define ERA_SEG_MAX 126u /* their block seg_max: VIRTQUEUE_NUM - 2 */
+static const struct {
+	const char *name;
+	enum lg_era era;
+	bool early;
+} spec_eras[] = {
+	{"2.6.23", LG_ERA_E0, false},
+	{"2.6.24", LG_ERA_E1, false},
+	{"2.6.25", LG_ERA_E2, true},
+};
+
 static const struct cfield *fields_for(unsigned type, size_t *n)
 {
 	switch (type) {
@@ -81,6 +94,8 @@ struct ld {
 	size_t len;
 	unsigned flags;
 	struct lg_error *err;
+	enum lg_era era; /* the spec's "era" (E2 without one) */
+	bool early;      /* "era": "2.6.25": the early-E2 Launchers' defaults */
 };
 
 static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
@@ -445,11 +460,13 @@ static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qsp
 	if (rc < 0)
 		return rc;
 	char p[PATHLEN];
-	if (!m[0])
+	uint64_t u = 0;
+	if (!m[0] && c->era == LG_ERA_E2 && !c->early)
 		return fail(c, LG_ERR_SPEC, path, "missing key \"num\" (the ring size)");
 	pathf(p, "%s.num", path);
-	uint64_t u = 0;
-	if (c->flags & LG_SPEC_LAX) {
+	if (!m[0]) {
+		u = ERA_VQ_NUM; /* 2.6.24 … 2.6.26: VIRTQUEUE_NUM */
+	} else if (c->flags & LG_SPEC_LAX) {
 		if ((rc = get_uint(c, m[0], p, I_NUM, UINT16_MAX, &u)) < 0)
 			return rc;
 	} else {
@@ -558,6 +575,477 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 	return 0;
 }
 
+/* ---------------------------------------------------------------- eras (docs/spec.md "Eras") */
+
+
+/* A device type: a name or a virtio id 1..255. */
+static int load_type(struct ld *c, const cJSON *v, const char *p, uint8_t *type)
+{
+	uint64_t u = 0;
+	if (cJSON_IsString(v)) {
+		int t = lg_type_lookup(v->valuestring);
+		if (t < 0 || t > 255)
+			return expected(c, p, "net, block, console, rng or a virtio id 1..255", v);
+		*type = (uint8_t)t;
+	} else if (cJSON_IsNumber(v)) {
+		if (get_uint(c, v, p, I_NUM, 255, &u) < 0 || u == 0)
+			return expected(c, p, "a virtio id 1..255 (0 would end the device list)", v);
+		*type = (uint8_t)u;
+	} else {
+		return expected(c, p, "a device type name (net, block, console, rng) or a virtio id",
+				v);
+	}
+	return 0;
+}
+
+/* The queues the 2.6.24 … 2.6.26 Launchers gave a device of this type (0: none known). */
+static unsigned era_queues(uint8_t type)
+{
+	return type == LG_TYPE_NET || type == LG_TYPE_CONSOLE ? 2 : type == LG_TYPE_BLOCK ? 1 : 0;
+}
+
+static bool has_key(const cJSON *obj, const char *key)
+{
+	for (const cJSON *m = obj && cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next)
+		if (m->string && strcmp(m->string, key) == 0)
+			return true;
+	return false;
+}
+
+/* "era": "2.6.25": what the back-ported Launchers wrote for what the spec leaves out —
+ * queues of 128 entries (net and console 2, block 1), block features BARRIER and SEG_MAX
+ * with seg_max 126 in a 16-byte config, net feature MAC with a 6-byte config (the MAC). */
+static int early_defaults(struct ld *c, const cJSON *queues, const cJSON *features,
+			  const cJSON *config, const char *path, struct lg_device *d,
+			  struct dspec *ds, unsigned *flen, unsigned *clen)
+{
+	if (!queues) {
+		unsigned n = era_queues(d->type);
+		if (!n)
+			return fail(c, LG_ERR_SPEC, path,
+				    "missing key \"queues\" (the 2.6.25 Launcher had defaults only for "
+				    "net, block and console)");
+		for (unsigned q = 0; q < n; q++)
+			ds->q[q].num = ERA_VQ_NUM;
+		ds->nq = n;
+		d->num_vq = (uint8_t)n;
+	}
+	if (!features && d->type == LG_TYPE_BLOCK) {
+		d->host_features[0] = 1u << 0 | 1u << 2; /* BARRIER, SEG_MAX */
+		*flen = 1;
+	} else if (!features && d->type == LG_TYPE_NET) {
+		d->host_features[0] = 1u << 5; /* MAC */
+		*flen = 1;
+	}
+	if (has_key(config, "hex"))
+		return 0;
+	if (d->type == LG_TYPE_BLOCK) {
+		lg_put32(d->config + 12, ERA_SEG_MAX);
+		*clen = 16;
+	} else if (d->type == LG_TYPE_NET) {
+		*clen = 6;
+	}
+	return 0;
+}
+
+/* A typed field of an era's device memory (E0) or device config (E1). */
+struct efield {
+	const char *name;
+	uint8_t at;   /* E0: offset in the device's first page; E1: the field's type byte */
+	uint8_t size; /* 4 or 8 (numbers), 6 (a MAC) */
+};
+/* E0: struct lguest_block_page's num_sectors; struct lguest_net's slot 0. */
+static const struct efield e0_block[] = {{"capacity", LG_E0_BLOCK_NUM_SECTORS, 4}};
+static const struct efield e0_net[] = {{"mac", 0, 6}};
+/* E1: VIRTIO_CONFIG_BLK_F_{CAPACITY,SIZE_MAX,SEG_MAX}, VIRTIO_CONFIG_NET_MAC_F. */
+static const struct efield e1_block[] = {{"capacity", LG_E1_BLK_CAPACITY, 8},
+					 {"size_max", LG_E1_BLK_SIZE_MAX, 4},
+					 {"seg_max", LG_E1_BLK_SEG_MAX, 4}};
+static const struct efield e1_net[] = {{"mac", LG_E1_NET_MAC, 6}};
+
+static const struct efield *efields(enum lg_era era, uint8_t vtype, size_t *n)
+{
+	*n = 1;
+	if (vtype == LG_TYPE_NET)
+		return era == LG_ERA_E0 ? e0_net : e1_net;
+	if (vtype == LG_TYPE_BLOCK && era == LG_ERA_E0)
+		return e0_block;
+	if (vtype == LG_TYPE_BLOCK) {
+		*n = NELEM(e1_block);
+		return e1_block;
+	}
+	*n = 0;
+	return NULL;
+}
+
+/* What an era spec's "config" gave: raw bytes, or typed values (given[i] for field i). */
+struct econfig {
+	bool hex;
+	size_t hexlen;
+	uint8_t raw[255];
+	bool given[3];
+	uint64_t val[3];
+	uint8_t mac[6];
+};
+
+static int load_era_config(struct ld *c, const cJSON *cfg, const char *path, uint8_t vtype,
+			   size_t hexmax, struct econfig *e)
+{
+	size_t nf;
+	const struct efield *f = efields(c->era, vtype, &nf);
+	const char *keys[4];
+	const cJSON *got[4];
+	char p[PATHLEN];
+	int rc;
+	if (!cJSON_IsObject(cfg))
+		return expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+	if (has_key(cfg, "hex")) {
+		keys[0] = "hex";
+		if ((rc = members(c, cfg, path, keys, 1, got)) < 0)
+			return rc;
+		pathf(p, "%s.hex", path);
+		if (!cJSON_IsString(got[0]))
+			return expected(c, p, "a string of hex bytes such as \"4108008000\"", got[0]);
+		rc = parse_hex(got[0]->valuestring, e->raw, hexmax, &e->hexlen);
+		if (rc == -2)
+			return fail(c, LG_ERR_SPEC, p, "expected at most %zu bytes (%s), got more",
+				    hexmax,
+				    c->era == LG_ERA_E0 ? "the device memory the model keeps"
+							: "config_len is 8 bits, the queues' fields "
+							  "come first");
+		if (rc < 0)
+			return expected(c, p, "pairs of hex digits such as \"4108008000\"", got[0]);
+		e->hex = true;
+		return 0;
+	}
+	if (!f) {
+		if (!cfg->child)
+			return 0;
+		return fail(c, LG_ERR_SPEC, path,
+			    "this device has no typed %s fields; expected {\"hex\": \"…\"}",
+			    c->era == LG_ERA_E0 ? "2.6.23" : "2.6.24");
+	}
+	for (size_t i = 0; i < nf; i++)
+		keys[i] = f[i].name;
+	if ((rc = members(c, cfg, path, keys, nf, got)) < 0)
+		return rc;
+	for (const cJSON *m = cfg->child; m; m = m->next) {
+		size_t i = 0;
+		while (got[i] != m)
+			i++;
+		pathf(p, "%s.%s", path, f[i].name);
+		e->given[i] = true;
+		if (f[i].size == 6) {
+			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, e->mac))
+				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
+						m);
+		} else if ((rc = get_uint(c, m, p, I_WIDE,
+					  f[i].size == 8 ? UINT64_MAX : UINT32_MAX, &e->val[i])) < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* What pass 1 learns about an era device. */
+struct espec {
+	bool has_pfn;       /* E0 */
+	bool has_num_pages; /* E0 */
+	struct econfig cfg;
+};
+
+/* E0 features: "RANDOMNESS" (0x8000), "NOCSUM" (0x4000) or bit numbers 0..15 (the low bits
+ * of a net device are its peer's slot). */
+static int e0_features(struct ld *c, const cJSON *arr, const char *path, uint16_t *out)
+{
+	if (!cJSON_IsArray(arr))
+		return expected(c, path, "an array of \"RANDOMNESS\", \"NOCSUM\" or bit numbers 0..15",
+				arr);
+	int idx = 0;
+	*out = 0;
+	for (const cJSON *e = arr->child; e; e = e->next, idx++) {
+		char p[PATHLEN];
+		uint64_t bit = 0;
+		pathf(p, "%s[%d]", path, idx);
+		if (cJSON_IsString(e) && strcmp(e->valuestring, "RANDOMNESS") == 0)
+			bit = 15;
+		else if (cJSON_IsString(e) && strcmp(e->valuestring, "NOCSUM") == 0)
+			bit = 14;
+		else if (!cJSON_IsNumber(e))
+			return expected(c, p, "\"RANDOMNESS\", \"NOCSUM\" or a bit number 0..15", e);
+		else if (get_uint(c, e, p, I_NUM, 15, &bit) < 0)
+			return LG_ERR_SPEC;
+		if (*out & (1u << bit))
+			return fail(c, LG_ERR_SPEC, p, "feature bit %u is listed twice",
+				    (unsigned)bit);
+		*out = (uint16_t)(*out | 1u << bit);
+	}
+	return 0;
+}
+
+/* One 2.6.23 device: its slot and what goes in it, and the first bytes of its memory. */
+static int load_device_e0(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			  int prev_slot, struct espec *es)
+{
+	enum { K_TYPE, K_SLOT, K_FEATURES, K_STATUS, K_NUM_PAGES, K_PFN, K_CONFIG, K_COMMENT,
+	       K_N };
+	static const char *const keys[K_N] = {"type",	   "slot", "features", "status",
+					      "num_pages", "pfn",  "config",   "comment"};
+	const cJSON *m[K_N];
+	char p[PATHLEN];
+	uint64_t u = 0;
+	int rc;
+	struct lg_e0_slot *s = &d->e0;
+	if (!cJSON_IsObject(dj))
+		return expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
+		return rc;
+	if (!m[K_TYPE])
+		return fail(c, LG_ERR_SPEC, path,
+			    "missing key \"type\" (console, net, block or a 2.6.23 type number)");
+	pathf(p, "%s.type", path);
+	const cJSON *t = m[K_TYPE];
+	if (cJSON_IsString(t) && strcmp(t->valuestring, "console") == 0)
+		s->type = LG_E0_CONSOLE;
+	else if (cJSON_IsString(t) && strcmp(t->valuestring, "net") == 0)
+		s->type = LG_E0_NET;
+	else if (cJSON_IsString(t) && strcmp(t->valuestring, "block") == 0)
+		s->type = LG_E0_BLOCK;
+	else if (cJSON_IsNumber(t) && get_uint(c, t, p, I_NUM, UINT16_MAX, &u) == 0 && u)
+		s->type = (uint16_t)u;
+	else
+		return expected(c, p,
+				"console, net, block or a 2.6.23 type number 1..65535 (1 console, "
+				"2 net, 3 block)",
+				t);
+	d->type = s->type == LG_E0_CONSOLE ? LG_TYPE_CONSOLE
+		  : s->type == LG_E0_NET   ? LG_TYPE_NET
+		  : s->type == LG_E0_BLOCK ? LG_TYPE_BLOCK
+					   : 0;
+	/* The 2.6.23 Launcher's choices: --block and --tunnet RANDOMNESS (a tunnet's peer is
+	 * slot 1), one page each; the console none. */
+	s->features = s->type == LG_E0_BLOCK ? LG_E0_F_RANDOMNESS
+		      : s->type == LG_E0_NET ? LG_E0_F_RANDOMNESS | 1u
+					     : 0;
+	s->num_pages = s->type == LG_E0_BLOCK || s->type == LG_E0_NET ? 1 : 0;
+	s->slot = (uint8_t)(prev_slot + 1);
+	for (const cJSON *v = dj->child; v; v = v->next) {
+		int k = 0;
+		while (m[k] != v)
+			k++;
+		pathf(p, "%s.%s", path, keys[k]);
+		switch (k) {
+		case K_SLOT:
+			if ((rc = get_uint(c, v, p, I_NUM, LG_E0_SLOTS - 1, &u)) < 0)
+				return rc;
+			if ((int)u <= prev_slot)
+				return fail(c, LG_ERR_SPEC, p,
+					    "expected a slot after the previous device's (%d): devices "
+					    "are listed in slot order, got %llu",
+					    prev_slot, (unsigned long long)u);
+			s->slot = (uint8_t)u;
+			break;
+		case K_FEATURES:
+			if ((rc = e0_features(c, v, p, &s->features)) < 0)
+				return rc;
+			break;
+		case K_STATUS:
+		case K_NUM_PAGES:
+			if ((rc = get_uint(c, v, p, I_NUM, UINT16_MAX, &u)) < 0)
+				return rc;
+			if (k == K_STATUS)
+				s->status = (uint16_t)u;
+			else
+				s->num_pages = (uint16_t)u;
+			es->has_num_pages |= k == K_NUM_PAGES;
+			break;
+		case K_PFN:
+			if ((rc = get_uint(c, v, p, I_WIDE, UINT32_MAX, &u)) < 0)
+				return rc;
+			s->pfn = (uint32_t)u;
+			es->has_pfn = true;
+			break;
+		case K_CONFIG:
+			if ((rc = load_era_config(c, v, p, d->type, LG_E0_PAGE_HEAD, &es->cfg)) < 0)
+				return rc;
+			break;
+		case K_COMMENT:
+			if (!cJSON_IsString(v))
+				return expected(c, p, "a string", v);
+			break;
+		default:
+			break;
+		}
+	}
+	if (prev_slot + 1 >= (int)LG_E0_SLOTS && !m[K_SLOT])
+		return fail(c, LG_ERR_SPEC, path,
+			    "expected at most 16 devices: the 2.6.23 page has 16 slots");
+	if (m[K_CONFIG] && !s->num_pages)
+		return fail(c, LG_ERR_SPEC, path,
+			    "a device with num_pages 0 has no memory to hold its config");
+	/* The memory's first bytes: typed fields at their offsets, or the hex. */
+	if (es->cfg.hex) {
+		memcpy(s->page_head, es->cfg.raw, es->cfg.hexlen);
+	} else if (d->type == LG_TYPE_NET && es->cfg.given[0]) {
+		memcpy(s->page_head, es->cfg.mac, 6);
+	} else if (d->type == LG_TYPE_BLOCK) {
+		lg_put32(s->page_head + LG_E0_BLOCK_NUM_SECTORS, (uint32_t)es->cfg.val[0]);
+	}
+	s->page_read = s->num_pages != 0;
+	return 0;
+}
+
+/* One 2.6.24 device: its queues become the first fields of its config, the typed fields
+ * (or the hex) follow, as the 2.6.24 Launcher wrote them (ERA_* defaults). */
+static int load_device_e1(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			  struct dspec *ds, struct espec *es)
+{
+	enum { K_TYPE, K_QUEUES, K_STATUS, K_CONFIG, K_COMMENT, K_N };
+	static const char *const keys[K_N] = {"type", "queues", "status", "config", "comment"};
+	const cJSON *m[K_N];
+	char p[PATHLEN];
+	uint64_t u = 0;
+	int rc;
+	if (!cJSON_IsObject(dj))
+		return expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
+		return rc;
+	if (!m[K_TYPE])
+		return fail(c, LG_ERR_SPEC, path,
+			    "missing key \"type\" (net, block, console or a virtio id)");
+	pathf(p, "%s.type", path);
+	if ((rc = load_type(c, m[K_TYPE], p, &d->type)) < 0)
+		return rc;
+	if (!m[K_QUEUES]) {
+		unsigned n = era_queues(d->type);
+		if (!n)
+			return fail(c, LG_ERR_SPEC, path,
+				    "missing key \"queues\" (the 2.6.24 Launcher had defaults only for "
+				    "net, block and console)");
+		for (unsigned q = 0; q < n; q++)
+			ds->q[q].num = ERA_VQ_NUM;
+		ds->nq = n;
+	}
+	for (const cJSON *v = dj->child; v; v = v->next) {
+		int k = 0;
+		while (m[k] != v)
+			k++;
+		pathf(p, "%s.%s", path, keys[k]);
+		switch (k) {
+		case K_QUEUES: {
+			if (!cJSON_IsArray(v))
+				return expected(c, p, "an array of queues such as [{\"num\": 128}]", v);
+			int n = cJSON_GetArraySize(v);
+			if (n > 25)
+				return fail(c, LG_ERR_SPEC, p,
+					    "expected at most 25 queues (each is a 10-byte field of "
+					    "the 255-byte config), got %d",
+					    n);
+			int i = 0;
+			for (const cJSON *q = v->child; q; q = q->next, i++) {
+				char qp[PATHLEN];
+				pathf(qp, "%s[%d]", p, i);
+				if ((rc = load_queue(c, q, qp, &ds->q[i])) < 0)
+					return rc;
+			}
+			ds->nq = (unsigned)n;
+			break;
+		}
+		case K_STATUS:
+			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
+				return rc;
+			d->status = (uint8_t)u;
+			break;
+		case K_CONFIG:
+			if ((rc = load_era_config(c, v, p, d->type, 255, &es->cfg)) < 0)
+				return rc;
+			break;
+		case K_COMMENT:
+			if (!cJSON_IsString(v))
+				return expected(c, p, "a string", v);
+			break;
+		default:
+			break;
+		}
+	}
+	/* The size is known once the queues are: the fields must fit config_len. */
+	unsigned len = 10u * ds->nq;
+	if (es->cfg.hex) {
+		len += (unsigned)es->cfg.hexlen;
+	} else if (d->type == LG_TYPE_NET) {
+		len += 2 + 6;
+	} else if (d->type == LG_TYPE_BLOCK) {
+		len += 2 + 8 + (es->cfg.given[1] ? 2 + 4 : 0) + 2 + 4;
+	}
+	if (len > 255)
+		return fail(c, LG_ERR_SPEC, path,
+			    "the queues' and device's fields take %u bytes; config_len is 8 bits "
+			    "(at most 255)",
+			    len);
+	d->config_len = (uint8_t)len;
+	return 0;
+}
+
+/* After allocation: the 2.6.24 config — a VIRTIO_CONFIG_F_VIRTQUEUE field per queue, then
+ * the device's fields (capacity, size_max when given, seg_max; the MAC) or the hex. */
+static void e1_build_config(struct lg_device *d, const struct econfig *e)
+{
+	uint8_t *p = d->config;
+	for (unsigned q = 0; q < d->num_vq; q++) {
+		*p++ = LG_E1_F_VIRTQUEUE;
+		*p++ = LG_VQC_SIZE;
+		lg_put16(p + LG_VQC_NUM, d->vq[q].num);
+		lg_put16(p + LG_VQC_IRQ, d->vq[q].irq);
+		lg_put32(p + LG_VQC_PFN, d->vq[q].pfn);
+		p += LG_VQC_SIZE;
+	}
+	if (e->hex) {
+		memcpy(p, e->raw, e->hexlen);
+	} else if (d->type == LG_TYPE_NET) {
+		*p++ = LG_E1_NET_MAC;
+		*p++ = 6;
+		memcpy(p, e->mac, 6);
+	} else if (d->type == LG_TYPE_BLOCK) {
+		*p++ = LG_E1_BLK_CAPACITY;
+		*p++ = 8;
+		lg_put64(p, e->val[0]);
+		p += 8;
+		if (e->given[1]) {
+			*p++ = LG_E1_BLK_SIZE_MAX;
+			*p++ = 4;
+			lg_put32(p, (uint32_t)e->val[1]);
+			p += 4;
+		}
+		*p++ = LG_E1_BLK_SEG_MAX;
+		*p++ = 4;
+		lg_put32(p, e->given[2] ? (uint32_t)e->val[2] : ERA_SEG_MAX);
+	}
+}
+
+/* E0 and E1: decode the packed page, so that a loaded layout is exactly what decoding its
+ * bytes gives (the era's fields, offsets, vqs); E0 keeps the device memory given. */
+static int era_redecode(struct ld *c, struct lg_layout *l)
+{
+	struct lg_layout n;
+	int rc = lg_decode_page_era(l->page, LG_PAGE_SIZE, l->page_addr, l->era, &n);
+	if (rc < 0)
+		return fail(c, rc, NULL, "cannot decode the page laid out: %s", lg_strerror(rc));
+	if (n.ndev != l->ndev) {
+		lg_layout_free(&n);
+		return fail(c, LG_ERR_INTERNAL, NULL, "the page laid out has %zu devices, not %zu",
+			    n.ndev, l->ndev);
+	}
+	for (size_t d = 0; d < n.ndev; d++) {
+		n.dev[d].e0.page_read = l->dev[d].e0.page_read;
+		memcpy(n.dev[d].e0.page_head, l->dev[d].e0.page_head, LG_E0_PAGE_HEAD);
+	}
+	n.mem = l->mem;
+	n.pfn_limit = l->pfn_limit;
+	lg_layout_free(l);
+	*l = n;
+	return 0;
+}
+
 static int load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
 		       struct dspec *ds)
 {
@@ -569,6 +1057,7 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	const cJSON *m[K_N];
 	char p[PATHLEN];
 	uint64_t u = 0;
+	unsigned flen = 0, clen = 0;
 	int rc;
 
 	if (!cJSON_IsObject(dj))
@@ -580,28 +1069,17 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	if (!m[K_TYPE])
 		return fail(c, LG_ERR_SPEC, path,
 			    "missing key \"type\" (net, block, console, rng or a virtio id)");
-	if (!m[K_QUEUES])
+	if (!m[K_QUEUES] && !c->early)
 		return fail(c, LG_ERR_SPEC, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
 
 	/* The type first: feature names and config fields depend on it. */
 	pathf(p, "%s.type", path);
-	if (cJSON_IsString(m[K_TYPE])) {
-		int t = lg_type_lookup(m[K_TYPE]->valuestring);
-		if (t < 0 || t > 255)
-			return expected(c, p, "net, block, console, rng or a virtio id 1..255",
-					m[K_TYPE]);
-		d->type = (uint8_t)t;
-	} else if (cJSON_IsNumber(m[K_TYPE])) {
-		if (get_uint(c, m[K_TYPE], p, I_NUM, 255, &u) < 0 || u == 0)
-			return expected(c, p, "a virtio id 1..255 (0 would end the device list)",
-					m[K_TYPE]);
-		d->type = (uint8_t)u;
-	} else {
-		return expected(c, p, "a device type name (net, block, console, rng) or a virtio id",
-				m[K_TYPE]);
-	}
+	if ((rc = load_type(c, m[K_TYPE], p, &d->type)) < 0)
+		return rc;
+	if (c->early && (rc = early_defaults(c, m[K_QUEUES], m[K_FEATURES], m[K_CONFIG], path, d,
+					     ds, &flen, &clen)) < 0)
+		return rc;
 
-	unsigned flen = 0, clen = 0;
 	for (const cJSON *v = dj->child; v; v = v->next) {
 		int k = 0;
 		while (m[k] != v)
@@ -749,9 +1227,9 @@ static int syntax_error(struct ld *c, const char *at)
 static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
 		     struct lg_layout *l)
 {
-	enum { K_SCHEMA, K_COMMENT, K_MEM, K_PAGE, K_PFNLIM, K_DEVICES, K_N };
-	static const char *const keys[K_N] = {"$schema", "comment", "mem", "page_addr",
-					      "pfn_limit", "devices"};
+	enum { K_SCHEMA, K_COMMENT, K_ERA, K_MEM, K_PAGE, K_PFNLIM, K_DEVICES, K_N };
+	static const char *const keys[K_N] = {"$schema", "comment",   "era",	"mem",
+					      "page_addr", "pfn_limit", "devices"};
 	const cJSON *m[K_N];
 	uint64_t mem = 0, page = 0, pfnlim = 0;
 	int rc;
@@ -766,7 +1244,24 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 		return fail(c, LG_ERR_SPEC, ".",
 			    "missing key \"mem\" (guest RAM size, such as \"32M\")");
 	struct dspec *ds = NULL;
+	struct espec *es = NULL;
 	lg_layout_init(l, 0);
+	/* The era first: what a device may say depends on it. */
+	if (m[K_ERA]) {
+		size_t e = 0;
+		while (e < NELEM(spec_eras) && !(cJSON_IsString(m[K_ERA]) &&
+						 strcmp(m[K_ERA]->valuestring, spec_eras[e].name) == 0))
+			e++;
+		if (e == NELEM(spec_eras))
+			return expected(c, ".era",
+					"\"2.6.23\" (E0), \"2.6.24\" (E1) or \"2.6.25\" (early E2)",
+					m[K_ERA]);
+		c->era = spec_eras[e].era;
+		c->early = spec_eras[e].early;
+	}
+	l->era = c->era;
+	l->early_e2 = c->early;
+	int prev_slot = -1;
 
 	for (const cJSON *v = root->child; v; v = v->next) {
 		int k = 0;
@@ -775,6 +1270,8 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 		char p[PATHLEN];
 		pathf(p, ".%s", keys[k]);
 		switch (k) {
+		case K_ERA:
+			break;
 		case K_SCHEMA:
 		case K_COMMENT:
 			if (!cJSON_IsString(v)) {
@@ -824,18 +1321,32 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 				pathf(dp, ".devices[%d]", i);
 				struct lg_device *d = lg_layout_add(l);
 				struct dspec *nds = realloc(ds, (size_t)(i + 1) * sizeof *ds);
-				if (!d || !nds) {
-					free(nds);
-					ds = NULL;
+				if (nds)
+					ds = nds;
+				struct espec *nes = nds ? realloc(es, (size_t)(i + 1) * sizeof *es)
+							: NULL;
+				if (!d || !nds || !nes) {
 					rc = fail(c, LG_ERR_NOMEM, NULL, "out of memory");
 					goto out;
 				}
-				ds = nds;
+				es = nes;
 				memset(&ds[i], 0, sizeof ds[i]);
-				if ((rc = load_device(c, dj, dp, d, &ds[i])) < 0)
+				memset(&es[i], 0, sizeof es[i]);
+				if (c->era == LG_ERA_E0) {
+					rc = load_device_e0(c, dj, dp, d, prev_slot, &es[i]);
+					prev_slot = d->e0.slot;
+				} else if (c->era == LG_ERA_E1) {
+					rc = load_device_e1(c, dj, dp, d, &ds[i], &es[i]);
+				} else {
+					rc = load_device(c, dj, dp, d, &ds[i]);
+				}
+				if (rc < 0)
 					goto out;
-				uint32_t size = lg_desc_size(d->num_vq, d->feature_len,
-							     d->config_len);
+				uint32_t size = c->era == LG_ERA_E0 ? 0
+						: c->era == LG_ERA_E1
+						    ? LG_E1_HDR_SIZE + d->config_len
+						    : lg_desc_size(d->num_vq, d->feature_len,
+								   d->config_len);
 				if (size > LG_PAGE_SIZE - off) {
 					rc = fail(c, LG_ERR_SPEC, dp,
 						  "descriptor of %u bytes at page offset %u ends at "
@@ -894,6 +1405,26 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 			next_pfn = pfn + g.pages;
 			next_irq = irq + 1;
 		}
+		if (c->era == LG_ERA_E1) {
+			dv->num_vq = (uint8_t)ds[d].nq;
+			e1_build_config(dv, &es[d].cfg);
+		}
+		/* E0: device pages from the same bump allocator, in slot order. */
+		struct lg_e0_slot *s = &dv->e0;
+		if (c->era == LG_ERA_E0 && s->num_pages) {
+			uint64_t pfn = es[d].has_pfn ? s->pfn : next_pfn;
+			if (pfn + s->num_pages > (uint64_t)UINT32_MAX + 1) {
+				char p[PATHLEN];
+				pathf(p, ".devices[%zu]", d);
+				rc = fail(c, LG_ERR_SPEC, p,
+					  "its %u pages would end at page frame %#llx, past the 32-bit "
+					  "pfn field",
+					  s->num_pages, (unsigned long long)(pfn + s->num_pages));
+				goto out;
+			}
+			s->pfn = (uint32_t)pfn;
+			next_pfn = pfn + s->num_pages;
+		}
 	}
 	if (m[K_PFNLIM]) {
 		if (pfnlim <= page >> LG_PAGE_SHIFT) {
@@ -911,8 +1442,11 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 	rc = lg_layout_pack(l);
 	if (rc < 0)
 		rc = fail(c, rc, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
+	else if (c->era != LG_ERA_E2)
+		rc = era_redecode(c, l);
 out:
 	free(ds);
+	free(es);
 	if (rc < 0)
 		lg_layout_free(l);
 	return rc;
@@ -922,7 +1456,7 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		 struct lg_layout *out, struct lg_error *err)
 {
 	struct lg_spec_opts dflt = {0};
-	struct ld c = {name ? name : "spec", text, len, 0, err};
+	struct ld c = {name ? name : "spec", text, len, 0, err, LG_ERA_E2, false};
 	if (!opts)
 		opts = &dflt;
 	c.flags = opts->flags;
@@ -1164,9 +1698,12 @@ int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
 	uint32_t off = 0;
 	for (size_t d = 0; d < l->ndev; d++) {
 		const struct lg_device *dv = &l->dev[d];
-		if (dv->type == 0)
+		if (l->era == LG_ERA_E0 ? dv->e0.type == 0 : dv->type == 0)
 			return dump_fail(err, "device[%zu] has type 0, the terminator", d);
-		off += lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
+		off = l->era == LG_ERA_E0   ? (dv->e0.slot + 1u) * LG_E0_SLOT_SIZE
+		      : l->era == LG_ERA_E1 ? off + LG_E1_HDR_SIZE + dv->config_len
+					    : off + lg_desc_size(dv->num_vq, dv->feature_len,
+								 dv->config_len);
 		if (dv->truncated || off > LG_PAGE_SIZE)
 			return dump_fail(err,
 					 "device[%zu] at page offset %u crosses the end of the page; "
@@ -1174,6 +1711,139 @@ int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
 					 d, dv->offset);
 	}
 	return 0;
+}
+
+/* The spec's "era" for l: E0, E1, and an E2 page of the early Launchers (rings all of
+ * 128 entries, their VIRTQUEUE_NUM; 3.x used 256); NULL for the 3.x default. */
+static const char *dump_era(const struct lg_layout *l)
+{
+	if (l->era == LG_ERA_E0)
+		return spec_eras[0].name;
+	if (l->era == LG_ERA_E1)
+		return spec_eras[1].name;
+	if (l->era != LG_ERA_E2)
+		return NULL;
+	unsigned rings = 0, early = 0;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].num_vq; q++) {
+			rings++;
+			early += l->dev[d].vq[q].num == ERA_VQ_NUM;
+		}
+	return l->early_e2 || (rings && early == rings) ? spec_eras[2].name : NULL;
+}
+
+static void put_hex_config(struct sb *b, const uint8_t *p, size_t n)
+{
+	put(b, "      \"config\": {\"hex\": \"");
+	for (size_t k = 0; k < n; k++)
+		put(b, "%02x", p[k]);
+	put(b, "\"}\n");
+}
+
+static void put_mac(struct sb *b, const uint8_t *p)
+{
+	put(b, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", p[0], p[1], p[2], p[3], p[4], p[5]);
+}
+
+static bool zero_except(const uint8_t *p, size_t n, size_t from, size_t to)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] && (i < from || i >= to))
+			return false;
+	return true;
+}
+
+/* A 2.6.23 slot, every value explicit; the device memory's first bytes when read. */
+static void dump_device_e0(struct sb *b, const struct lg_device *d)
+{
+	const struct lg_e0_slot *s = &d->e0;
+	static const char *const names[] = {NULL, "console", "net", "block"};
+	if (s->type >= 1 && s->type <= 3)
+		put(b, "      \"type\": \"%s\",\n", names[s->type]);
+	else
+		put(b, "      \"type\": %u,\n", s->type);
+	put(b, "      \"slot\": %u,\n      \"features\": [", s->slot);
+	for (unsigned bit = 0, n = 0; bit < 16; bit++) {
+		if (!(s->features >> bit & 1))
+			continue;
+		if (bit >= 14)
+			put(b, "%s\"%s\"", n++ ? ", " : "", bit == 15 ? "RANDOMNESS" : "NOCSUM");
+		else
+			put(b, "%s%u", n++ ? ", " : "", bit);
+	}
+	put(b, "],\n      \"status\": %u,\n      \"num_pages\": %u,\n      \"pfn\": \"%#x\"",
+	    s->status, s->num_pages, s->pfn);
+	const uint8_t *h = s->page_head;
+	size_t n = LG_E0_PAGE_HEAD;
+	while (n && !h[n - 1])
+		n--;
+	if (!s->page_read || !s->num_pages || !n) {
+		put(b, "\n");
+		return;
+	}
+	put(b, ",\n");
+	if (s->type == LG_E0_BLOCK &&
+	    zero_except(h, n, LG_E0_BLOCK_NUM_SECTORS, LG_E0_BLOCK_NUM_SECTORS + 4)) {
+		put(b, "      \"config\": {\"capacity\": %u}\n", lg_le32(h + LG_E0_BLOCK_NUM_SECTORS));
+	} else if (s->type == LG_E0_NET && zero_except(h, n, 0, 6)) {
+		put(b, "      \"config\": {\"mac\": ");
+		put_mac(b, h);
+		put(b, "}\n");
+	} else {
+		put_hex_config(b, h, n);
+	}
+}
+
+/* The fields after the queues' in the 2.6.24 Launcher's form, as typed config: true when
+ * written. */
+static bool e1_typed(struct sb *b, const struct lg_device *d, unsigned from)
+{
+	const uint8_t *p = d->config + from;
+	unsigned n = d->config_len - from;
+	if (d->type == LG_TYPE_NET) {
+		if (n != 8 || p[0] != LG_E1_NET_MAC || p[1] != 6)
+			return false;
+		put(b, "      \"config\": {\"mac\": ");
+		put_mac(b, p + 2);
+		put(b, "}\n");
+		return true;
+	}
+	if (d->type != LG_TYPE_BLOCK || n < 16 || p[0] != LG_E1_BLK_CAPACITY || p[1] != 8)
+		return false;
+	bool size_max = n == 22 && p[10] == LG_E1_BLK_SIZE_MAX && p[11] == 4;
+	const uint8_t *sm = p + (size_max ? 16 : 10);
+	if (n != (size_max ? 22u : 16u) || sm[0] != LG_E1_BLK_SEG_MAX || sm[1] != 4)
+		return false;
+	put(b, "      \"config\": {\"capacity\": ");
+	put_uint(b, lg_le64(p + 2));
+	if (size_max)
+		put(b, ", \"size_max\": %u", lg_le32(p + 12));
+	put(b, ", \"seg_max\": %u}\n", lg_le32(sm + 2));
+	return true;
+}
+
+/* A 2.6.24 descriptor: the leading queue fields (unconsumed, 8 bytes) as queues, the rest
+ * as typed config when it is the Launcher's, else as hex. */
+static void dump_device_e1(struct sb *b, const struct lg_device *d)
+{
+	unsigned k = 0;
+	while (k < d->e1.nfields && d->e1.field[k].whole &&
+	       d->e1.field[k].type == LG_E1_F_VIRTQUEUE && d->e1.field[k].len == LG_VQC_SIZE)
+		k++;
+	put(b, "      \"status\": %u,\n      \"queues\": [", d->status);
+	for (unsigned q = 0; q < k; q++)
+		put(b, "%s\n        {\"num\": %u, \"irq\": %u, \"pfn\": \"%#x\"}", q ? "," : "",
+		    d->vq[q].num, d->vq[q].irq, d->vq[q].pfn);
+	put(b, "%s]", k ? "\n      " : "");
+	unsigned from = k * (2u + LG_VQC_SIZE);
+	bool defaults = d->type == LG_TYPE_NET || d->type == LG_TYPE_BLOCK;
+	if (from == d->config_len && !defaults) {
+		put(b, "\n");
+		return;
+	}
+	put(b, ",\n");
+	if (!e1_typed(b, d, from))
+		put_hex_config(b, d->config + from, d->config_len - from);
 }
 
 int lg_spec_dump(const struct lg_layout *l, char **json)
@@ -1185,7 +1855,11 @@ int lg_spec_dump(const struct lg_layout *l, char **json)
 	if (rc < 0)
 		return rc;
 	struct sb b = {0};
-	put(&b, "{\n  \"mem\": ");
+	const char *era = dump_era(l);
+	put(&b, "{\n");
+	if (era)
+		put(&b, "  \"era\": \"%s\",\n", era);
+	put(&b, "  \"mem\": ");
 	put_size(&b, l->mem);
 	if (l->page_addr != l->mem) {
 		put(&b, ",\n  \"page_addr\": ");
@@ -1198,10 +1872,20 @@ int lg_spec_dump(const struct lg_layout *l, char **json)
 		const struct lg_device *d = &l->dev[i];
 		const char *tn = lg_type_name(d->type);
 		put(&b, "%s\n    {\n", i ? "," : "");
+		if (l->era == LG_ERA_E0) {
+			dump_device_e0(&b, d);
+			put(&b, "    }");
+			continue;
+		}
 		if (tn && lg_type_lookup(tn) == d->type)
 			put(&b, "      \"type\": \"%s\",\n", tn);
 		else
 			put(&b, "      \"type\": %u,\n", d->type);
+		if (l->era == LG_ERA_E1) {
+			dump_device_e1(&b, d);
+			put(&b, "    }");
+			continue;
+		}
 		put(&b, "      \"status\": %u,\n", d->status);
 		put(&b, "      \"queues\": [");
 		for (unsigned q = 0; q < d->num_vq; q++)
@@ -1220,6 +1904,8 @@ int lg_spec_dump(const struct lg_layout *l, char **json)
 					put(&b, "%02x", d->config[k]);
 				put(&b, "\"}\n");
 			}
+		} else if (era && (d->type == LG_TYPE_NET || d->type == LG_TYPE_BLOCK)) {
+			put(&b, ",\n      \"config\": {\"hex\": \"\"}\n"); /* not the era's default */
 		} else {
 			put(&b, "\n");
 		}

@@ -24,8 +24,8 @@ static const char *prog = "lggen";
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [options] SPEC.json -o OUT [--page|--area|--image]\n"
-		"       %s --decode FILE [--base ADDR] [--page-addr ADDR] [-o OUT.json]\n"
+		"usage: %s [options] SPEC.json -o OUT [--page|--area|--image|--lhreq]\n"
+		"       %s --decode FILE [--era ERA] [--base ADDR] [--page-addr ADDR] [-o OUT.json]\n"
 		"Write the lguest descriptor page (default), the device area (the page and its\n"
 		"zeroed ring pages up to the pfn limit) or a whole raw guest memory image (zero\n"
 		"page, command line, RAM, page, rings) described by a JSON layout spec.  A layout\n"
@@ -36,6 +36,13 @@ static void usage(FILE *out)
 		"  --page              write the 4096-byte descriptor page (default)\n"
 		"  --area              write the device area: page_addr .. pfn_limit*4096\n"
 		"  --image             write guest memory from address 0 to pfn_limit*4096\n"
+		"  --lhreq             write the words the spec's era's Launcher wrote to\n"
+		"                      /dev/lguest for the layout (LHREQ_INITIALIZE, ...)\n"
+		"  --guest-base ADDR   --lhreq: the Launcher's address of guest memory (default 0)\n"
+		"  --start ADDR        --lhreq: the Guest's start address (default: the era's)\n"
+		"  --pgdir ADDR        --lhreq, eras before 3.x: the page directory (default\n"
+		"                      mem - 4096)\n"
+		"  --eventfd FD        --lhreq, 3.x: add one LHREQ_EVENTFD per virtqueue with FD\n"
 		"  --cmdline TEXT      --image: the kernel command line at 0x1000 (default empty)\n"
 		"  --mem SIZE          top of guest RAM, overriding the spec's \"mem\" (--decode:\n"
 		"                      overriding the page address)\n"
@@ -49,6 +56,8 @@ static void usage(FILE *out)
 		"  --base ADDR         --decode: guest-physical address of a raw file's first byte\n"
 		"  --page-addr ADDR    --decode: the page is at ADDR\n"
 		"  --raw               --decode: read FILE as raw bytes even if it looks like a core\n"
+		"  --era ERA           --decode: read the page as e0 (2.6.23), e1 (2.6.24) or e2\n"
+		"                      (default: found from the page)\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n\n"
 		"Sizes and addresses accept decimal, 0x hex and K/M/G suffixes (32M, 0x2000000).\n"
@@ -58,7 +67,45 @@ static void usage(FILE *out)
 }
 
 enum { OPT_PAGE = 256, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE, OPT_DECODE,
-       OPT_LIST, OPT_FORMAT, OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR };
+       OPT_LIST, OPT_FORMAT, OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR, OPT_ERA, OPT_LHREQ,
+       OPT_GUEST_BASE, OPT_START, OPT_PGDIR, OPT_EVENTFD };
+
+/* --lhreq: the layout's /dev/lguest words, little-endian, through the output helper. */
+static int write_lhreq(const char *file, const struct lg_layout *l, const struct lg_lhreq_opts *lo,
+		       const char *outpath, const char *inpath)
+{
+	size_t n = 0;
+	int rc = lg_emit_lhreq(l, lo, NULL, 0, &n);
+	uint32_t *w = rc < 0 ? NULL : calloc(n, sizeof *w);
+	uint8_t *bytes = w ? calloc(n, 4) : NULL;
+	if (rc == 0 && bytes)
+		rc = lg_emit_lhreq(l, lo, w, n, &n);
+	if (rc < 0 || !bytes) {
+		if (rc == LG_ERR_OVERFLOW)
+			fprintf(stderr, "%s: %s: a /dev/lguest word does not fit 32 bits (the "
+					"Launchers were 32-bit programs)\n",
+				prog, file);
+		else
+			fprintf(stderr, "%s: %s: cannot write the request words: %s\n", prog, file,
+				lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		free(w);
+		free(bytes);
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		lg_put32(bytes + 4 * i, w[i]);
+	struct lgt_out o;
+	int ret = 2;
+	if (lgt_out_open(&o, prog, outpath, inpath) == 0) {
+		if (lgt_out_write(&o, 0, bytes, 4 * n) == 0 && lgt_out_commit(&o, 4 * n) == 0)
+			ret = 0;
+		else
+			lgt_out_abort(&o);
+	}
+	free(w);
+	free(bytes);
+	return ret;
+}
 
 /* Read a whole spec file, or a little more than LG_SPEC_MAX_SIZE bytes of a larger one. */
 static char *read_spec(const char *path, size_t *len)
@@ -187,6 +234,12 @@ int main(int argc, char **argv)
 		{"base", required_argument, NULL, OPT_BASE},
 		{"page-addr", required_argument, NULL, OPT_PAGEADDR},
 		{"raw", no_argument, NULL, OPT_RAW},
+		{"era", required_argument, NULL, OPT_ERA},
+		{"lhreq", no_argument, NULL, OPT_LHREQ},
+		{"guest-base", required_argument, NULL, OPT_GUEST_BASE},
+		{"start", required_argument, NULL, OPT_START},
+		{"pgdir", required_argument, NULL, OPT_PGDIR},
+		{"eventfd", required_argument, NULL, OPT_EVENTFD},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"list-checks", no_argument, NULL, OPT_LIST},
@@ -203,6 +256,8 @@ int main(int argc, char **argv)
 	uint64_t mem = 0;
 	bool have_mem = false, force = false, do_decode = false, quiet = false;
 	int color = -1, c, nkind = 0;
+	bool lhreq = false, have_lhreq_opt = false, have_era = false;
+	struct lg_lhreq_opts lho = {0};
 	bool list = false, list_json = false;
 
 	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
@@ -230,6 +285,48 @@ int main(int argc, char **argv)
 			kind = c == OPT_PAGE ? LG_EMIT_PAGE : c == OPT_AREA ? LG_EMIT_AREA
 									     : LG_EMIT_IMAGE;
 			nkind++;
+			break;
+		case OPT_LHREQ:
+			lhreq = true;
+			nkind++;
+			break;
+		case OPT_GUEST_BASE:
+		case OPT_START:
+		case OPT_PGDIR: {
+			uint64_t v;
+			const char *opt = c == OPT_GUEST_BASE ? "--guest-base"
+					  : c == OPT_START    ? "--start"
+							      : "--pgdir";
+			if (lgt_opt_size(prog, opt, optarg, &v) < 0)
+				return 2;
+			if (v > UINT32_MAX) {
+				fprintf(stderr, "%s: %s %#llx: expected at most 0xffffffff (a 32-bit "
+						"word)\n",
+					prog, opt, (unsigned long long)v);
+				return 2;
+			}
+			*(c == OPT_GUEST_BASE ? &lho.guest_base : c == OPT_START ? &lho.start
+										: &lho.pgdir) = v;
+			have_lhreq_opt = true;
+			break;
+		}
+		case OPT_EVENTFD: {
+			uint64_t v;
+			if (lgt_parse_size(optarg, &v) < 0 || v > INT32_MAX) {
+				fprintf(stderr, "%s: --eventfd '%s': expected a file descriptor number "
+						"0..2147483647\n",
+					prog, optarg);
+				return 2;
+			}
+			lho.eventfd = true;
+			lho.eventfd_fd = (uint32_t)v;
+			have_lhreq_opt = true;
+			break;
+		}
+		case OPT_ERA:
+			if (lgt_opt_era(prog, optarg, &lo.era) < 0)
+				return 2;
+			have_era = true;
 			break;
 		case OPT_CMDLINE:
 			cmdline = optarg;
@@ -301,20 +398,27 @@ int main(int argc, char **argv)
 	file = lgt_name_text(path);
 	lo.iopts.name = file;
 	if (nkind > 1) {
-		fprintf(stderr, "%s: give at most one of --page, --area and --image\n", prog);
+		fprintf(stderr, "%s: give at most one of --page, --area, --image and --lhreq\n", prog);
+		return 2;
+	}
+	if (have_lhreq_opt && !lhreq) {
+		fprintf(stderr, "%s: --guest-base, --start, --pgdir and --eventfd apply to --lhreq "
+				"only\n",
+			prog);
 		return 2;
 	}
 	if (do_decode) {
 		if (nkind || cmdline || force) {
 			fprintf(stderr, "%s: --decode writes a spec: --page, --area, --image, "
-					"--cmdline and --force do not apply\n",
+					"--lhreq, --cmdline and --force do not apply\n",
 				prog);
 			return 2;
 		}
 		return decode(path, file, &lo, have_mem, mem, outpath);
 	}
-	if (lo.have_base || lo.have_page || lo.iopts.force_raw) {
-		fprintf(stderr, "%s: --base, --page-addr and --raw apply to --decode only\n", prog);
+	if (lo.have_base || lo.have_page || lo.iopts.force_raw || have_era) {
+		fprintf(stderr, "%s: --base, --page-addr, --raw and --era apply to --decode only\n",
+			prog);
 		return 2;
 	}
 	if (!outpath) {
@@ -370,6 +474,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (lhreq) {
+		int ret = write_lhreq(file, &l, &lho, outpath, path);
+		lg_layout_free(&l);
+		return ret;
+	}
 	uint64_t size;
 	rc = lg_emit_size(&l, kind, &size);
 	if (rc < 0) {

@@ -59,6 +59,40 @@ void lg_emit_zero_page(uint8_t zp[LG_PAGE_SIZE], uint64_t mem);
 int lg_emit_buf(const struct lg_layout *l, enum lg_emit_kind kind, const char *cmdline,
 		uint8_t *buf, size_t len);
 
+/* The words the era's Launcher wrote to /dev/lguest for the layout (ABI.md §4.1, §8), as
+ * 32-bit little-endian values:
+ *  E0 (2.6.23):           LHREQ_INITIALIZE {0, pfn_limit, pgdir, start, page_offset}
+ *  E1, early E2 (2.6.24 … 2.6.26, l->early_e2): {0, guest_base, pfn_limit, pgdir, start}
+ *  E2 (3.x):              {0, guest_base, pfn_limit, start}, and with eventfd set one
+ *                         LHREQ_EVENTFD {4, ring address, eventfd_fd} per virtqueue in page
+ *                         order: what the Launcher writes once the Guest has set every
+ *                         device up (the 3.x vectors' lhreq.bin).
+ * The host-dependent words are the caller's: guest_base (the Launcher's own address of
+ * guest-physical 0), start (0: the era's default, below) and the eventfd number. */
+#define LG_LHREQ_INITIALIZE 0u
+#define LG_LHREQ_EVENTFD 4u
+#define LG_E0_PAGE_OFFSET 0xc0000000u /* CONFIG_PAGE_OFFSET: the 2.6.23 Launcher's 5th word */
+#define LG_E0_START 0xc0100010u  /* page_offset + just past "GenuineLguest" in a kernel
+				   that begins with the magic at 1 MiB */
+#define LG_E1_START 0x100000u    /* e_entry of a kernel loaded at 1 MiB (2.6.2x) */
+#define LG_E2_START 0x1000000u   /* e_entry of a kernel loaded at 16 MiB (3.x) */
+
+struct lg_lhreq_opts {
+	uint64_t guest_base; /* E1/E2 word 1 */
+	uint64_t start;      /* 0: LG_E0_START, LG_E1_START (E1, early E2) or LG_E2_START */
+	uint64_t pgdir;      /* E0, E1, early E2; 0: mem - 4096 (no initrd) */
+	bool eventfd;        /* E2 (3.x): add the LHREQ_EVENTFD words */
+	uint32_t eventfd_fd;
+};
+
+/* Write the words to words[0..max) (words may be NULL with max 0 to learn the count) and
+ * their count to *n.  The pfn limit is l->pfn_limit, or where lg_layout_area_end() puts it.
+ * Errors: LG_ERR_PARAM (no l or n; words too short: *n says how many are needed; mem below
+ * 4096 with no pgdir), LG_ERR_OVERFLOW (a word does not fit 32 bits: the Launchers were
+ * 32-bit programs). */
+int lg_emit_lhreq(const struct lg_layout *l, const struct lg_lhreq_opts *o, uint32_t *words,
+		  size_t max, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -279,6 +279,9 @@ struct lg_layout {
 	uint32_t end;          /* offset where the walk stopped (terminator or page end) */
 	bool terminated;       /* a type-0 byte ended the walk */
 	bool overflowed;       /* the walk stopped at a descriptor crossing the page end */
+	/* E2 as the 2.6.25/2.6.26 Launchers wrote it (a spec's "era": "2.6.25"): rings of 128
+	 * entries and a 5-word LHREQ_INITIALIZE with the pgdir (lg_emit_lhreq). */
+	bool early_e2;
 };
 
 /* Size of a descriptor: 5 + 8*num_vq + 2*feature_len + config_len. */

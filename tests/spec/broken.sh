@@ -57,7 +57,7 @@ expect broken/truncated.json 1 1 'broken/truncated.json:4:42: JSON syntax error:
 expect broken/type-zero.json 1 1 'broken/type-zero.json: .devices[0].type: expected a virtio id 1..255 (0 would end the device list), got 0'
 expect broken/unknown-feature.json 1 1 'broken/unknown-feature.json: .devices[0].features[1]: unknown feature "FLUSHH" for a block device; expected a bit number or one of: BARRIER, SIZE_MAX, SEG_MAX, GEOMETRY, RO, BLK_SIZE, SCSI, FLUSH, TOPOLOGY, CONFIG_WCE, NOTIFY_ON_EMPTY, ANY_LAYOUT, RING_INDIRECT_DESC, RING_EVENT_IDX, BAD_FEATURE, VERSION_1'
 expect broken/unknown-key.json 1 1 'broken/unknown-key.json: .devices[0]: unknown key "queue_size"; expected one of: type, queues, features, acked, feature_len, status, config, config_len, comment'
-expect broken/unknown-top-key.json 1 1 'broken/unknown-top-key.json: .: unknown key "memory"; expected one of: $schema, comment, mem, page_addr, pfn_limit, devices'
+expect broken/unknown-top-key.json 1 1 'broken/unknown-top-key.json: .: unknown key "memory"; expected one of: $schema, comment, era, mem, page_addr, pfn_limit, devices'
 expect broken/unknown-type.json 1 1 'broken/unknown-type.json: .devices[0].type: expected net, block, console, rng or a virtio id 1..255, got "floppy"'
 expect broken/wrong-type-mem.json 1 1 'broken/wrong-type-mem.json: .mem: expected a size (a number, or a string such as "32M" or "0x2000000"), got true'
 # Beyond JSON Schema: the loader says these ...

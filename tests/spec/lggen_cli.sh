@@ -29,7 +29,7 @@ cd "$SAMPLES" || exit 2
 V=vectors/lguest-3.19.8-c-block-rng-32M.json
 
 t 0 "$LGGEN" --help
-same "$(head -n 1 "$W/out")" "usage: lggen [options] SPEC.json -o OUT [--page|--area|--image]" "--help"
+same "$(head -n 1 "$W/out")" "usage: lggen [options] SPEC.json -o OUT [--page|--area|--image|--lhreq]" "--help"
 t 0 "$LGGEN" --version
 same "$(cat "$W/out")" "lggen (lgkit) 0.1.0" "--version"
 t 2 "$LGGEN"
@@ -37,7 +37,7 @@ same "$(first_err)" "lggen: no input file given" "no arguments"
 t 2 "$LGGEN" "$V"
 same "$(first_err)" "lggen: no output file given (-o OUT)" "no -o"
 t 2 "$LGGEN" "$V" --page --area -o "$W/x"
-same "$(first_err)" "lggen: give at most one of --page, --area and --image" "two kinds"
+same "$(first_err)" "lggen: give at most one of --page, --area, --image and --lhreq" "two kinds"
 t 2 "$LGGEN" "$V" --cmdline quiet -o "$W/x"
 same "$(first_err)" "lggen: --cmdline applies to --image only" "--cmdline without --image"
 t 2 "$LGGEN" "$V" -W no-such-check -o "$W/x"
@@ -47,7 +47,19 @@ same "$(first_err)" "lggen: --mem 0x1388: expected a non-zero multiple of 4096" 
 t 2 "$LGGEN" "$V" --mem 0x8000000000000000 -o "$W/x"
 same "$(first_err)" "lggen: --mem 0x8000000000000000: expected less than 2^63 (0x8000000000000000)" "--mem 2^63"
 t 2 "$LGGEN" --decode "$V" --force
-same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --cmdline and --force do not apply" "--decode --force"
+same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --lhreq, --cmdline and --force do not apply" "--decode --force"
+t 2 "$LGGEN" --decode "$V" --lhreq
+same "$(first_err)" "lggen: --decode writes a spec: --page, --area, --image, --lhreq, --cmdline and --force do not apply" "--decode --lhreq"
+t 2 "$LGGEN" "$V" --guest-base 0x1000 -o "$W/x"
+same "$(first_err)" "lggen: --guest-base, --start, --pgdir and --eventfd apply to --lhreq only" "--guest-base without --lhreq"
+t 2 "$LGGEN" "$V" --lhreq --start 0x100000000 -o "$W/x"
+same "$(first_err)" "lggen: --start 0x100000000: expected at most 0xffffffff (a 32-bit word)" "--start above 32 bits"
+t 2 "$LGGEN" "$V" --lhreq --eventfd -1 -o "$W/x"
+same "$(first_err)" "lggen: --eventfd '-1': expected a file descriptor number 0..2147483647" "--eventfd -1"
+t 2 "$LGGEN" "$V" --era e1 -o "$W/x"
+same "$(first_err)" "lggen: --base, --page-addr, --raw and --era apply to --decode only" "--era without --decode"
+t 2 "$LGGEN" --decode "$V" --era e3
+same "$(first_err)" "lggen: --era 'e3': expected e0 (2.6.23), e1 (2.6.24) or e2" "--era e3"
 [ ! -e "$W/x" ] && ok || bad "a usage error wrote $W/x"
 # An output that is not a regular file (a FIFO here; /dev/null as root) is not replaced
 # by the temporary file's rename.

@@ -241,7 +241,7 @@ static void test_errors(void)
 	    "forbids (a string may not span lines or hold a NUL)");
 	/* Unknown and duplicate keys (exact case). */
 	ERR("{\"Mem\": \"32M\", \"devices\": []}", LG_ERR_SPEC,
-	    "t.json: .: unknown key \"Mem\"; expected one of: $schema, comment, mem, page_addr, "
+	    "t.json: .: unknown key \"Mem\"; expected one of: $schema, comment, era, mem, page_addr, "
 	    "pfn_limit, devices");
 	ERR("{\"mem\": \"32M\", \"devices\": [], \"mem\": \"64M\"}", LG_ERR_SPEC,
 	    "t.json: .mem: duplicate key \"mem\" (each key may appear once)");

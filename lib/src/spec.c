@@ -880,9 +880,11 @@ static int load_device_e0(struct ld *c, const cJSON *dj, const char *path, struc
 	if (prev_slot + 1 >= (int)LG_E0_SLOTS && !m[K_SLOT])
 		return fail(c, LG_ERR_SPEC, path,
 			    "expected at most 16 devices: the 2.6.23 page has 16 slots");
-	if (m[K_CONFIG] && !s->num_pages)
-		return fail(c, LG_ERR_SPEC, path,
-			    "a device with num_pages 0 has no memory to hold its config");
+	if (m[K_CONFIG] && !s->num_pages) {
+		pathf(p, "%s.config", path);
+		return fail(c, LG_ERR_SPEC, p,
+			    "the device has num_pages 0: no memory to hold a config");
+	}
 	/* The memory's first bytes: typed fields at their offsets, or the hex. */
 	if (es->cfg.hex) {
 		memcpy(s->page_head, es->cfg.raw, es->cfg.hexlen);

@@ -60,7 +60,15 @@ expect broken/unknown-key.json 1 1 'broken/unknown-key.json: .devices[0]: unknow
 expect broken/unknown-top-key.json 1 1 'broken/unknown-top-key.json: .: unknown key "memory"; expected one of: $schema, comment, era, mem, page_addr, pfn_limit, devices'
 expect broken/unknown-type.json 1 1 'broken/unknown-type.json: .devices[0].type: expected net, block, console, rng or a virtio id 1..255, got "floppy"'
 expect broken/wrong-type-mem.json 1 1 'broken/wrong-type-mem.json: .mem: expected a size (a number, or a string such as "32M" or "0x2000000"), got true'
+expect broken/era-unknown.json 1 1 'broken/era-unknown.json: .era: expected "2.6.23" (E0), "2.6.24" (E1) or "2.6.25" (early E2), got "2.6.22"'
+expect broken/era-e0-queues.json 1 1 'broken/era-e0-queues.json: .devices[0]: unknown key "queues"; expected one of: type, slot, features, status, num_pages, pfn, config, comment'
+expect broken/era-e0-feature.json 1 1 'broken/era-e0-feature.json: .devices[0].features[1]: expected "RANDOMNESS", "NOCSUM" or a bit number 0..15, got "MAC"'
+expect broken/era-e1-features.json 1 1 'broken/era-e1-features.json: .devices[0]: unknown key "features"; expected one of: type, queues, status, config, comment'
+expect broken/era-e1-config-field.json 1 1 'broken/era-e1-config-field.json: .devices[0].config: unknown key "blk_size"; expected one of: capacity, size_max, seg_max'
 # Beyond JSON Schema: the loader says these ...
+expect broken-layout/era-e0-slot-order.json 1 1 "broken-layout/era-e0-slot-order.json: .devices[1].slot: expected a slot after the previous device's (3): devices are listed in slot order, got 2"
+expect broken-layout/era-e0-config-no-pages.json 1 1 'broken-layout/era-e0-config-no-pages.json: .devices[0].config: the device has num_pages 0: no memory to hold a config'
+expect broken-layout/era-e1-config-too-long.json 1 1 "broken-layout/era-e1-config-too-long.json: .devices[0]: the queues' and device's fields take 262 bytes; config_len is 8 bits (at most 255)"
 expect broken-layout/config-len-too-small.json 1 1 'broken-layout/config-len-too-small.json: .devices[0].config_len: expected at least 16 to hold the config given, got 8'
 expect broken-layout/duplicate-key.json 1 1 'broken-layout/duplicate-key.json: .devices[0].type: duplicate key "type" (each key may appear once)'
 expect broken-layout/feature-len-too-small.json 1 1 'broken-layout/feature-len-too-small.json: .devices[0].feature_len: expected at least 2 to hold the highest feature bit listed, got 1'

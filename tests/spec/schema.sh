@@ -50,7 +50,7 @@ for f in "$SAMPLES"/broken-layout/*.json; do
 done
 # What lggen --decode writes is a valid spec.
 mkdir -p "$W/decoded"
-for f in "$SAMPLES"/vectors/*.json "$SAMPLES"/full-layout.json; do
+for f in "$SAMPLES"/vectors/*.json "$SAMPLES"/full-layout.json "$SAMPLES"/era-*.json; do
 	n=$(basename "$f" .json)
 	"$LGGEN" "$f" --area -o "$W/$n.bin" && "$LGGEN" --decode "$W/$n.bin" -o "$W/decoded/$n.json" || bad "$n: lggen"
 done

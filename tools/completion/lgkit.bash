@@ -52,12 +52,13 @@ _lggen()
 	--color | --colour) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
 	-W) _lgkit_W lggen "$cur"; return ;;
 	-E) COMPREPLY=($(compgen -W "$(_lgkit_checks lggen)" -- "$cur")); return ;;
-	--cmdline | --mem | --base | --page-addr) return ;;
+	--era) COMPREPLY=($(compgen -W 'e0 e1 e2' -- "$cur")); return ;;
+	--cmdline | --mem | --base | --page-addr | --guest-base | --start | --pgdir | --eventfd) return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--output --page --area --image --cmdline --mem --force
-			--quiet --color --decode --base --page-addr --raw --help --version -o -W -E -q
-			-h -V' -- "$cur"))
+		COMPREPLY=($(compgen -W '--output --page --area --image --lhreq --cmdline --mem --force
+			--quiet --color --decode --era --base --page-addr --raw --guest-base --start
+			--pgdir --eventfd --help --version -o -W -E -q -h -V' -- "$cur"))
 		return
 	fi
 	_filedir json

@@ -146,9 +146,52 @@ static void test_outputs(void)
 	lg_layout_free(&s);
 }
 
+/* lg_emit_lhreq: each era's words, the count query, and the refusals. */
+static void test_lhreq(void)
+{
+	struct lg_layout l = rng_console(0x2000000);
+	uint32_t w[16];
+	size_t n = 0;
+	l.pfn_limit = 0x200a;
+	/* 3.x: four words; the eventfds in page order. */
+	EXPECT(lg_emit_lhreq(&l, NULL, NULL, 0, &n) == 0 && n == 4, "3.x count %zu", n);
+	struct lg_lhreq_opts o = {.guest_base = 0xf5c85000, .eventfd = true, .eventfd_fd = 7};
+	EXPECT(lg_emit_lhreq(&l, &o, NULL, 0, &n) == 0 && n == 13, "3.x eventfd count %zu", n);
+	EXPECT(lg_emit_lhreq(&l, &o, w, 12, &n) == LG_ERR_PARAM && n == 13, "short buffer");
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == 0 && n == 13 && w[0] == 0 &&
+		       w[1] == 0xf5c85000 && w[2] == 0x200a && w[3] == LG_E2_START && w[4] == 4 &&
+		       w[5] == 0x2001000 && w[6] == 7 && w[11] == 0x2007000 && w[12] == 7,
+	       "3.x words");
+	/* Early E2: the pgdir, no eventfds. */
+	l.early_e2 = true;
+	o.pgdir = 0x1ff0000;
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == 0 && n == 5 && w[3] == 0x1ff0000 &&
+		       w[4] == LG_E1_START,
+	       "early E2 words");
+	/* E0: no base; page_offset last; pgdir mem - 4096 by default. */
+	l.era = LG_ERA_E0;
+	l.ndev = 0;
+	o.pgdir = 0;
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == 0 && n == 5 && w[1] == 0x200a &&
+		       w[2] == 0x1fff000 && w[3] == LG_E0_START && w[4] == LG_E0_PAGE_OFFSET,
+	       "E0 words");
+	/* Words that do not fit 32 bits, and no pgdir below 4096 of RAM. */
+	l.pfn_limit = 0x100000000ull;
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == LG_ERR_OVERFLOW, "pfn limit above 32 bits");
+	l.pfn_limit = 0x200a;
+	l.mem = 0;
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == LG_ERR_PARAM, "no RAM below the pgdir");
+	l.era = (enum lg_era)9;
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, &n) == LG_ERR_PARAM, "unknown era");
+	EXPECT(lg_emit_lhreq(&l, &o, w, 16, NULL) == LG_ERR_PARAM, "no count");
+	l.ndev = 2;
+	lg_layout_free(&l);
+}
+
 int main(void)
 {
 	test_pack();
 	test_outputs();
+	test_lhreq();
 	return t_done("test_emit");
 }

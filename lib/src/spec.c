@@ -1750,7 +1750,7 @@ static void put_mac(struct sb *b, const uint8_t *p)
 static bool zero_except(const uint8_t *p, size_t n, size_t from, size_t to)
 {
 	for (size_t i = 0; i < n; i++)
-		if (p[i] && (i < from || i >= to))
+		if ((i < from || i >= to) && p[i])
 			return false;
 	return true;
 }

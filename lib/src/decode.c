@@ -117,6 +117,14 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 		i += size;
 	}
 	out->end = i < LG_PAGE_SIZE ? i : LG_PAGE_SIZE;
+	/* The early Launchers' rings had 128 entries (VIRTQUEUE_NUM), the 3.x ones' 256. */
+	unsigned rings = 0, early = 0;
+	for (size_t d = 0; d < out->ndev; d++)
+		for (unsigned q = 0; q < out->dev[d].vqs_present; q++) {
+			rings++;
+			early += out->dev[d].vq[q].num == 128;
+		}
+	out->early_e2 = rings && early == rings;
 	return 0;
 }
 

@@ -1715,23 +1715,14 @@ int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
 	return 0;
 }
 
-/* The spec's "era" for l: E0, E1, and an E2 page of the early Launchers (rings all of
- * 128 entries, their VIRTQUEUE_NUM; 3.x used 256); NULL for the 3.x default. */
+/* The spec's "era" for l; NULL for the 3.x default. */
 static const char *dump_era(const struct lg_layout *l)
 {
 	if (l->era == LG_ERA_E0)
 		return spec_eras[0].name;
 	if (l->era == LG_ERA_E1)
 		return spec_eras[1].name;
-	if (l->era != LG_ERA_E2)
-		return NULL;
-	unsigned rings = 0, early = 0;
-	for (size_t d = 0; d < l->ndev; d++)
-		for (unsigned q = 0; q < l->dev[d].num_vq; q++) {
-			rings++;
-			early += l->dev[d].vq[q].num == ERA_VQ_NUM;
-		}
-	return l->early_e2 || (rings && early == rings) ? spec_eras[2].name : NULL;
+	return l->era == LG_ERA_E2 && l->early_e2 ? spec_eras[2].name : NULL;
 }
 
 static void put_hex_config(struct sb *b, const uint8_t *p, size_t n)
@@ -1925,10 +1916,17 @@ int lg_spec_dump(const struct lg_layout *l, char **json)
 bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b)
 {
 	if (a->mem != b->mem || a->page_addr != b->page_addr || a->pfn_limit != b->pfn_limit ||
-	    a->ndev != b->ndev)
+	    a->ndev != b->ndev || a->era != b->era || a->early_e2 != b->early_e2)
 		return false;
 	for (size_t i = 0; i < a->ndev; i++) {
 		const struct lg_device *x = &a->dev[i], *y = &b->dev[i];
+		const struct lg_e0_slot *s = &x->e0, *t = &y->e0;
+		if (a->era == LG_ERA_E0 &&
+		    (s->slot != t->slot || s->type != t->type || s->features != t->features ||
+		     s->status != t->status || s->num_pages != t->num_pages || s->pfn != t->pfn ||
+		     s->page_read != t->page_read ||
+		     (s->page_read && memcmp(s->page_head, t->page_head, LG_E0_PAGE_HEAD) != 0)))
+			return false;
 		if (x->type != y->type || x->num_vq != y->num_vq ||
 		    x->feature_len != y->feature_len || x->config_len != y->config_len ||
 		    x->status != y->status)

@@ -51,9 +51,14 @@ static void one(const char *text, size_t len, unsigned flags)
 	uint8_t page[LG_PAGE_SIZE];
 	REQUIRE(lg_emit_buf(&a, LG_EMIT_PAGE, NULL, page, sizeof page) == 0);
 	REQUIRE(memcmp(page, a.page, LG_PAGE_SIZE) == 0);
-	REQUIRE(lg_decode_page(page, sizeof page, a.page_addr, &c) == 0);
+	REQUIRE(lg_decode_page_era(page, sizeof page, a.page_addr, a.era, &c) == 0);
 	c.mem = a.mem;
 	c.pfn_limit = a.pfn_limit;
+	c.early_e2 = a.early_e2; /* the spec's era, not in the bytes */
+	for (size_t d = 0; d < a.ndev && d < c.ndev; d++) { /* E0 device memory: not in the page */
+		c.dev[d].e0.page_read = a.dev[d].e0.page_read;
+		memcpy(c.dev[d].e0.page_head, a.dev[d].e0.page_head, LG_E0_PAGE_HEAD);
+	}
 	REQUIRE(lg_layout_same(&a, &c));
 	REQUIRE(lg_spec_dump(&c, &j3) == 0);
 	REQUIRE(strcmp(j1, j3) == 0);

@@ -280,7 +280,8 @@ struct lg_layout {
 	bool terminated;       /* a type-0 byte ended the walk */
 	bool overflowed;       /* the walk stopped at a descriptor crossing the page end */
 	/* E2 as the 2.6.25/2.6.26 Launchers wrote it (a spec's "era": "2.6.25"): rings of 128
-	 * entries and a 5-word LHREQ_INITIALIZE with the pgdir (lg_emit_lhreq). */
+	 * entries and a 5-word LHREQ_INITIALIZE with the pgdir (lg_emit_lhreq).  Decoding sets
+	 * it for an E2 page whose rings (one or more) all have 128 entries. */
 	bool early_e2;
 };
 

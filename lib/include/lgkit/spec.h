@@ -52,8 +52,9 @@ int lg_spec_dump(const struct lg_layout *l, char **json);
  * which value the loader would not take back, and why.  LG_ERR_PARAM. */
 int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err);
 
-/* True when a and b describe the same layout: mem, page address, pfn limit, and every
- * device's header, virtqueues, feature and config bytes. */
+/* True when a and b describe the same layout: era (and early_e2), mem, page address, pfn
+ * limit, and every device's header, virtqueues, feature and config bytes (E0: the slot's
+ * values and the device memory kept). */
 bool lg_layout_same(const struct lg_layout *a, const struct lg_layout *b);
 
 #ifdef __cplusplus

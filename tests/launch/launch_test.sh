@@ -240,6 +240,16 @@ broken_spec)
 	esac
 	[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
 	;;
+era_refused)
+	# A 2.6.23 or 2.6.24 spec describes a page lglaunch cannot serve: refused by name.
+	run --spec "$file" "$guest"
+	expect_rc 2
+	case $file in
+	*2.6.23*) expect_err "$file: a 2.6.23 page (era e0) cannot be launched: lglaunch serves the E2 device page of 2.6.25 and later" ;;
+	*) expect_err "$file: a 2.6.24 page (era e1) cannot be launched: lglaunch serves the E2 device page of 2.6.25 and later" ;;
+	esac
+	[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
+	;;
 layout_refused)
 	run --num 300 "$guest"
 	expect_rc 1

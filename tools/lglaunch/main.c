@@ -292,6 +292,14 @@ static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t 
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
+	if (l->era != LG_ERA_E2) {
+		fprintf(stderr,
+			"lglaunch: %s: a %s page (era %s) cannot be launched: lglaunch serves the "
+			"E2 device page of 2.6.25 and later\n",
+			o->spec, lg_era_kernel(l->era), lg_era_name(l->era));
+		lg_layout_free(l);
+		return -1;
+	}
 	*mem = l->mem;
 	if (l->page_addr != l->mem || l->mem % (1u << 20) || l->mem < (2u << 20) ||
 	    l->mem > (3ull << 30)) {

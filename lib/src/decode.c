@@ -120,9 +120,10 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 	return 0;
 }
 
-int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out)
+int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out,
+		    struct lg_error *err)
 {
-	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out);
+	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out, err);
 }
 
 static bool num_ok(uint16_t num)

@@ -3,7 +3,7 @@
 #ifndef LGKIT_DECODE_PRIV_H
 #define LGKIT_DECODE_PRIV_H
 
-#include "lgkit/lgkit.h"
+#include "err_priv.h"
 
 /* Reset out and copy the page bytes (at most 4096; len may be shorter). */
 int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,

@@ -420,10 +420,12 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 			cfg.sev[i] = LG_SEV_OFF;
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st, &why);
 	lg_image_close(img);
 	if (rc < 0 || fs.nomem) {
-		fprintf(stderr, "lglaunch: checking the layout: %s\n", lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		fprintf(stderr, "lglaunch: checking the layout: %s\n",
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		return -1;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* checks.c — the check table, the engine, and sections A (device page) and B
- * (virtqueue configuration and placement) of docs/CHECKS.md. */
+ * (virtqueue configuration and placement) of docs/checks.md. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

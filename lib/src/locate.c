@@ -19,7 +19,7 @@ const char *lg_page_source_name(enum lg_page_source src)
 	return "unknown";
 }
 
-/* The boot header the Launcher writes into the zero page (ABI.md 1.5): hdr.version 0x207
+/* The boot header the Launcher writes into the zero page (docs/abi.md §4): hdr.version 0x207
  * or later and hardware_subarch 1 (lguest). */
 static bool looks_like_zero_page(const struct lg_image *img)
 {
@@ -29,7 +29,7 @@ static bool looks_like_zero_page(const struct lg_image *img)
 	       lg_le32(s) == 1;
 }
 
-/* The e820 RAM entry that starts at 0, as the Launcher wrote it (ABI.md §1.5). */
+/* The e820 RAM entry that starts at 0, as the Launcher wrote it (docs/abi.md §4). */
 static int e820_mem(const struct lg_image *img, uint64_t *mem, struct lg_error *err)
 {
 	uint8_t nent;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ring.c — section C of docs/CHECKS.md: the state of the rings a dump holds, and the
+/* ring.c — section C of docs/checks.md: the state of the rings a dump holds, and the
  * public ring walker of lgkit/ring.h.
  *
  * One walker serves three masters: lg_chain_walk() (stop at the first broken rule, for a
@@ -26,7 +26,7 @@
  *    them), only the newest one per id, and only while that chain is intact: none of its
  *    descriptors reached by an outstanding chain or a newer used chain, no rule broken,
  *    every table in the image.  (Freed indirect tables may have been reused by the guest:
- *    it stays a warning, as CHECKS.md says.)
+ *    it stays a warning, as docs/checks.md says.)
  *  - event_idx_window (EVENT_IDX offered and acked): used_event and avail_event must lie
  *    in [used.idx - num, avail.idx + num] (u16); anything else is "far outside".
  */

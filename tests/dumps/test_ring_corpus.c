@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_ring_corpus — section C of CHECKS.md, one row at a time.
+/* test_ring_corpus — section C of docs/checks.md, one row at a time.
  *
  * A simulated running guest fills the rings (ringsim.c): several outstanding chains,
  * indirect tables (negotiated), EVENT_IDX, u16 indices that wrapped.  That state must be

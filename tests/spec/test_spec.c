@@ -44,7 +44,7 @@ static void test_allocation(void)
 	EXPECT(l.mem == 0x2000000 && l.page_addr == 0x2000000, "mem %#llx page %#llx",
 	       (unsigned long long)l.mem, (unsigned long long)l.page_addr);
 	EXPECT(l.ndev == 3, "ndev %zu", l.ndev);
-	/* Rings 3 pages each, right after the page, irqs from 1 (ABI.md §2.1, §2.3). */
+	/* Rings 3 pages each, right after the page, irqs from 1 (docs/abi.md §3). */
 	EXPECT(l.dev[0].vq[0].pfn == 0x2001 && l.dev[0].vq[0].irq == 1, "block vq0");
 	EXPECT(l.dev[1].vq[0].pfn == 0x2004 && l.dev[1].vq[0].irq == 2, "rng vq0");
 	EXPECT(l.dev[2].vq[0].pfn == 0x2007 && l.dev[2].vq[0].irq == 3, "console vq0");

@@ -175,7 +175,7 @@ uint64_t lg_vring_size(uint32_t num);
 
 /* ---------------------------------------------------------------- layout model */
 
-/* Eras of the device page (docs/ABI.md §0.2, §8; lgcheck(1) ERAS).  E0 is 2.6.23's
+/* Eras of the device page (docs/abi.md §1; lgcheck(1) ERAS).  E0 is 2.6.23's
  * fixed array of 16 twelve-byte slots, E1 2.6.24's type-length-value config, E2 the
  * 5-byte header of 2.6.25 … 3.19.  Every era is decoded into the same model below; what
  * only one era has is kept in lg_e0_slot / lg_e1_desc. */

@@ -6,7 +6,7 @@
  * Promise: every byte of the ring, of an indirect table and of nothing else is read through
  * lg_image_read(), copied once and only the copy used ("copy, then trust only the copy");
  * nothing is read outside the image; all index arithmetic is u16.  The walker follows the
- * rules of section C of docs/CHECKS.md and stops at the first one a chain breaks, naming it
+ * rules of section C of docs/checks.md and stops at the first one a chain breaks, naming it
  * by its check id; lg_check_layout() runs the same walk to report every violation.
  */
 #ifndef LGKIT_RING_H

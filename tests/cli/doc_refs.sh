@@ -13,34 +13,28 @@ files=$(find README.md CMakeLists.txt lib tools tests docs samples bench schemas
 	-type f \( -name '*.[chS]' -o -name '*.def' -o -name '*.sh' -o -name '*.md' -o -name '*.1' \
 	-o -name '*.json' -o -name '*.txt' -o -name '*.cmake' -o -name '*.in' -o -name '*.bash' \
 	-o -name '*.pl' -o -name control -o -name rules \) -not -path '*/build/*' 2>/dev/null | sort)
-for f in $files; do
+while IFS=: read -r f line ref; do
 	[ "$f" = tests/cli/doc_refs.sh ] && continue
-	dir=$(dirname "$f")
-	while IFS=: read -r line ref; do
-		[ -n "$ref" ] || continue
-		case $ref in
-		/* | *'$'* | *'}'* | http* | *://*) continue ;;
-		esac
-		refs=$((refs + 1))
-		[ -e "$ref" ] || [ -e "$dir/$ref" ] && continue
-		[[ $ref != */* && -e docs/$ref ]] && continue
-		echo "FAIL: $f:$line names $ref, which is not in the repository"
-		fails=$((fails + 1))
-	done < <(sed 's/\\f[BIRP]//g' "$f" | grep -noE '[A-Za-z0-9_.${}/-]*[A-Za-z0-9_-]+\.md\b')
-	if grep -n 'shared/docs' "$f" >/dev/null; then
-		echo "FAIL: $f:$(grep -n 'shared/docs' "$f" | head -1 | cut -d: -f1) cites ../shared/docs, outside the repository"
-		fails=$((fails + 1))
-	fi
-	case $f in
-	README.md | docs/*.md) ;;
-	*.md)
-		if grep -q '\.\./shared/' "$f"; then
-			echo "FAIL: $f names ../shared/ (only README.md and docs/*.md may, for the vectors)"
-			fails=$((fails + 1))
-		fi
-		;;
+	case $f in *.1) ref=${ref#f[BIRP]} ;; esac # a roff font change: \fIdocs/x.md
+	case $ref in
+	/* | *'$'* | *'}'* | http* | *://*) continue ;;
 	esac
-done
+	refs=$((refs + 1))
+	[ -e "$ref" ] || [ -e "$(dirname "$f")/$ref" ] && continue
+	[[ $ref != */* && -e docs/$ref ]] && continue
+	echo "FAIL: $f:$line names $ref, which is not in the repository"
+	fails=$((fails + 1))
+done < <(grep -HnoE '[A-Za-z0-9_.${}/-]*[A-Za-z0-9_-]+\.md\b' $files)
+while IFS=: read -r f line _; do
+	[ "$f" = tests/cli/doc_refs.sh ] && continue
+	echo "FAIL: $f:$line cites ../shared/docs, outside the repository"
+	fails=$((fails + 1))
+done < <(grep -Hn 'shared/docs' $files)
+while IFS=: read -r f line _; do
+	case $f in README.md | docs/*.md) continue ;; esac
+	echo "FAIL: $f:$line names ../shared/ (only README.md and docs/*.md may, for the vectors)"
+	fails=$((fails + 1))
+done < <(grep -Hn '\.\./shared/' $(printf '%s\n' $files | grep '\.md$'))
 [ "$refs" -gt 10 ] || { echo "FAIL: only $refs document references found: is $root the tree?"; fails=$((fails + 1)); }
 [ $fails -eq 0 ] && echo "PASS: $refs document references, all in the repository"
 exit $((fails > 0))

@@ -651,7 +651,7 @@ static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
 				  (unsigned long long)(stock >> LG_PAGE_SHIFT));
 			stock_ok = false; /* one note is enough: the rest follow from it */
 		}
-		stock = g->desc + g->pages * LG_PAGE_SIZE;
+		stock = g->next;
 	}
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* decode_priv.h — what the era decoders share (decode.c, decode_era.c). */
+/* decode_priv.h — what the era decoders (decode.c, decode_era.c) share with the model (model.c). */
 #ifndef LGKIT_DECODE_PRIV_H
 #define LGKIT_DECODE_PRIV_H
 

@@ -206,7 +206,9 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t max,
 		  unsigned *next_irq)
 {
-	uint64_t pages = (lg_vring_size(num) + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+	struct lg_ring_geom g;
+	lg_ring_geom(num, 0, &g);
+	uint64_t pages = g.pages;
 	if (*limit + pages * LG_PAGE_SIZE > max) {
 		fprintf(stderr, "lglaunch: not enough memory for devices (the device area is %llu "
 				"KiB)\n",

@@ -167,9 +167,11 @@ struct lg_ring_geom {
 	uint64_t size;  /* vring_size(num, 4096), with the 3.0+ event fields */
 	uint64_t end;   /* desc + size */
 	uint64_t pages; /* ceil(size / 4096): what the Launcher allocated */
+	uint64_t next;  /* desc + pages * 4096: where the Launcher put the next ring */
 };
 
-/* Geometry of a ring of num entries at pfn; num 0 gives size 0. */
+/* Geometry of a ring of num entries at pfn (docs/abi.md §5); num 0 gives size 0.  The one
+ * place ring addresses, sizes and ends are computed (lib/src/geom.c). */
 void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g);
 uint64_t lg_vring_size(uint32_t num);
 

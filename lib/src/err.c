@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* err.c — the error channel: text for LG_ERR_* codes (from the one X-macro list in
- * lgkit.h) and lg_fail(), which fills a caller's struct lg_error. */
-#include <stdarg.h>
-#include <stdio.h>
-
-#include "err_priv.h"
+/* err.c — text for LG_ERR_* codes, from the one X-macro list in lgkit.h (lg_fail(), which
+ * fills a caller's struct lg_error, is in err_priv.h). */
+#include "lgkit/lgkit.h"
 
 const char *lg_strerror(int err)
 {
@@ -18,15 +15,4 @@ const char *lg_strerror(int err)
 #undef LG_X_STR
 	}
 	return "unknown error";
-}
-int lg_fail(struct lg_error *err, int code, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-		va_end(ap);
-		err->code = code;
-	}
-	return code;
 }

@@ -426,8 +426,8 @@ static int read_pages(struct kdump *k, const struct lg_range *r, uint64_t off, v
 		uint64_t idx = r->aux + (pfn - r->gpa / k->block);
 		const uint8_t *page = NULL;
 		int rc = load_page(k, idx, pfn, &page, err);
-		if (rc < 0)
-			return rc;
+		if (rc < 0 || !page)
+			return rc < 0 ? rc : LG_ERR_INTERNAL;
 		size_t n = (size_t)(k->block - in);
 		if (n > len)
 			n = len;

@@ -508,9 +508,11 @@ int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct 
 {
 	uint8_t b[6];
 	int rc;
-	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0)
-		return lg_fail(err, LG_ERR_PARAM,
-			       "no ring: num %u is not a power of two in 1..32768 or pfn is 0", num);
+	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0) {
+		lg_fail(err, LG_ERR_PARAM,
+			"no ring: num %u is not a power of two in 1..32768 or pfn is 0", num);
+		return LG_ERR_PARAM;
+	}
 	memset(rs, 0, sizeof *rs);
 	rs->num = num;
 	lg_ring_geom(num, pfn, &rs->geom);
@@ -686,7 +688,9 @@ int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *
 	struct walker w = {.img = img, .rs = rs, .o = opts ? opts : &none, .mode = WALK_FIRST,
 			   .ind_budget = IND_BUDGET, .why = err};
 	w.owner = calloc(rs->num, sizeof *w.owner);
-	int rc = avail && w.owner ? 0 : lg_fail(err, LG_ERR_NOMEM, "out of memory");
+	int rc = avail && w.owner ? 0 : LG_ERR_NOMEM;
+	if (rc < 0)
+		lg_fail(err, rc, "out of memory");
 	if (rc == 0)
 		rc = lg_image_read(img, rs->geom.avail + 4, avail, avail_len, err);
 	if (rc == 0)
@@ -885,7 +889,9 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 	uint64_t *tmax = NULL;
 	struct walker w = {.img = c->img, .rs = &rs, .o = &o, .mode = WALK_REPORT, .owner = owner,
 			   .ind_budget = IND_BUDGET, .c = c, .d = d, .q = q, .why = &rd};
-	rc = avail && used && owner && heads && first ? 0 : lg_fail(&rd, LG_ERR_NOMEM, "out of memory");
+	rc = avail && used && owner && heads && first ? 0 : LG_ERR_NOMEM;
+	if (rc < 0)
+		lg_fail(&rd, rc, "out of memory");
 	if (rc == 0)
 		rc = lg_image_read(c->img, rs.geom.avail + 4, avail, avail_len, &rd);
 	if (rc == 0)
@@ -944,7 +950,8 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		if (!q1.owner || !q1.tables) {
 			free(q1.owner);
 			free(q1.tables);
-			rc = lg_fail(&rd, LG_ERR_NOMEM, "out of memory");
+			rc = LG_ERR_NOMEM;
+			lg_fail(&rd, rc, "out of memory");
 			goto out;
 		}
 		for (size_t k = 0; k < nheads && !q1.err; k++) {

@@ -40,6 +40,7 @@ struct cas {
 	size_t page_len;
 	uint64_t pfn_limit;
 	bool with_area; /* run over an image holding the page and every ring */
+	bool own_walk;  /* the layout as a caller's own walk left it: no terminator found */
 	void (*rings)(uint8_t *area); /* writes ring contents into the area (page at [0]) */
 };
 
@@ -54,6 +55,8 @@ static void run(const struct cas *c, struct seen *s)
 		return;
 	}
 	l.pfn_limit = c->pfn_limit;
+	if (c->own_walk)
+		l.terminated = false;
 	if (c->with_area) {
 		size_t len = 4096 * 40;
 		area = calloc(1, len);
@@ -62,10 +65,8 @@ static void run(const struct cas *c, struct seen *s)
 			c->rings(area);
 		EXPECT(lg_image_from_memory(area, len, c->pb.mem, &img) == 0, "image");
 	}
-	struct lg_check_config cfg;
-	lg_check_config_init(&cfg);
 	struct lg_check_stats st;
-	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st) == 0, "check_layout");
+	EXPECT(lg_check_layout(&l, img, NULL, sink, s, &st) == 0, "check_layout");
 	lg_image_close(img);
 	free(area);
 	lg_layout_free(&l);
@@ -148,12 +149,21 @@ static void m_fits(struct cas *c)
 	big[o] = 3, big[o + 1] = 2, big[o + 3] = 200;
 	memcpy(c->page, big, 4096);
 }
+/* A page without a terminator ends in a descriptor crossing the page end: that one is
+ * desc_fits_page (page_terminated needs it to pass). */
 static void m_unterminated(struct cas *c)
 {
 	fill_to(c, 4000);
 	write_page(c);
 	/* 96 bytes left: a descriptor with config_len 80 would end at 4101. */
 	c->page[4000] = 3, c->page[4001] = 2, c->page[4003] = 80;
+}
+/* So page_terminated speaks for a layout a caller walked itself and found no
+ * terminator in, though its last descriptor ends inside the page. */
+static void m_own_walk(struct cas *c)
+{
+	write_page(c);
+	c->own_walk = true;
 }
 static void m_tail(struct cas *c) { write_page(c); c->page[0x100] = 0x55; }
 static void m_type(struct cas *c) { c->pb.dev[2].type = 0x77; write_page(c); }
@@ -210,7 +220,8 @@ static const struct {
 	{"page_truncated", "page", m_page_truncated},
 	{"desc_header_in_page", "device[15]", m_header},
 	{"desc_fits_page", NULL, m_fits},
-	{"page_terminated", "page", m_unterminated},
+	{"desc_fits_page", "device[15]", m_unterminated},
+	{"page_terminated", "page", m_own_walk},
 	{"page_tail_zero", "page", m_tail},
 	{"desc_type_known", "device[2].type", m_type},
 	{"desc_num_vq", "device[2].num_vq", m_num_vq},
@@ -267,11 +278,15 @@ static void test_mangles(void)
 		run(&c, &s);
 		EXPECT(fired(&s, cases[i].check, cases[i].path), "mangle #%zu: %s did not fire at %s",
 		       i, cases[i].check, cases[i].path ? cases[i].path : "(any)");
-		if (!fired(&s, cases[i].check, cases[i].path))
+		/* One mangle, one finding: the prerequisite edges silence the checks that
+		 * would only repeat the first one's cause. */
+		EXPECT(s.n == 1, "mangle #%zu (%s): %d findings, expected exactly one", i,
+		       cases[i].check, s.n);
+		if (!fired(&s, cases[i].check, cases[i].path) || s.n != 1)
 			dump(&s);
 	}
 	/* Every A/B check has a case. */
-	for (int id = 0; id < LG_CHECK_COUNT; id++) {
+	for (int id = 0; id < (int)lg_check_count(); id++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)id);
 		if (ci->section == 'C' || ci->section == 'D') /* D: test_eras, on real pages */
 			continue;

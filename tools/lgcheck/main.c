@@ -212,7 +212,7 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 
 /* What the options say, the same for every FILE. */
 struct lgc_opts {
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg; /* owned by main */
 	struct lg_image_opts iopts;
 	uint64_t page_addr, mem, pfn_limit;
 	bool have_page, have_mem, have_base, layout, quiet, scan;
@@ -237,7 +237,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	memset(st, 0, sizeof *st);
 	lgt_clear_error();
 	iopts.name = file;
-	struct scan_ctx sc = {&o->cfg, cand, -1};
+	struct scan_ctx sc = {o->cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
 				     o->scan ? scan_finder : NULL, &sc, o->era};
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
@@ -249,7 +249,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	if (o->pfn_limit)
 		l->pfn_limit = o->pfn_limit;
 
-	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st);
+	int rc = lg_check_layout(l, img, o->cfg, lgt_collect, &fs, st);
 	if (rc < 0 || fs.nomem) {
 		const char *why = lg_image_error(img);
 		lgt_errorf(prog, "%s: checking failed: %s", file,
@@ -333,7 +333,11 @@ int main(int argc, char **argv)
 
 	o.fmt = LGT_TEXT;
 	o.era = LG_ERA_AUTO;
-	lg_check_config_init(&o.cfg);
+	o.cfg = lg_check_config_new();
+	if (!o.cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
@@ -391,7 +395,7 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&o.cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(o.cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
@@ -458,5 +462,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: writing the report failed\n", prog);
 		worst = 2;
 	}
+	lg_check_config_free(o.cfg);
 	return worst;
 }

@@ -232,9 +232,15 @@ static void mark_failed(struct lg_ckctx *c, enum lg_check_id id)
 		c->failed[(size_t)id * nitems(c) + slot_of(c, table[id].scope, &it)] = 1;
 }
 
+/* A chain or used element begins: nothing failed for it yet, but the CHAIN and USED
+ * checks whose prerequisites failed for its ring (or above) count as not passed. */
 void lg_ck_sub_begin(struct lg_ckctx *c)
 {
+	struct item it = current(c);
 	memset(c->subfail, 0, sizeof c->subfail);
+	for (size_t k = 0; k < LG_CHK_N; k++)
+		if (rank(table[order[k]].scope) == 3 && blocked_at(c, order[k], &it))
+			mark_failed(c, order[k]);
 }
 
 /* ---------------------------------------------------------------- reporting */
@@ -1077,12 +1083,19 @@ static int run_item(struct lg_ckctx *c, size_t k0, size_t k1)
 		if (!(e->eras & era) || (k > k0 && e->run == table[order[k - 1]].run))
 			continue;
 		bool any = false;
-		lg_ck_sub_begin(c); /* CHAIN/USED entries: only what holds them counts here */
-		for (size_t g = k; g < k1 && table[order[g]].run == e->run; g++) {
+		size_t end = k;
+		while (end < k1 && table[order[end]].run == e->run)
+			end++;
+		for (size_t g = k; g < end; g++)
+			if (rank(table[order[g]].scope) == 3) {
+				lg_ck_sub_begin(c); /* CHAIN/USED: what holds them counts here */
+				break;
+			}
+		for (size_t g = k; g < end; g++) {
 			struct item it = current(c);
 			if (!blocked_at(c, order[g], &it))
 				any = true;
-			else if (rank(table[order[g]].scope) < 3)
+			else /* skipped counts as not passed, for what needs it in turn */
 				mark_failed(c, order[g]);
 		}
 		if (any) {

@@ -13,6 +13,7 @@
 
 struct seen {
 	int n;
+	unsigned rings_checked;
 	struct {
 		char name[32], path[64];
 		enum lg_severity sev;
@@ -44,6 +45,8 @@ struct cas {
 	void (*rings)(uint8_t *area); /* writes ring contents into the area (page at [0]) */
 };
 
+static struct lg_check_config *run_cfg; /* NULL: the defaults */
+
 static void run(const struct cas *c, struct seen *s)
 {
 	struct lg_layout l;
@@ -66,7 +69,8 @@ static void run(const struct cas *c, struct seen *s)
 		EXPECT(lg_image_from_memory(area, len, c->pb.mem, &img) == 0, "image");
 	}
 	struct lg_check_stats st;
-	EXPECT(lg_check_layout(&l, img, NULL, sink, s, &st) == 0, "check_layout");
+	EXPECT(lg_check_layout(&l, img, run_cfg, sink, s, &st) == 0, "check_layout");
+	s->rings_checked = st.rings_checked;
 	lg_image_close(img);
 	free(area);
 	lg_layout_free(&l);
@@ -310,6 +314,29 @@ static void test_prereq(void)
 	EXPECT(fired(&s, "vq_num_pow2", "device[1].vq[0].num"), "pow2");
 	EXPECT(!fired(&s, "ring_above_ram", NULL), "ring_above_ram must not cascade");
 	EXPECT(s.n == 1, "exactly one finding, got %d", s.n);
+	/* With the rings in the image: the ring of that queue is not read, the other five are. */
+	c.pb.dev[1].vq[0].pfn = 0x4005;
+	write_page(&c);
+	c.pb.dev[1].vq[0].pfn = 0x10;
+	c.with_area = true;
+	run(&c, &s);
+	EXPECT(s.n == 1 && s.rings_checked == 5, "%d findings, %u rings read, expected 1 and 5",
+	       s.n, s.rings_checked);
+	if (s.n != 1)
+		dump(&s);
+	/* A check turned off still counts as failed: its dependents stay silent. */
+	run_cfg = lg_check_config_new();
+	EXPECT(run_cfg && lg_check_config_set(run_cfg, LG_CHK_VQ_NUM_POW2, LG_SEV_OFF) == 0,
+	       "turn vq_num_pow2 off");
+	c.with_area = false;
+	c.pb.dev[1].vq[0].pfn = 0x10;
+	write_page(&c);
+	run(&c, &s);
+	EXPECT(s.n == 0, "vq_num_pow2 off: %d findings, expected none", s.n);
+	if (s.n)
+		dump(&s);
+	lg_check_config_free(run_cfg);
+	run_cfg = NULL;
 	/* num 40000 is vq_num_max only, not also vq_num_pow2. */
 	stock(&c);
 	c.pb.dev[1].vq[0].num = 40000;

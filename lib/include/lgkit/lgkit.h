@@ -5,6 +5,20 @@
  * that can fail returns 0 (or a count) on success and a negative LG_ERR_* code on
  * failure; where the caller passes a struct lg_error, it receives one sentence naming
  * the place and what was expected.
+ *
+ * What is stable (liblgkit.so.0, symbol version LGKIT_0.1, while lgkit is 0.x):
+ *  - the functions declared in the lgkit/ headers: only those functions are
+ *    exported (a version script made from them; test abi.symbols);
+ *  - check ids and names: ids are append-only (lgkit/checks.def; test abi.check_ids), so a
+ *    program may store or pass them; it learns how many there are from lg_check_count(),
+ *    never from a constant it was built with;
+ *  - the check configuration is opaque (lg_check_config_new() and friends), so a new check
+ *    changes no struct a program allocates (nor does a new device type: types are data);
+ *  - structs the library hands out by pointer (lg_check_info) only ever grow at the end;
+ *  - error codes, severities, eras and the wire constants keep their values.
+ * Structs a program allocates itself (lg_layout, lg_finding, lg_check_stats, lg_error,
+ * lg_ring_geom, lg_note, …) are fixed for the LGKIT_0.1 node; changing one is a new node
+ * and, once lgkit is 1.0, a new soname.
  */
 #ifndef LGKIT_H
 #define LGKIT_H

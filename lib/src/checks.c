@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_priv.h"
+#include "devtype_priv.h"
 
 /* ---------------------------------------------------------------- the table */
 
@@ -451,45 +452,6 @@ int lg_ck_page_tail_zero(struct lg_ckctx *c)
 
 /* ---------------------------------------------------------------- section A: a descriptor */
 
-/* Minimum config_len for what the device offers; 0 when nothing is required. */
-static unsigned config_min(const struct lg_device *d, const char **why)
-{
-	const uint8_t *hf = d->host_features;
-	switch (d->type) {
-	case LG_TYPE_BLOCK:
-		*why = "a block config holds capacity, size_max and seg_max";
-		return 16;
-	case LG_TYPE_NET:
-		if (lg_feature_test(hf, d->feature_len, 16) || lg_feature_test(hf, d->feature_len, 22)) {
-			*why = lg_feature_test(hf, d->feature_len, 22)
-				       ? "MQ is offered (mac, status, max_virtqueue_pairs)"
-				       : "STATUS is offered (mac, status)";
-			return lg_feature_test(hf, d->feature_len, 22) ? 10 : 8;
-		}
-		if (lg_feature_test(hf, d->feature_len, 5)) {
-			*why = "MAC is offered";
-			return 6;
-		}
-		return 0;
-	case LG_TYPE_CONSOLE:
-		if (lg_feature_test(hf, d->feature_len, 2)) {
-			*why = "EMERG_WRITE is offered";
-			return 12;
-		}
-		if (lg_feature_test(hf, d->feature_len, 1)) {
-			*why = "MULTIPORT is offered";
-			return 8;
-		}
-		if (lg_feature_test(hf, d->feature_len, 0)) {
-			*why = "SIZE is offered";
-			return 4;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 int lg_ck_desc_type_known(struct lg_ckctx *c)
 {
 	const struct lg_device *dv = &c->l->dev[c->d];
@@ -506,22 +468,8 @@ int lg_ck_desc_num_vq(struct lg_ckctx *c)
 	const struct lg_layout *l = c->l;
 	const struct lg_device *dv = &l->dev[c->d];
 	bool e1 = l->era == LG_ERA_E1;
-	const char *need = NULL;
-	if (dv->type > LG_TYPE_RNG)
-		return 0;
-	switch (dv->type) {
-	case LG_TYPE_CONSOLE:
-		if (dv->num_vq < 2 || dv->num_vq % 2)
-			need = "an even number, at least 2 (receive and transmit per port)";
-		break;
-	case LG_TYPE_NET:
-		if (dv->num_vq < 2)
-			need = "at least 2 (receive and transmit)";
-		break;
-	default:
-		if (dv->num_vq != 1)
-			need = "exactly 1";
-	}
+	const struct lg_devtype *t = lg_devtype(dv->type); /* known: desc_type_known passed */
+	const char *need = !t || lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
 	/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
 	if (need && (e1 ? !dv->truncated : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
 		DEV_NAMES(c, "num_vq");
@@ -538,9 +486,11 @@ int lg_ck_desc_config_len(struct lg_ckctx *c)
 	const struct lg_layout *l = c->l;
 	const struct lg_device *dv = &l->dev[c->d];
 	const char *why = "";
-	if (dv->type > LG_TYPE_RNG || dv->truncated || l->era == LG_ERA_E1)
+	const struct lg_devtype *t = lg_devtype(dv->type);
+	if (!t || dv->truncated || l->era == LG_ERA_E1)
 		return 0;
-	unsigned min = config_min(dv, &why);
+	unsigned min = lg_devtype_config_min(t, dv->host_features,
+					     dv->feature_len, &why);
 	if (dv->config_len < min) {
 		DEV_NAMES(c, "config_len");
 		lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), path,
@@ -756,23 +706,6 @@ int lg_ck_e0_pages_overlap(struct lg_ckctx *c)
 
 /* ---------------------------------------------------------------- section D: E1 fields */
 
-/* The 2.6.24 device fields each Guest driver looks for, and their lengths. */
-static int e1_field_len(uint8_t dev_type, uint8_t ftype)
-{
-	if (ftype == LG_E1_F_VIRTQUEUE)
-		return LG_VQC_SIZE;
-	if (dev_type == LG_TYPE_NET && ftype == LG_E1_NET_MAC)
-		return 6;
-	if (dev_type == LG_TYPE_BLOCK && ftype == LG_E1_BLK_CAPACITY)
-		return 8;
-	if (dev_type == LG_TYPE_BLOCK &&
-	    (ftype == LG_E1_BLK_SIZE_MAX || ftype == LG_E1_BLK_SEG_MAX))
-		return 4;
-	if ((dev_type == LG_TYPE_NET || dev_type == LG_TYPE_BLOCK) && ftype == LG_E1_F_FEATURES)
-		return -1; /* a bitmap: any length */
-	return 0;
-}
-
 /* The current field, its type without the consumed bit, its address and names; NULL when
  * it does not lie whole in the config (only e1_field_in_desc looks at that one). */
 struct e1f {
@@ -826,7 +759,7 @@ int lg_ck_e1_field_known(struct lg_ckctx *c)
 	uint8_t type = c->l->dev[c->d].type;
 	struct e1f e;
 	const struct lg_e1_field *f = e1_field(c, &e);
-	if (f->whole && e1_field_len(type, e.t) == 0)
+	if (f->whole && lg_devtype_e1_field_len(type, e.t) == 0)
 		lg_report(c, LG_CHK_E1_FIELD_KNOWN, e.addr, e.path, e.where,
 			  "field type %#04x is not one the 2.6.24 %s driver reads", e.t,
 			  lg_type_name(type));
@@ -837,7 +770,7 @@ int lg_ck_e1_field_len(struct lg_ckctx *c)
 {
 	struct e1f e;
 	const struct lg_e1_field *f = e1_field(c, &e);
-	int want = e1_field_len(c->l->dev[c->d].type, e.t);
+	int want = lg_devtype_e1_field_len(c->l->dev[c->d].type, e.t);
 	/* A virtqueue field of the wrong length is e1_vq_len. */
 	if (f->whole && e.t != LG_E1_F_VIRTQUEUE && want > 0 && f->len != want)
 		lg_report(c, LG_CHK_E1_FIELD_LEN, e.addr + 1, e.path, e.where,

@@ -815,6 +815,7 @@ static void check_used(struct walker *w, const uint8_t *used)
 		const uint8_t *e = used + (size_t)slot * LG_VRING_USED_ELEM_SIZE;
 		uint32_t id = lg_le32(e), len = lg_le32(e + 4);
 		uint64_t ea = rs->geom.used + 4 + (uint64_t)slot * LG_VRING_USED_ELEM_SIZE;
+		lg_ck_sub_begin(w->c);
 		if (id >= num) {
 			snprintf(field, sizeof field, "used.ring[%u].id", slot);
 			issue(w, LG_CHK_USED_ID_RANGE, LG_SEV_OFF, ea, field,
@@ -863,14 +864,22 @@ static int ring_unreadable(struct lg_ckctx *c, size_t d, unsigned q, const struc
 		       rd->code ? rd->msg : "a read failed without a reason");
 }
 
-int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
+/* Section C for the engine's current ring (c->d, c->q), which ring_in_image found in
+ * the image: every check of the section runs in this one walk; lg_report() drops those
+ * whose prerequisites failed, and lg_ck_sub_begin() starts each chain and used element. */
+int lg_check_ring_state(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
+	size_t d = c->d;
+	unsigned q = c->q;
 	const struct lg_device *dv = &l->dev[d];
 	const struct lg_vq *vq = &dv->vq[q];
 	struct lg_ring_state rs;
 	struct lg_walk_opts o;
 	char field[48];
+	if (!c->rings_readable)
+		return 0;
+	c->st->rings_checked++;
 	struct lg_error rd = {0}; /* a read that failed: passed on to the caller's err */
 	int rc = lg_ring_read(c->img, vq->num, vq->pfn, &rs, &rd);
 	if (rc == LG_ERR_PARAM || rc == LG_ERR_OVERFLOW || rc == LG_ERR_NOT_IN_IMAGE)
@@ -925,6 +934,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 			uint16_t slot = (uint16_t)(rs.used_idx + k) % num;
 			uint16_t head = lg_le16(avail + 2 * slot);
 			uint64_t ha = rs.geom.avail + 4 + 2ull * slot;
+			lg_ck_sub_begin(c);
 			snprintf(field, sizeof field, "avail.ring[%u]", slot);
 			if (head >= num) {
 				issue(&w, LG_CHK_HEAD_RANGE, LG_SEV_OFF, ha, field,
@@ -978,12 +988,14 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 		for (size_t k = 0; k < nheads && !c->stop && !w.err; k++) {
 			struct lg_chain ch;
 			w.tag = (uint32_t)heads[k] << 16 | (uint32_t)(k + 1);
+			lg_ck_sub_begin(c);
 			walk_chain(&w, heads[k], &ch);
 		}
 	}
 	if (!c->stop && !w.err)
 		check_used(&w, used);
 
+	lg_ck_sub_begin(c);
 	if (window_ok && !c->stop &&
 	    lg_feature_test(dv->host_features, dv->feature_len, LG_F_RING_EVENT_IDX) &&
 	    lg_feature_test(dv->guest_features, dv->feature_len, LG_F_RING_EVENT_IDX)) {

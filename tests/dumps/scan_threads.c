@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* scan_threads FILE... — lg_scan gives the same result with 1, 2, 3, 4 and 8 threads: the
- * same count or error (and lg_image_error message), the same candidates in the same order,
+ * same count or error (and its message), the same candidates in the same order,
  * field by field.  Each FILE is opened as lgcheck does (a file that does not open is
  * skipped, and counted); then the same over images made here with many plausible pages,
  * some on either side of every cut, so that ranking and ties cross the parts.

@@ -55,7 +55,6 @@ static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 {
 	struct lg_image *img;
 	struct lg_layout l;
-	struct lg_check_config cfg;
 	struct lg_check_stats st;
 	memset(g, 0, sizeof *g);
 	if (lg_image_from_memory(s->m, s->size, 0, &img) < 0)
@@ -63,9 +62,10 @@ static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 	int rc = lg_decode_image(img, s->page_addr, &l, NULL);
 	if (rc == 0) {
 		l.pfn_limit = pfn_limit;
-		lg_check_config_init(&cfg);
-		cfg.image_has_area = true;
-		rc = lg_check_layout(&l, img, &cfg, sink, g, &st, NULL);
+		struct lg_check_config *cfg = lg_check_config_new();
+		lg_check_config_set_image_has_area(cfg, true);
+		rc = cfg ? lg_check_layout(&l, img, cfg, sink, g, &st, NULL) : LG_ERR_NOMEM;
+		lg_check_config_free(cfg);
 		if (rc == 0 && st.rings_checked != 2)
 			rc = -2;
 		lg_layout_free(&l);

@@ -39,15 +39,13 @@ void lgkit_fuzz_use_image(const struct lg_image *img)
 	struct lg_error err;
 	struct lg_layout l;
 	if (lg_locate_page(img, &page, &src, &err) == 0 && lg_decode_image(img, page, &l, NULL) == 0) {
-		struct lg_check_config cfg;
 		struct lg_check_stats st;
 		size_t n = 0;
-		lg_check_config_init(&cfg);
 		if (lg_image_note(img, &note)) {
 			l.mem = note.mem;
 			l.pfn_limit = note.pfn_limit;
 		}
-		lg_check_layout(&l, img, &cfg, sink, &n, &st, NULL);
+		lg_check_layout(&l, img, NULL, sink, &n, &st, NULL);
 		lg_layout_free(&l);
 	}
 	if (total <= (64u << 20)) {

@@ -61,14 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lg_layout l;
 	if (lg_image_from_memory(m, total, 0, &img) == 0) {
 		if (lg_decode_image(img, RAM, &l, NULL) == 0) {
-			struct lg_check_config cfg;
+			struct lg_check_config *cfg = lg_check_config_new();
 			struct lg_check_stats st;
 			size_t cnt = 0;
-			lg_check_config_init(&cfg);
-			cfg.image_has_area = true;
+			lg_check_config_set_image_has_area(cfg, true);
 			if (feat & 16)
 				l.pfn_limit = (RAM >> LG_PAGE_SHIFT) + 1 + (feat >> 5);
-			lg_check_layout(&l, img, &cfg, sink, &cnt, &st, NULL);
+			lg_check_layout(&l, img, cfg, sink, &cnt, &st, NULL);
+			lg_check_config_free(cfg);
 
 			struct lg_ring_state rs;
 			struct lg_walk_opts o;

@@ -51,15 +51,19 @@ int main(void)
 	EXPECT(strcmp(lg_strerror(12345), "unknown error") == 0, "unknown code");
 	EXPECT(lg_check_lookup("vq_num_pow2") == LG_CHK_VQ_NUM_POW2, "lookup check");
 	EXPECT(lg_check_lookup("no_such") == LG_ERR_NOTFOUND, "unknown check");
-	for (int i = 0; i < LG_CHECK_COUNT; i++) {
+	for (unsigned i = 0; i < lg_check_count(); i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
-		EXPECT(ci && ci->name && ci->summary && ci->prereq, "check %d complete", i);
-		/* Every prerequisite names a real check. */
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s", ci->prereq);
-		for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
-			EXPECT(lg_check_lookup(tok) >= 0, "%s: prerequisite %s exists", ci->name, tok);
+		EXPECT(ci && ci->name && ci->summary, "check %u complete", i);
+		/* Every prerequisite is a real check other than itself. */
+		int p;
+		for (unsigned k = 0; (p = lg_check_prereq((enum lg_check_id)i, k)) >= 0; k++)
+			EXPECT((unsigned)p < lg_check_count() && (unsigned)p != i,
+			       "%s: prerequisite %d exists", ci->name, p);
+		EXPECT(p == LG_ERR_NOTFOUND, "%s: the prerequisite list ends", ci->name);
 	}
+	EXPECT(lg_check_info((enum lg_check_id)lg_check_count()) == NULL, "no check past the count");
+	EXPECT(lg_check_prereq((enum lg_check_id)lg_check_count(), 0) == LG_ERR_PARAM,
+	       "prerequisites of no check");
 
 	/* Note encoding round trip. */
 	struct lg_note n = {0x4000000, 0x4000000, 0x4013}, m;

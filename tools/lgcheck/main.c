@@ -214,7 +214,7 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 
 /* What the options say, the same for every FILE. */
 struct lgc_opts {
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg; /* owned by main */
 	struct lg_image_opts iopts;
 	uint64_t page_addr, mem, pfn_limit;
 	bool have_page, have_mem, have_base, layout, quiet, scan;
@@ -239,7 +239,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	memset(st, 0, sizeof *st);
 	lgt_clear_error();
 	iopts.name = file;
-	struct scan_ctx sc = {&o->cfg, cand, -1};
+	struct scan_ctx sc = {o->cfg, cand, -1};
 	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
 				     o->scan ? scan_finder : NULL, &sc, o->era};
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
@@ -254,7 +254,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	/* A read that failed (a page of a kdump image that would not decode): the report
 	 * would be incomplete, so say which ring and page, and stop. */
 	struct lg_error why = {0};
-	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st, &why);
+	int rc = lg_check_layout(l, img, o->cfg, lgt_collect, &fs, st, &why);
 	if (rc < 0 || fs.nomem) {
 		lgt_errorf(prog, "%s: checking failed: %s", file,
 			   rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
@@ -331,7 +331,11 @@ int main(int argc, char **argv)
 
 	o.fmt = LGT_TEXT;
 	o.era = LG_ERA_AUTO;
-	lg_check_config_init(&o.cfg);
+	o.cfg = lg_check_config_new();
+	if (!o.cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
@@ -389,7 +393,7 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&o.cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(o.cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
@@ -456,5 +460,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: writing the report failed\n", prog);
 		worst = 2;
 	}
+	lg_check_config_free(o.cfg);
 	return worst;
 }

@@ -196,7 +196,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg = lg_check_config_new();
 	struct lgt_locate_opts lo = {0};
 	enum lg_emit_kind kind = LG_EMIT_PAGE;
 	const char *outpath = NULL, *cmdline = NULL;
@@ -207,7 +207,10 @@ int main(int argc, char **argv)
 
 	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
-	lg_check_config_init(&cfg);
+	if (!cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
 	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIST:
@@ -275,7 +278,7 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
@@ -349,7 +352,8 @@ int main(int argc, char **argv)
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
 	struct lg_error why = {0};
-	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st, &why);
+	rc = lg_check_layout(&l, NULL, cfg, lgt_collect, &fs, &st, &why);
+	lg_check_config_free(cfg);
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
 			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));

@@ -17,6 +17,22 @@
  * memory images may be read from several threads at once.  lg_scan_threads() gives each
  * of its threads a reader of its own and checks candidates under a lock, so it is safe
  * on any image.  A struct lg_layout and a struct lg_error belong to one thread at a time.
+ * failure; where the caller passes a struct lg_error, it receives one sentence naming
+ * the place and what was expected.
+ *
+ * What is stable (liblgkit.so.0, symbol version LGKIT_0.1, while lgkit is 0.x):
+ *  - the functions declared in the lgkit/ headers: only those functions are
+ *    exported (a version script made from them; test abi.symbols);
+ *  - check ids and names: ids are append-only (lgkit/checks.def; test abi.check_ids), so a
+ *    program may store or pass them; it learns how many there are from lg_check_count(),
+ *    never from a constant it was built with;
+ *  - the check configuration is opaque (lg_check_config_new() and friends), so a new check
+ *    changes no struct a program allocates (nor does a new device type: types are data);
+ *  - structs the library hands out by pointer (lg_check_info) only ever grow at the end;
+ *  - error codes, severities, eras and the wire constants keep their values.
+ * Structs a program allocates itself (lg_layout, lg_finding, lg_check_stats, lg_error,
+ * lg_ring_geom, lg_note, …) are fixed for the LGKIT_0.1 node; changing one is a new node
+ * and, once lgkit is 1.0, a new soname.
  */
 #ifndef LGKIT_H
 #define LGKIT_H
@@ -408,25 +424,35 @@ enum lg_severity {
 };
 const char *lg_severity_name(enum lg_severity s);
 
-/* One X-macro table: X(id, "name", section, default severity, "prerequisites", "summary") */
+/* The check table (lgkit/checks.def): X(id, number, "name", section, default severity,
+ * scope, eras, run, prerequisites, "summary").  Ids are append-only: a check keeps its
+ * number for ever, a new one takes the next (see checks.def). */
 #include "lgkit/checks.def"
 
 enum lg_check_id {
-#define LG_X_CHECK(id, name, sect, sev, prereq, summary) id,
+#define LG_X_CHECK(id, num, name, sect, sev, scope, eras, run, prereq, summary) id = num,
 	LG_CHECKS(LG_X_CHECK)
 #undef LG_X_CHECK
-	LG_CHECK_COUNT
 };
 
+/* How many checks this liblgkit has: ids are 0 .. lg_check_count() - 1.  A program
+ * loops to this, not to a count it was built with: a newer liblgkit may have more. */
+unsigned lg_check_count(void);
+
+/* Owned by the library, never NULL for a valid id.  Fields are only ever appended. */
 struct lg_check_info {
 	const char *name;
-	char section; /* 'A' page, 'B' virtqueues, 'C' ring state */
-	enum lg_severity severity;
-	const char *prereq; /* space-separated names, "" for none */
+	char section; /* 'A' page, 'B' virtqueues, 'C' ring state, 'D' eras before E2 */
+	enum lg_severity severity; /* the default */
 	const char *summary;
 };
-const struct lg_check_info *lg_check_info(enum lg_check_id id);
+const struct lg_check_info *lg_check_info(enum lg_check_id id); /* NULL past the end */
 int lg_check_lookup(const char *name); /* id or LG_ERR_NOTFOUND */
+
+/* The i-th prerequisite of a check (0, 1, …): a check reports nothing for an item where
+ * one of its prerequisites failed.  Returns its id, or LG_ERR_NOTFOUND past the last
+ * (LG_ERR_PARAM for an unknown id). */
+int lg_check_prereq(enum lg_check_id id, unsigned i);
 
 struct lg_finding {
 	enum lg_check_id check;
@@ -441,14 +467,25 @@ struct lg_finding {
 /* Return non-zero to stop delivering findings. */
 typedef int (*lg_sink_fn)(void *ctx, const struct lg_finding *f);
 
-struct lg_check_config {
-	enum lg_severity sev[LG_CHECK_COUNT];
-	/* Set by -W/-E: the severity then applies to every finding of the check, also to
-	 * those it reports below its default (buf_into_rings on a readable buffer). */
-	bool user_set[LG_CHECK_COUNT];
-	bool image_has_area; /* the image was expected to hold the rings */
-};
-void lg_check_config_init(struct lg_check_config *cfg);
+/* Which checks report at what severity, and what the image was meant to hold.  Opaque:
+ * it grows with the check table without breaking programs built before. */
+struct lg_check_config;
+
+/* A configuration with every check at its default severity; NULL when out of memory.
+ * Free it with lg_check_config_free() (NULL is fine). */
+struct lg_check_config *lg_check_config_new(void);
+void lg_check_config_free(struct lg_check_config *cfg);
+
+/* Set a check's severity (LG_SEV_OFF turns it off).  Set this way (as -W/-E do), the
+ * severity applies to every finding of the check, also to those it reports below its
+ * default (buf_into_rings on a readable buffer).  Errors: LG_ERR_PARAM (unknown id or
+ * severity, NULL cfg). */
+int lg_check_config_set(struct lg_check_config *cfg, enum lg_check_id id, enum lg_severity sev);
+/* The severity a check reports at (LG_SEV_OFF for an unknown id). */
+enum lg_severity lg_check_config_get(const struct lg_check_config *cfg, enum lg_check_id id);
+/* The image was expected to hold the rings (a device area or a memory image): a ring it
+ * does not hold is ring_in_image, where a bare page only says the rings were not read. */
+void lg_check_config_set_image_has_area(struct lg_check_config *cfg, bool has_area);
 
 struct lg_check_stats {
 	unsigned errors, warnings, notes;
@@ -456,12 +493,13 @@ struct lg_check_stats {
 	unsigned rings_checked;
 };
 
-/* Run sections A and B over the layout and, when img is given and holds them, the
- * ring-state checks of section C.  Never stops at the first problem, never reads
- * outside img.  Returns 0; LG_ERR_NOMEM; LG_ERR_PARAM; or the error of a read that failed
- * in an image that decodes on demand (a kdump page under a ring or an indirect table that
- * does not decompress): the findings delivered so far stand, the report is incomplete,
- * and err names the ring being checked and the page. */
+/* Run the checks of the table over the layout: sections A, B and D, and, when img is
+ * given and holds them, the ring-state checks of section C.  Never stops at the first
+ * problem, never reads outside img.  cfg NULL means the defaults.  Returns 0;
+ * LG_ERR_NOMEM; LG_ERR_PARAM; or the error of a read that failed in an image that decodes
+ * on demand (a kdump page under a ring or an indirect table that does not decompress): the
+ * findings delivered so far stand, the report is incomplete, and err names the ring being
+ * checked and the page. */
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
 		    struct lg_check_stats *stats, struct lg_error *err);

@@ -30,7 +30,7 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 {
 	struct lg_ring_state rs;
 	const struct lg_vq *vq = &l->dev[d].vq[q];
-	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs) < 0)
+	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs, NULL) < 0)
 		return;
 	cJSON *s = cJSON_AddObjectToObject(v, "state");
 	cJSON_AddNumberToObject(s, "avail_idx", rs.avail_idx);
@@ -48,7 +48,7 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 	struct lg_walk_opts o;
 	lg_walk_opts_for(l, d, &o);
 	struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
-	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending) : LG_ERR_NOMEM;
+	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending, NULL) : LG_ERR_NOMEM;
 	for (int i = 0; i < n; i++) {
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, c);
@@ -271,9 +271,15 @@ static cJSON *sarif_rules(void)
 					       "eras before E2"};
 	const size_t nsections = sizeof sections / sizeof sections[0];
 	cJSON *rules = cJSON_CreateArray();
-	for (int i = 0; rules && i < LG_CHECK_COUNT; i++) {
+	for (unsigned i = 0; rules && i < lg_check_count(); i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
-		char text[600];
+		char text[600], pre[300] = "";
+		size_t n = 0;
+		for (int k = 0, p; (p = lg_check_prereq((enum lg_check_id)i, (unsigned)k)) >= 0 &&
+				   n < sizeof pre;
+		     k++)
+			n += (size_t)snprintf(pre + n, sizeof pre - n, "%s%s", k ? " " : "",
+					      lg_check_info((enum lg_check_id)p)->name);
 		cJSON *rule = cJSON_CreateObject();
 		cJSON_AddItemToArray(rules, rule);
 		cJSON_AddStringToObject(rule, "id", ci->name);
@@ -283,8 +289,7 @@ static cJSON *sarif_rules(void)
 			 ci->summary, ci->section,
 			 (size_t)(ci->section - 'A') < nsections ? sections[ci->section - 'A'] : "other",
 			 lg_severity_name(ci->severity),
-			 ci->prereq[0] ? "; reports nothing for an item where this fired first: " : "",
-			 ci->prereq);
+			 pre[0] ? "; reports nothing for an item where this fired first: " : "", pre);
 		cJSON *fd = cJSON_AddObjectToObject(rule, "fullDescription");
 		cJSON_AddStringToObject(fd, "text", text);
 		snprintf(text, sizeof text, "%s#%s", LGCHECK_CHECKS_URI, ci->name);

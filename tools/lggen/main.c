@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg = lg_check_config_new();
 	struct lgt_locate_opts lo = {0};
 	enum lg_emit_kind kind = LG_EMIT_PAGE;
 	const char *outpath = NULL, *cmdline = NULL;
@@ -262,7 +262,10 @@ int main(int argc, char **argv)
 
 	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
-	lg_check_config_init(&cfg);
+	if (!cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
 	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIST:
@@ -372,7 +375,7 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 		case 'E':
-			if (lgt_apply_flag(&cfg, (char)c, optarg, prog) < 0)
+			if (lgt_apply_flag(cfg, (char)c, optarg, prog) < 0)
 				return 2;
 			break;
 		case 'q':
@@ -452,10 +455,12 @@ int main(int argc, char **argv)
 
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	rc = lg_check_layout(&l, NULL, cfg, lgt_collect, &fs, &st, &why);
+	lg_check_config_free(cfg);
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		lg_layout_free(&l);
 		return 2;

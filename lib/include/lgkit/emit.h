@@ -59,7 +59,7 @@ void lg_emit_zero_page(uint8_t zp[LG_PAGE_SIZE], uint64_t mem);
 int lg_emit_buf(const struct lg_layout *l, enum lg_emit_kind kind, const char *cmdline,
 		uint8_t *buf, size_t len);
 
-/* The words the era's Launcher wrote to /dev/lguest for the layout (ABI.md §4.1, §8), as
+/* The words the era's Launcher wrote to /dev/lguest for the layout (docs/abi.md §6), as
  * 32-bit little-endian values:
  *  E0 (2.6.23):           LHREQ_INITIALIZE {0, pfn_limit, pgdir, start, page_offset}
  *  E1, early E2 (2.6.24 … 2.6.26, l->early_e2): {0, guest_base, pfn_limit, pgdir, start}

@@ -2,9 +2,10 @@
 /* spec.c — JSON layout specs to the layout model and back (docs/spec.md).
  *
  * Loading happens in two passes over the cJSON tree, both in document order: the first
- * checks every key and type and stops at the first problem (so a file gets exactly one
- * message); the second allocates what the spec left out — irqs and ring pages — the way
- * the real Launcher's add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
+ * checks every key and type and reports every problem it finds, going on past each (what
+ * depends on a refused value is skipped); the second, only when the first found none,
+ * allocates what the spec left out — irqs and ring pages — the way the real Launcher's
+ * add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
  * and matches keys without regard to case, so objects are walked child by child and keys
  * compared exactly.  Numbers arrive as doubles: integers are accepted only where they are
  * exact (up to 2^53); larger values are written as strings.
@@ -533,8 +534,6 @@ static void load_queue(struct ld *c, const cJSON *q, const char *path, struct qs
 		return;
 	}
 	members(q, keys, 3, m);
-	if (!m[0])
-		fail(c, LG_ERR_SPEC, q, path, "missing key \"num\" (the ring size)");
 	for (const cJSON *v = q->child; v && !c->stop; v = v->next) {
 		int k = key_of(c, path, keys, m, 3, v);
 		if (k < 0)
@@ -563,6 +562,9 @@ static void load_queue(struct ld *c, const cJSON *q, const char *path, struct qs
 			out->pfn = (uint32_t)u;
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[0])
+		fail(c, LG_ERR_SPEC, q, path, "missing key \"num\" (the ring size)");
 }
 
 static void load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
@@ -668,11 +670,6 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 		return false;
 	}
 	members(dj, keys, K_N, m);
-	if (!m[K_TYPE])
-		fail(c, LG_ERR_SPEC, dj, path,
-		     "missing key \"type\" (net, block, console, rng or a virtio id)");
-	if (!m[K_QUEUES])
-		fail(c, LG_ERR_SPEC, dj, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
 
 	/* The type first: feature names and config fields depend on it (without a type they
 	 * are not judged).  A bad type is reported in its place among the keys. */
@@ -756,6 +753,12 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 			clen_ok = get_uint(c, v, p, I_NUM, 255, &clen_v) == 0;
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_TYPE])
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"type\" (net, block, console, rng or a virtio id)");
+	if (!m[K_QUEUES])
+		fail(c, LG_ERR_SPEC, dj, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
 	/* Explicit lengths may grow the bitmaps or config (zero-filled), never cut them. */
 	d->feature_len = (uint8_t)flen;
 	if (flen_ok) {
@@ -835,11 +838,6 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 		return;
 	}
 	members(root, keys, K_N, m);
-	if (!m[K_DEVICES])
-		fail(c, LG_ERR_SPEC, root, ".", "missing key \"devices\" (an array of devices)");
-	if (!m[K_MEM] && !o->mem)
-		fail(c, LG_ERR_SPEC, root, ".",
-		     "missing key \"mem\" (guest RAM size, such as \"32M\")");
 	struct dspec *ds = NULL;
 	lg_layout_init(l, 0);
 
@@ -915,6 +913,12 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 		}
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_DEVICES])
+		fail(c, LG_ERR_SPEC, root, ".", "missing key \"devices\" (an array of devices)");
+	if (!m[K_MEM] && !o->mem)
+		fail(c, LG_ERR_SPEC, root, ".",
+		     "missing key \"mem\" (guest RAM size, such as \"32M\")");
 	if (o->mem) {
 		mem = o->mem;
 		mem_ok = true;

@@ -29,10 +29,16 @@ static void step(struct lg_text_pos *p, unsigned char ch)
 	}
 }
 
+/* A UTF-8 byte order mark: editors do not show it, so it is no column. */
+static size_t bom_len(const char *text, size_t len)
+{
+	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 struct lg_text_pos lg_text_pos_at(const char *text, size_t len, size_t off)
 {
 	struct lg_text_pos p = {1, 1};
-	for (size_t i = 0; i < off && i < len; i++)
+	for (size_t i = bom_len(text, len); i < off && i < len; i++)
 		step(&p, (unsigned char)text[i]);
 	return p;
 }
@@ -149,10 +155,9 @@ int lg_spec_ix_build(struct lg_spec_ix *ix, const char *text, size_t len, const 
 	struct walk w = {(const unsigned char *)text, len, 0, {1, 1}, ix, 0, false, false};
 	ix->rec = NULL;
 	ix->n = 0;
-	/* cJSON skips a byte order mark when at least two more bytes follow it. */
-	if (len >= 5 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		for (int i = 0; i < 3; i++)
-			adv(&w);
+	/* cJSON skips a byte order mark (when at least two more bytes follow it; else the
+	 * text is no JSON anyway). */
+	w.pos = bom_len(text, len);
 	value(&w, root, NULL);
 	if (w.nomem) {
 		lg_spec_ix_free(ix);

@@ -50,8 +50,10 @@ struct lg_spec_diag {
 	char msg[400];      /* what was expected and what was found; no name, position or path */
 };
 
-/* Called once per problem, in document order (problems of the layout as a whole after
- * those of single values).  Return non-zero to stop loading. */
+/* Called once per problem, in document order, except that an object's missing keys come
+ * after its members (an unknown key often says why) and problems of the layout as a whole
+ * (page_addr below mem, rings and irqs that overflow) after those of single values.
+ * Return non-zero to stop loading. */
 typedef int (*lg_spec_sink_fn)(void *ctx, const struct lg_spec_diag *d);
 
 /* As lg_spec_load(), but give every problem the loader finds to sink (which may be NULL),

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # broken.sh — every broken spec gives one clear message per problem (or, for a layout the
 # named checks reject, their findings), each as FILE:LINE:COL: error: …, exit 1, and never
-# an output file: an existing OUT is left untouched and no temporary file is left beside it.  Also: a 10 MB file of random
-# bytes, a file over the size limit, an unreadable spec and an unwritable output.
+# an output file: an existing OUT is left untouched and no temporary file is left beside
+# it.  Also: a 10 MB file of random bytes, a file over the size limit, an unreadable spec
+# and an unwritable output.
 # usage: broken.sh LGGEN SAMPLES_DIR WORKDIR
 set -u
 LGGEN=$1 SAMPLES=$2 W=$3

@@ -231,10 +231,12 @@ spec)
 	fi
 	;;
 broken_spec)
-	# A broken spec or a layout with errors: refused, the guest never runs.
+	# A broken spec or a layout with errors: refused, the guest never runs; each problem or
+	# finding as lggen prints it, FILE:LINE:COL: error: .path: … (findings end in [CHECK]).
 	run --spec "$file" "$guest"
+	grep -Pq "^\Q$file\E:\d+:\d+: error: " "$work/err" || fail "no FILE:LINE:COL: error: line: $(cat "$work/err")"
 	case $rc in
-	1) expect_err "error ("; expect_err "the guest was not started" ;;
+	1) expect_err " (at 0x"; expect_err "the guest was not started" ;;
 	2) expect_err "$file:" ;;
 	*) fail "exit status $rc, expected 1 (layout errors) or 2 (spec refused)"; cat "$work/err" ;;
 	esac
@@ -259,7 +261,7 @@ spec_refused)
 END
 		run --spec "$work/bad.json" "$guest"
 		expect_rc 1
-		expect_err "error (vq_num_pow2)"
+		expect_err "$work/bad.json:1:72: error: .devices[0].queues[0].num: num 300 is not a power of two (at 0x2000005) [vq_num_pow2]"
 		[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
 	fi
 	;;

@@ -281,7 +281,8 @@ static const struct {
 void lg_spec_map_find(const struct lg_spec_map *m, const char *place, struct lg_spec_pos *pos)
 {
 	const cJSON *at = m ? m->root : NULL;
-	size_t o = (size_t)snprintf(pos->path, sizeof pos->path, ".");
+	size_t o;
+	snprintf(pos->path, sizeof pos->path, ".");
 	unsigned long d, q;
 	const char *s = place ? place : "";
 	const cJSON *dev;

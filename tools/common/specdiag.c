@@ -43,7 +43,7 @@ void lgt_print_spec_findings(FILE *out, const char *file, const char *text, size
 	}
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct lg_finding *f = &fs->f[i];
-		struct lg_spec_pos pos;
+		struct lg_spec_pos pos = {0, 0, ""};
 		lg_spec_map_find(m, f->path, &pos);
 		char msg[sizeof f->msg + 96];
 		snprintf(msg, sizeof msg, "%s (at %#llx) [%s]", f->msg, (unsigned long long)f->addr,

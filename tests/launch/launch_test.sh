@@ -443,7 +443,7 @@ rng vq1: 16 bytes, not all zero
 rng vq2: 16 bytes, not all zero
 all done, shutting down with status 0
 END
-	expect_err "warning (desc_num_vq): device[0] (rng): num_vq 3 does not suit a rng device"
+	expect_err "rng-three-queues.json:6:31: warning: .devices[0].queues: num_vq 3 does not suit a rng device: expected exactly 1 (at 0x2000001) [desc_num_vq]"
 	;;
 indirect)
 	# RING_INDIRECT_DESC offered by the spec and acked by the guest: its request comes
@@ -555,7 +555,7 @@ cli_voice)
 	expect_rc 0
 	[ ! -s "$work/err" ] || fail "-q printed: $(cat "$work/err")"
 	run --spec "$spec3" "$guest" now
-	expect_err "warning (desc_num_vq)"
+	expect_err "warning: .devices[0].queues: num_vq 3 does not suit a rng device"
 	expect_err "0 errors, 1 warning, 0 notes"
 	run -q --color always --num 300 "$guest"
 	expect_rc 1

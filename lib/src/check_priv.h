@@ -13,6 +13,7 @@ struct lg_ckctx {
 	void *sinkctx;
 	struct lg_check_stats *st;
 	bool stop; /* the sink asked to stop */
+	struct lg_error *err; /* the caller's (may be NULL): why a check could not finish */
 };
 
 /* Deliver a finding (unless the check is off).  Returns true when it was reported. */

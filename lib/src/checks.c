@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* checks.c — the check table, the engine, and sections A (device page) and B
- * (virtqueue configuration and placement) of docs/CHECKS.md. */
+ * (virtqueue configuration and placement) of docs/checks.md. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "check_priv.h"
 #include "devtype_priv.h"
+#include "err_priv.h"
 
 static const struct lg_check_info table[LG_CHECK_COUNT] = {
 #define LG_X_INFO(id, name, sect, sev, prereq, summary) [id] = {name, sect, sev, prereq, summary},
@@ -585,7 +586,7 @@ static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
 				  (unsigned long long)(stock >> LG_PAGE_SHIFT));
 			stock_ok = false; /* one note is enough: the rest follow from it */
 		}
-		stock = g->desc + g->pages * LG_PAGE_SIZE;
+		stock = g->next;
 	}
 }
 
@@ -636,12 +637,12 @@ static int check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
 
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
-		    struct lg_check_stats *stats)
+		    struct lg_check_stats *stats, struct lg_error *err)
 {
 	struct lg_check_config dflt;
 	struct lg_check_stats st_local;
 	if (!l)
-		return LG_ERR_PARAM;
+		return lg_fail(err, LG_ERR_PARAM, "no layout to check");
 	if (!cfg) {
 		lg_check_config_init(&dflt);
 		cfg = &dflt;
@@ -649,7 +650,7 @@ int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 	if (!stats)
 		stats = &st_local;
 	memset(stats, 0, sizeof *stats);
-	struct lg_ckctx c = {l, img, cfg, sink, ctx, stats, false};
+	struct lg_ckctx c = {l, img, cfg, sink, ctx, stats, false, err};
 
 	check_page(&c);
 	size_t nvq = 0;
@@ -659,7 +660,7 @@ int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 	}
 	struct vqref *v = calloc(nvq ? nvq : 1, sizeof *v);
 	if (!v)
-		return LG_ERR_NOMEM;
+		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
 	size_t n = 0;
 	for (size_t d = 0; d < l->ndev; d++)
 		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {

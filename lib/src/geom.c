@@ -24,4 +24,5 @@ void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g)
 	g->size = lg_vring_size(num);
 	g->end = g->desc + g->size;
 	g->pages = (g->size + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+	g->next = g->desc + g->pages * LG_PAGE_SIZE;
 }

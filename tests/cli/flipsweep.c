@@ -46,7 +46,7 @@ static void verdict(const char *tmp, size_t off, unsigned bit, char *out, size_t
 	lg_check_config_init(&cfg);
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	if (lg_check_layout(&loc.l, loc.img, &cfg, lgt_collect, &fs, &st) < 0 || fs.nomem) {
+	if (lg_check_layout(&loc.l, loc.img, &cfg, lgt_collect, &fs, &st, NULL) < 0 || fs.nomem) {
 		fprintf(stderr, "flipsweep: checking failed\n");
 		exit(2);
 	}

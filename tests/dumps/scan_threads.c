@@ -16,17 +16,17 @@
 
 struct result {
 	int rc;
-	char err[256];
+	char err[sizeof ((struct lg_error *)0)->msg];
 	struct lg_scan_candidate c[MAX];
 };
 
 static void scan(const struct lg_image *img, unsigned threads, size_t max, struct result *r)
 {
 	memset(r, 0, sizeof *r);
-	r->rc = lg_scan_threads(img, NULL, threads, r->c, max);
-	const char *e = lg_image_error(img);
-	if (r->rc < 0 && e)
-		snprintf(r->err, sizeof r->err, "%s", e);
+	struct lg_error why = {0};
+	r->rc = lg_scan_threads(img, NULL, threads, r->c, max, &why);
+	if (r->rc < 0)
+		snprintf(r->err, sizeof r->err, "%s", why.msg);
 }
 
 static int same(const char *what, const struct result *a, const struct result *b, unsigned t)

@@ -65,7 +65,7 @@ static void run(const struct cas *c, struct seen *s)
 	struct lg_check_config cfg;
 	lg_check_config_init(&cfg);
 	struct lg_check_stats st;
-	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st) == 0, "check_layout");
+	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st, NULL) == 0, "check_layout");
 	lg_image_close(img);
 	free(area);
 	lg_layout_free(&l);

@@ -7,7 +7,7 @@
  * (u8/u16/u32/u64 by $ref, a MAC pattern, a string for a variable-length field); a type
  * with device feature names has $defs/NAME_features listing them and the transport names
  * in bit order; both are selected by an allOf if/then on the type's name and id, and the
- * last allOf entry ("every other type") excludes exactly those types.  Also the table's
+ * allOf entry for every other type ("not" those) excludes exactly those types.  Also the table's
  * own rules: fields in offset order, no overlap, a variable-length field only last.
  */
 #include <stdio.h>
@@ -145,16 +145,23 @@ int main(int argc, char **argv)
 	types = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(types, "anyOf"), 0), "enum");
 	const cJSON *allof = cJSON_GetObjectItemCaseSensitive(dev, "allOf");
-	const cJSON *other = cJSON_GetArrayItem(allof, cJSON_GetArraySize(allof) - 1);
-	other = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetObjectItemCaseSensitive(
-					cJSON_GetObjectItemCaseSensitive(other, "if"), "properties"),
-				"type"),
-			"not"),
-		"enum");
-	EXPECT(types && allof && other, "schema: device type enum, allOf or its last entry missing");
+	/* The "every other type" entry: if the type is not one of those with their own. */
+	const cJSON *other = NULL;
+	int selectors = 0;
+	for (const cJSON *e = allof ? allof->child : NULL; e; e = e->next) {
+		const cJSON *ty = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "if"),
+							 "properties"),
+			"type");
+		const cJSON *no = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(ty, "not"), "enum");
+		if (no)
+			other = no;
+		else if (cJSON_GetObjectItemCaseSensitive(ty, "enum"))
+			selectors++;
+	}
+	EXPECT(types && allof && other,
+	       "schema: device type enum, allOf or its \"every other type\" entry missing");
 
 	const cJSON *t = types ? types->child : NULL;
 	int own_types = 0, i_other = 0;
@@ -171,22 +178,22 @@ int main(int argc, char **argv)
 			continue;
 		/* Its if/then entry, and its name and id in the "other" exclusion. */
 		bool found = false;
-		for (int k = 0; k < cJSON_GetArraySize(allof) - 1; k++)
-			found |= selects(cJSON_GetArrayItem(allof, k), name, id);
+		for (const cJSON *e = allof ? allof->child : NULL; e; e = e->next)
+			found |= selects(e, name, id);
 		EXPECT(found, "allOf has no if/then selecting %s and %u", name, id);
 		const cJSON *on = cJSON_GetArrayItem(other, i_other++);
 		const cJSON *oi = cJSON_GetArrayItem(other, i_other++);
 		EXPECT(on && cJSON_IsString(on) && strcmp(on->valuestring, name) == 0 && oi &&
 			       oi->valuedouble == id,
-		       "the last allOf entry should exclude %s and %u next", name, id);
+		       "the \"every other type\" entry should exclude %s and %u next", name, id);
 		own_types++;
 	}
 	EXPECT(!t, "type enum names %s, which the table does not", t ? t->valuestring : "");
 	EXPECT(cJSON_GetArraySize(other) == 2 * own_types,
-	       "the last allOf entry excludes %d names and ids, expected %d",
+	       "the \"every other type\" entry excludes %d names and ids, expected %d",
 	       cJSON_GetArraySize(other), 2 * own_types);
-	EXPECT(cJSON_GetArraySize(allof) == own_types + 1, "allOf has %d entries, expected %d",
-	       cJSON_GetArraySize(allof), own_types + 1);
+	EXPECT(selectors == own_types, "allOf selects %d types by name and id, expected %d",
+	       selectors, own_types);
 	cJSON_Delete(s);
 	return t_done("devtypes");
 }

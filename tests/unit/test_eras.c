@@ -96,13 +96,13 @@ static enum lg_era run(const struct area *a, size_t len, enum lg_era era, struct
 	struct lg_layout l;
 	memset(s, 0, sizeof *s);
 	EXPECT(lg_image_from_memory(areabuf, len, a->mem, &img) == 0, "image");
-	EXPECT(lg_decode_image_era(img, a->mem, era, &l) == 0, "decode");
+	EXPECT(lg_decode_image_era(img, a->mem, era, &l, NULL) == 0, "decode");
 	l.pfn_limit = a->pfn_limit;
 	struct lg_check_config cfg;
 	lg_check_config_init(&cfg);
 	cfg.image_has_area = true;
 	struct lg_check_stats st;
-	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st) == 0, "check");
+	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st, NULL) == 0, "check");
 	enum lg_era got = l.era;
 	lg_layout_free(&l);
 	lg_image_close(img);

@@ -15,14 +15,14 @@ int main(void)
 	lg_put64(o, 0x8807060504030201ull);
 	EXPECT(memcmp(o, b, 8) == 0, "put64");
 
-	/* Sizes from ABI.md §1.3 and the vectors: console 21, rng 13, block 33, net 39. */
+	/* Sizes from docs/abi.md §2 and the vectors: console 21, rng 13, block 33, net 39. */
 	EXPECT(lg_desc_size(2, 0, 0) == 21, "console");
 	EXPECT(lg_desc_size(1, 0, 0) == 13, "rng");
 	EXPECT(lg_desc_size(1, 2, 16) == 33, "block");
 	EXPECT(lg_desc_size(2, 4, 10) == 39, "net");
 	EXPECT(lg_desc_size(255, 255, 255) == 2810, "largest");
 
-	/* vring_size with the 3.0+ event fields (ABI.md §6.4). */
+	/* vring_size with the 3.0+ event fields (docs/abi.md §5). */
 	EXPECT(lg_vring_size(128) == 5126, "128 -> %llu", (unsigned long long)lg_vring_size(128));
 	EXPECT(lg_vring_size(256) == 10246, "256 -> %llu", (unsigned long long)lg_vring_size(256));
 	EXPECT(lg_vring_size(0) == 0, "0");

@@ -95,7 +95,8 @@ static int scan_progress_lines(void *ctx, uint64_t done, uint64_t total)
 }
 
 static int run_scan(const char *file, const struct lg_image *img,
-		    const struct lg_check_config *cfg, struct lg_scan_candidate *cand, size_t max)
+		    const struct lg_check_config *cfg, struct lg_scan_candidate *cand, size_t max,
+		    struct lg_error *err)
 {
 	int last = -1;
 	struct line_progress lp = {file, {0, 0}};
@@ -107,7 +108,7 @@ static int run_scan(const char *file, const struct lg_image *img,
 		o.progress = scan_progress_lines;
 		o.ctx = &lp;
 	}
-	return lg_scan(img, &o, cand, max);
+	return lg_scan(img, &o, cand, max, err);
 }
 
 struct scan_ctx {
@@ -121,10 +122,10 @@ static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
 		       uint64_t *page_addr)
 {
 	struct scan_ctx *sc = ctx;
-	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX);
+	struct lg_error why = {0};
+	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX, &why);
 	if (sc->ncand < 0) {
-		const char *why = lg_image_error(img);
-		lgt_errorf(prog, "%s: scan failed: %s", file, why ? why : lg_strerror(sc->ncand));
+		lgt_errorf(prog, "%s: scan failed: %s", file, why.msg);
 		return -1;
 	}
 	if (sc->ncand == 0) {
@@ -164,7 +165,7 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 				header = true;
 			}
 			fprintf(out, "  device[%zu] (%s) vq[%u]: ", d, tn ? tn : "unknown", q);
-			int rc = lg_ring_read(img, v->num, v->pfn, &rs);
+			int rc = lg_ring_read(img, v->num, v->pfn, &rs, NULL);
 			if (rc < 0) {
 				fprintf(out, "%s\n",
 					rc == LG_ERR_PARAM ? "no valid ring (num or pfn)"
@@ -186,7 +187,8 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 			struct lg_walk_opts o;
 			lg_walk_opts_for(l, d, &o);
 			struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
-			int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending) : LG_ERR_NOMEM;
+			int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending, NULL)
+				   : LG_ERR_NOMEM;
 			for (int i = 0; i < n && i < 16; i++) {
 				uint16_t slot = (uint16_t)(rs.used_idx + i) % rs.num;
 				fprintf(out,
@@ -249,17 +251,13 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	if (o->pfn_limit)
 		l->pfn_limit = o->pfn_limit;
 
-	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st);
+	/* A read that failed (a page of a kdump image that would not decode): the report
+	 * would be incomplete, so say which ring and page, and stop. */
+	struct lg_error why = {0};
+	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st, &why);
 	if (rc < 0 || fs.nomem) {
-		const char *why = lg_image_error(img);
 		lgt_errorf(prog, "%s: checking failed: %s", file,
-			   why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
-		goto close;
-	}
-	/* A page of an on-demand image (kdump) that would not decode: the report would be
-	 * incomplete, so say which page and stop. */
-	if (lg_image_error(img)) {
-		lgt_errorf(prog, "%s: %s", file, lg_image_error(img));
+			   rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		goto close;
 	}
 

@@ -30,7 +30,7 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 {
 	struct lg_ring_state rs;
 	const struct lg_vq *vq = &l->dev[d].vq[q];
-	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs) < 0)
+	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs, NULL) < 0)
 		return;
 	cJSON *s = cJSON_AddObjectToObject(v, "state");
 	cJSON_AddNumberToObject(s, "avail_idx", rs.avail_idx);
@@ -48,7 +48,7 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 	struct lg_walk_opts o;
 	lg_walk_opts_for(l, d, &o);
 	struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
-	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending) : LG_ERR_NOMEM;
+	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending, NULL) : LG_ERR_NOMEM;
 	for (int i = 0; i < n; i++) {
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, c);

@@ -351,10 +351,11 @@ int main(int argc, char **argv)
 
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st, &why);
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		lg_layout_free(&l);
 		free(text);

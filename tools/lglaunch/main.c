@@ -227,7 +227,9 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t max,
 		  unsigned *next_irq)
 {
-	uint64_t pages = (lg_vring_size(num) + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+	struct lg_ring_geom g;
+	lg_ring_geom(num, 0, &g);
+	uint64_t pages = g.pages;
 	if (*limit + pages * LG_PAGE_SIZE > max) {
 		fprintf(stderr, "lglaunch: not enough memory for devices (the device area is %llu "
 				"KiB)\n",
@@ -449,10 +451,12 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 			cfg.sev[i] = LG_SEV_OFF;
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st, &why);
 	lg_image_close(img);
 	if (rc < 0 || fs.nomem) {
-		fprintf(stderr, "lglaunch: checking the layout: %s\n", lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		fprintf(stderr, "lglaunch: checking the layout: %s\n",
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		return -1;
 	}

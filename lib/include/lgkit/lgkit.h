@@ -3,8 +3,20 @@
  *
  * Promise: nothing in this library prints, exits, or trusts its input.  Every function
  * that can fail returns 0 (or a count) on success and a negative LG_ERR_* code on
- * failure; where the caller passes a struct lg_error, it receives one sentence naming
- * the place and what was expected.
+ * failure.  A function that can fail for a reason the code alone does not tell (which
+ * page of a dump would not decompress, which field of a spec is wrong) takes a
+ * struct lg_error *err as its last parameter: on failure it receives the code and one
+ * sentence naming the place and what was expected.  err may be NULL; there is no other
+ * channel (no "last error" to poll afterwards).
+ *
+ * Threads.  The library has no global mutable state: calls on different objects may run
+ * at once.  An image is read-only for its callers, but reading a kdump image decodes
+ * pages into a cache kept in the image, so everything that reads through one kdump image
+ * (lg_image_read, lg_decode_image*, lg_locate_page, lg_check_layout with that image, the
+ * lgkit/ring.h readers, lg_scan*) must run one at a time for that image; raw, ELF and
+ * memory images may be read from several threads at once.  lg_scan_threads() gives each
+ * of its threads a reader of its own and checks candidates under a lock, so it is safe
+ * on any image.  A struct lg_layout and a struct lg_error belong to one thread at a time.
  */
 #ifndef LGKIT_H
 #define LGKIT_H
@@ -112,8 +124,10 @@ int lg_image_range(const struct lg_image *img, size_t i, uint64_t *gpa, uint64_t
 
 /* Copy len bytes at gpa.  Errors: LG_ERR_NOT_IN_IMAGE if any byte is in a hole
  * (nothing is guaranteed about buf then), LG_ERR_OVERFLOW if gpa+len wraps,
- * LG_ERR_BADFORMAT/LG_ERR_IO from backends that decode on demand. */
-int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len);
+ * LG_ERR_BADFORMAT/LG_ERR_TRUNCATED/LG_ERR_NOMEM from backends that decode on demand (a
+ * kdump page that does not decompress: err names the page's pfn and its file offset). */
+int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len,
+		  struct lg_error *err);
 
 /* How many bytes starting at gpa are backed without a hole (0 if gpa is in a hole),
  * saturated at max. */
@@ -121,10 +135,6 @@ uint64_t lg_image_backed(const struct lg_image *img, uint64_t gpa, uint64_t max)
 
 /* True when every byte of [gpa, gpa+len) is backed. */
 bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
-
-/* The message of the last failure of a backend that decodes on demand (a kdump page that
- * does not inflate, …), naming the page and the file offset; NULL when there was none. */
-const char *lg_image_error(const struct lg_image *img);
 
 /* For a caller's SIGBUS handler (a mapped file that shrank while it was read): true and
  * *off set to the file offset when addr lies in the image's mapping of its file.
@@ -157,15 +167,17 @@ struct lg_ring_geom {
 	uint64_t size;  /* vring_size(num, 4096), with the 3.0+ event fields */
 	uint64_t end;   /* desc + size */
 	uint64_t pages; /* ceil(size / 4096): what the Launcher allocated */
+	uint64_t next;  /* desc + pages * 4096: where the Launcher put the next ring */
 };
 
-/* Geometry of a ring of num entries at pfn; num 0 gives size 0. */
+/* Geometry of a ring of num entries at pfn (docs/abi.md §5); num 0 gives size 0.  The one
+ * place ring addresses, sizes and ends are computed (lib/src/geom.c). */
 void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g);
 uint64_t lg_vring_size(uint32_t num);
 
 /* ---------------------------------------------------------------- layout model */
 
-/* Eras of the device page (docs/ABI.md §0.2, §8; lgcheck(1) ERAS).  E0 is 2.6.23's
+/* Eras of the device page (docs/abi.md §1; lgcheck(1) ERAS).  E0 is 2.6.23's
  * fixed array of 16 twelve-byte slots, E1 2.6.24's type-length-value config, E2 the
  * 5-byte header of 2.6.25 … 3.19.  Every era is decoded into the same model below; what
  * only one era has is kept in lg_e0_slot / lg_e1_desc. */
@@ -316,8 +328,10 @@ int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g);
 /* lg_infer_base()'s address alone. */
 int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
 
-/* Decode the page at page_addr read through an image. */
-int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out);
+/* Decode the page at page_addr read through an image.  Errors: LG_ERR_NOMEM, LG_ERR_PARAM
+ * and the image's read errors (err names the page that would not decode). */
+int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out,
+		    struct lg_error *err);
 
 /* The same, for a given era or LG_ERA_AUTO (lg_era_detect()).  lg_decode_page() and
  * lg_decode_image() decode E2.  E0: each slot with a type becomes a device (virtio type
@@ -327,7 +341,7 @@ int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_la
 int lg_decode_page_era(const uint8_t *bytes, size_t len, uint64_t page_addr, enum lg_era era,
 		       struct lg_layout *out);
 int lg_decode_image_era(const struct lg_image *img, uint64_t page_addr, enum lg_era era,
-			struct lg_layout *out);
+			struct lg_layout *out, struct lg_error *err);
 
 /* An empty layout (for building one device by device, e.g. from a spec). */
 void lg_layout_init(struct lg_layout *l, uint64_t page_addr);
@@ -444,11 +458,13 @@ struct lg_check_stats {
 
 /* Run sections A and B over the layout and, when img is given and holds them, the
  * ring-state checks of section C.  Never stops at the first problem, never reads
- * outside img.  Returns 0; LG_ERR_NOMEM; or the error of a ring read that failed in an
- * on-demand image (lg_image_error() names the page). */
+ * outside img.  Returns 0; LG_ERR_NOMEM; LG_ERR_PARAM; or the error of a read that failed
+ * in an image that decodes on demand (a kdump page under a ring or an indirect table that
+ * does not decompress): the findings delivered so far stand, the report is incomplete,
+ * and err names the ring being checked and the page. */
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
-		    struct lg_check_stats *stats);
+		    struct lg_check_stats *stats, struct lg_error *err);
 
 #ifdef __cplusplus
 }

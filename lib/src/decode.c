@@ -6,6 +6,19 @@
 
 #include "decode_priv.h"
 
+/* How many descriptors lg_decode_page() will find: its walk without the decoding. */
+static size_t count_e2(const struct lg_layout *l)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < l->page_len && l->page[i]; n++) {
+		uint8_t hdr[LG_DESC_HDR_SIZE];
+		lg_take(l, i, hdr, sizeof hdr);
+		i += lg_desc_size(hdr[LG_DESC_NUM_VQ], hdr[LG_DESC_FEATURE_LEN],
+				  hdr[LG_DESC_CONFIG_LEN]);
+	}
+	return n;
+}
+
 int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out)
 {
 	int rc = lg_layout_load(out, bytes, len, page_addr, LG_ERA_E2);

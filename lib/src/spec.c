@@ -2,9 +2,10 @@
 /* spec.c — JSON layout specs to the layout model and back (docs/spec.md).
  *
  * Loading happens in two passes over the cJSON tree, both in document order: the first
- * checks every key and type and stops at the first problem (so a file gets exactly one
- * message); the second allocates what the spec left out — irqs and ring pages — the way
- * the real Launcher's add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
+ * checks every key and type and reports every problem it finds, going on past each (what
+ * depends on a refused value is skipped); the second, only when the first found none,
+ * allocates what the spec left out — irqs and ring pages — the way the real Launcher's
+ * add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
  * and matches keys without regard to case, so objects are walked child by child and keys
  * compared exactly.  Numbers arrive as doubles: integers are accepted only where they are
  * exact (up to 2^53); larger values are written as strings.
@@ -19,10 +20,21 @@
 
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
+#include "spec_priv.h"
 
 /* ---------------------------------------------------------------- typed config fields */
 
 #define MAXFIELDS 16
+
+/* The typed config fields of type, from the library's device-type table (devtype.c), into
+ * f[0..MAXFIELDS); returns how many (0 for a type without typed fields). */
+static size_t fields_for(unsigned type, const struct lg_config_field **f)
+{
+	size_t n = 0;
+	while (n < MAXFIELDS && (f[n] = lg_config_field(type, (unsigned)n)))
+		n++;
+	return n;
+}
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -39,46 +51,113 @@ static const struct {
 	{"2.6.25", LG_ERA_E2, true},
 };
 
-/* The typed config fields of type, from the library's device-type table (devtype.c), into
- * f[0..MAXFIELDS); returns how many (0 for a type without typed fields). */
-static size_t fields_for(unsigned type, const struct lg_config_field **f)
-{
-	size_t n = 0;
-	while (n < MAXFIELDS && (f[n] = lg_config_field(type, (unsigned)n)))
-		n++;
-	return n;
-}
-
 /* ---------------------------------------------------------------- messages */
 
 struct ld {
-	const char *name;
 	const char *text;
 	size_t len;
 	unsigned flags;
-	struct lg_error *err;
-	enum lg_era era; /* the spec's "era" (E2 without one) */
-	bool early;      /* "era": "2.6.25": the early-E2 Launchers' defaults */
+	const cJSON *root;    /* the parsed text, for positions */
+	struct lg_spec_ix ix; /* built at the first problem */
+	bool have_ix;
+	lg_spec_sink_fn sink;
+	void *ctx;
+	int first;            /* the first problem's code, or 0 */
+	unsigned nerr;        /* problems so far */
+	bool stop;            /* the sink asked to stop, or memory ran out */
+	bool nomem;
+	enum lg_era era;      /* the spec's "era" (E2 without one) */
+	bool early;           /* "era": "2.6.25": the early-E2 Launchers' defaults */
 };
 
-static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
+/* Hand one problem at pos to the sink; returns code. */
+static int vreport(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static int vreport(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		   const char *fmt, va_list ap)
 {
-	if (c->err) {
-		char m[400];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(m, sizeof m, fmt, ap);
-		va_end(ap);
-		if (path)
-			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s: %s", c->name, path, m);
-		else
-			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s", c->name, m);
-		c->err->code = code;
-	}
+	if (!c->first)
+		c->first = code;
+	c->nerr++;
+	if (code == LG_ERR_NOMEM)
+		c->nomem = c->stop = true;
+	if (c->stop && code != LG_ERR_NOMEM)
+		return code;
+	struct lg_spec_diag d;
+	memset(&d, 0, sizeof d);
+	d.code = code;
+	d.line = pos.line;
+	d.col = pos.col;
+	snprintf(d.path, sizeof d.path, "%s", path ? path : "");
+	vsnprintf(d.msg, sizeof d.msg, fmt, ap);
+	if (c->sink && c->sink(c->ctx, &d))
+		c->stop = true;
 	return code;
+}
+
+static int report(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int report(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(c, code, pos, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int oom(struct ld *c);
+
+/* Where node (with key: its key) is, from the index built on the first call. */
+static struct lg_text_pos pos_of(struct ld *c, const cJSON *node, bool key)
+{
+	if (!c->have_ix && !c->nomem && c->root) {
+		if (lg_spec_ix_build(&c->ix, c->text, c->len, c->root) < 0)
+			oom(c); /* the problem at hand is not delivered: positions are gone */
+		else
+			c->have_ix = true;
+	}
+	if (!c->have_ix || !node)
+		return (struct lg_text_pos){1, 1};
+	return lg_spec_ix_find(&c->ix, node, key);
+}
+
+static int vfail(struct ld *c, int code, const cJSON *node, bool key, const char *path,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static int vfail(struct ld *c, int code, const cJSON *node, bool key, const char *path,
+		 const char *fmt, va_list ap)
+{
+	return vreport(c, code, pos_of(c, node, key), path, fmt, ap);
+}
+
+/* A problem with the value node, named by path. */
+static int fail(struct ld *c, int code, const cJSON *node, const char *path, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+static int fail(struct ld *c, int code, const cJSON *node, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(c, code, node, false, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* A problem with the key of the member node. */
+static int fail_key(struct ld *c, const cJSON *node, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_key(struct ld *c, const cJSON *node, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(c, LG_ERR_SPEC, node, true, path, fmt, ap);
+	va_end(ap);
+	return LG_ERR_SPEC;
+}
+
+static int oom(struct ld *c)
+{
+	return report(c, LG_ERR_NOMEM, (struct lg_text_pos){1, 1}, NULL, "out of memory");
 }
 
 #define PATHLEN 192
@@ -146,7 +225,7 @@ static int expected(struct ld *c, const char *path, const char *what, const cJSO
 {
 	char got[128];
 	describe(got, sizeof got, v);
-	return fail(c, LG_ERR_SPEC, path, "expected %s, got %s", what, got);
+	return fail(c, LG_ERR_SPEC, v, path, "expected %s, got %s", what, got);
 }
 
 /* ---------------------------------------------------------------- scalars */
@@ -228,7 +307,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 		if (!isfinite(d) || d < 0)
 			return expected(c, path, what, v);
 		if (d > EXACT_MAX && max > (uint64_t)EXACT_MAX)
-			return fail(c, LG_ERR_SPEC, path,
+			return fail(c, LG_ERR_SPEC, v, path,
 				    "expected a number below 2^53, got one above it, which a JSON "
 				    "number cannot hold exactly (it reads as %.17g, perhaps not the "
 				    "digits written): write it as a string (\"0x…\" or decimal)",
@@ -248,7 +327,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 			return expected(c, path, range, v);
 		char got[128];
 		describe(got, sizeof got, v);
-		return fail(c, LG_ERR_SPEC, path, "expected at most %llu (%#llx), got %s",
+		return fail(c, LG_ERR_SPEC, v, path, "expected at most %llu (%#llx), got %s",
 			    (unsigned long long)max, (unsigned long long)max, got);
 	}
 	*out = u;
@@ -304,46 +383,55 @@ static int parse_hex(const char *s, uint8_t *out, size_t max, size_t *n)
 
 /* ---------------------------------------------------------------- objects */
 
-/* Walk obj's members: each key must be one of keys[] (exact case) and appear once.
- * Fills got[i] with the member for keys[i] (or NULL). */
-static int members(struct ld *c, const cJSON *obj, const char *path, const char *const *keys,
-		   size_t nkeys, const cJSON **got)
+/* Fill got[i] with obj's first member named keys[i] exactly (or NULL).  Members that are
+ * not in got[] (unknown or repeated keys) are reported by bad_key() as the caller walks the
+ * object, so that problems come in document order. */
+static void members(const cJSON *obj, const char *const *keys, size_t nkeys, const cJSON **got)
 {
 	for (size_t i = 0; i < nkeys; i++)
 		got[i] = NULL;
-	for (const cJSON *m = obj->child; m; m = m->next) {
-		char mpath[PATHLEN];
-		pathf(mpath, "%s%s%s", strcmp(path, ".") ? path : "", ".",
-			 m->string ? m->string : "");
-		size_t i;
-		for (i = 0; i < nkeys; i++)
-			if (m->string && strcmp(m->string, keys[i]) == 0)
+	for (const cJSON *m = obj->child; m; m = m->next)
+		for (size_t i = 0; i < nkeys; i++)
+			if (m->string && strcmp(m->string, keys[i]) == 0) {
+				if (!got[i])
+					got[i] = m;
 				break;
-		if (i == nkeys) {
-			char list[256] = "";
-			size_t o = 0;
-			for (size_t k = 0; k < nkeys && o < sizeof list; k++)
-				o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
-						      k ? ", " : "", keys[k]);
-			char kx[96];
-			excerpt(kx, sizeof kx, m->string ? m->string : "",
-				m->string ? strlen(m->string) : 0, 40);
-			pathf(mpath, "%s", path);
-			return fail(c, LG_ERR_SPEC, mpath, "unknown key %s; expected one of: %s", kx,
-				    list);
-		}
-		if (got[i])
-			return fail(c, LG_ERR_SPEC, mpath,
-				    "duplicate key \"%s\" (each key may appear once)", keys[i]);
-		got[i] = m;
+			}
+}
+
+/* Which of the members got[0..n) v is; or -1 after reporting v's key as unknown or
+ * repeated (each key must be one of keys[] and appear once). */
+static int key_of(struct ld *c, const char *path, const char *const *keys, const cJSON *const *got,
+		  int n, const cJSON *v)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (got[i] == v)
+			return i;
+	for (i = 0; i < n; i++)
+		if (v->string && strcmp(v->string, keys[i]) == 0)
+			break;
+	if (i < n) {
+		char mpath[PATHLEN];
+		pathf(mpath, "%s.%s", strcmp(path, ".") ? path : "", keys[i]);
+		fail_key(c, v, mpath, "duplicate key \"%s\" (each key may appear once)", keys[i]);
+		return -1;
 	}
-	return 0;
+	char list[256] = "";
+	size_t o = 0;
+	for (int k = 0; k < n && o < sizeof list; k++)
+		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k ? ", " : "", keys[k]);
+	char kx[96];
+	excerpt(kx, sizeof kx, v->string ? v->string : "", v->string ? strlen(v->string) : 0, 40);
+	fail_key(c, v, path, "unknown key %s; expected one of: %s", kx, list);
+	return -1;
 }
 
 /* ---------------------------------------------------------------- pass 1: one device */
 
 /* What pass 1 learns about a queue before allocation. */
 struct qspec {
+	const cJSON *node; /* for messages of pass 2 */
 	uint16_t num;
 	bool has_irq, has_pfn;
 	uint16_t irq;
@@ -355,16 +443,18 @@ struct dspec {
 	unsigned nq;
 };
 
-static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsigned type,
-			uint8_t bits[255], unsigned *need_len)
+static void feature_list(struct ld *c, const cJSON *arr, const char *path, unsigned type,
+			 uint8_t bits[255], unsigned *need_len)
 {
-	if (!cJSON_IsArray(arr))
-		return expected(c, path, "an array of feature names or bit numbers", arr);
+	if (!cJSON_IsArray(arr)) {
+		expected(c, path, "an array of feature names or bit numbers", arr);
+		return;
+	}
 	int idx = 0;
 	int16_t where[2040];
 	for (unsigned b = 0; b < 2040; b++)
 		where[b] = -1;
-	for (const cJSON *e = arr->child; e; e = e->next, idx++) {
+	for (const cJSON *e = arr->child; e && !c->stop; e = e->next, idx++) {
 		char p[PATHLEN];
 		pathf(p, "%s[%d]", path, idx);
 		unsigned bit;
@@ -387,157 +477,168 @@ static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsign
 					snprintf(tbuf, sizeof tbuf, "type %u", type);
 					tn = tbuf;
 				}
-				return fail(c, LG_ERR_SPEC, p,
-					    "unknown feature %s for a %s device; expected a bit "
-					    "number or one of: %s",
-					    kx, tn, list);
+				fail(c, LG_ERR_SPEC, e, p,
+				     "unknown feature %s for a %s device; expected a bit number or one "
+				     "of: %s",
+				     kx, tn, list);
+				continue;
 			}
 			bit = (unsigned)r;
 		} else {
 			uint64_t u;
-			if (!cJSON_IsNumber(e))
-				return expected(c, p, "a feature name or a bit number 0..2039", e);
-			int rc = get_uint(c, e, p, I_NUM, 2039, &u);
-			if (rc < 0)
-				return rc;
+			if (!cJSON_IsNumber(e)) {
+				expected(c, p, "a feature name or a bit number 0..2039", e);
+				continue;
+			}
+			if (get_uint(c, e, p, I_NUM, 2039, &u) < 0)
+				continue;
 			bit = (unsigned)u;
 		}
-		if (where[bit] >= 0)
-			return fail(c, LG_ERR_SPEC, p, "feature bit %u is already listed at [%d]",
-				    bit, where[bit]);
+		if (where[bit] >= 0) {
+			fail(c, LG_ERR_SPEC, e, p, "feature bit %u is already listed at [%d]", bit,
+			     where[bit]);
+			continue;
+		}
 		where[bit] = (int16_t)idx;
 		bits[bit / 8] |= (uint8_t)(1u << (bit % 8));
 		if (bit / 8 + 1 > *need_len)
 			*need_len = bit / 8 + 1;
 	}
-	return 0;
 }
 
-static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qspec *out)
+static void load_queue(struct ld *c, const cJSON *q, const char *path, struct qspec *out)
 {
 	static const char *const keys[] = {"num", "irq", "pfn"};
 	const cJSON *m[3];
-	if (!cJSON_IsObject(q))
-		return expected(c, path, "an object such as {\"num\": 256}", q);
-	int rc = members(c, q, path, keys, 3, m);
-	if (rc < 0)
-		return rc;
-	char p[PATHLEN];
-	uint64_t u = 0;
+	out->node = q;
+	if (!cJSON_IsObject(q)) {
+		expected(c, path, "an object such as {\"num\": 256}", q);
+		return;
+	}
+	members(q, keys, 3, m);
+	for (const cJSON *v = q->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, 3, v);
+		if (k < 0)
+			continue;
+		char p[PATHLEN];
+		uint64_t u = 0;
+		pathf(p, "%s.%s", path, keys[k]);
+		if (k == 0 && !(c->flags & LG_SPEC_LAX)) {
+			double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+			if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
+				expected(c, p, "a power of two from 1 to 32768", v);
+			else if (((uint64_t)d & ((uint64_t)d - 1)) != 0)
+				expected(c, p, "a power of two", v);
+			else
+				out->num = (uint16_t)d;
+		} else if (k == 0) {
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0)
+				out->num = (uint16_t)u;
+		} else if (k == 1) {
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0) {
+				out->has_irq = true;
+				out->irq = (uint16_t)u;
+			}
+		} else if (get_uint(c, v, p, I_WIDE, UINT32_MAX, &u) == 0) {
+			out->has_pfn = true;
+			out->pfn = (uint32_t)u;
+		}
+	}
+	/* After the members: an unknown key often says why one is missing.  With an era, the
+	 * Launcher's VIRTQUEUE_NUM. */
 	if (!m[0] && c->era == LG_ERA_E2 && !c->early)
-		return fail(c, LG_ERR_SPEC, path, "missing key \"num\" (the ring size)");
-	pathf(p, "%s.num", path);
-	if (!m[0]) {
-		u = ERA_VQ_NUM; /* 2.6.24 … 2.6.26: VIRTQUEUE_NUM */
-	} else if (c->flags & LG_SPEC_LAX) {
-		if ((rc = get_uint(c, m[0], p, I_NUM, UINT16_MAX, &u)) < 0)
-			return rc;
-	} else {
-		double d = cJSON_IsNumber(m[0]) ? m[0]->valuedouble : -1;
-		if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
-			return expected(c, p, "a power of two from 1 to 32768", m[0]);
-		u = (uint64_t)d;
-		if (u == 0 || u > LG_VQ_NUM_MAX)
-			return expected(c, p, "a power of two from 1 to 32768", m[0]);
-		if (u & (u - 1))
-			return expected(c, p, "a power of two", m[0]);
-	}
-	out->num = (uint16_t)u;
-	if (m[1]) {
-		pathf(p, "%s.irq", path);
-		if ((rc = get_uint(c, m[1], p, I_NUM, UINT16_MAX, &u)) < 0)
-			return rc;
-		out->has_irq = true;
-		out->irq = (uint16_t)u;
-	}
-	if (m[2]) {
-		pathf(p, "%s.pfn", path);
-		if ((rc = get_uint(c, m[2], p, I_WIDE, UINT32_MAX, &u)) < 0)
-			return rc;
-		out->has_pfn = true;
-		out->pfn = (uint32_t)u;
-	}
-	return 0;
+		fail(c, LG_ERR_SPEC, q, path, "missing key \"num\" (the ring size)");
+	else if (!m[0])
+		out->num = ERA_VQ_NUM;
 }
 
-static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
-		       unsigned *need)
+static void load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
+			unsigned *need)
 {
-	if (!cJSON_IsObject(cfg))
-		return expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+	if (!cJSON_IsObject(cfg)) {
+		expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+		return;
+	}
 	const cJSON *hex = NULL;
-	for (const cJSON *m = cfg->child; m; m = m->next)
+	for (const cJSON *m = cfg->child; m && !hex; m = m->next)
 		if (m->string && strcmp(m->string, "hex") == 0)
 			hex = m;
 	if (hex) {
 		static const char *const keys[] = {"hex"};
 		const cJSON *got[1];
-		int rc = members(c, cfg, path, keys, 1, got);
-		if (rc < 0)
-			return rc;
-		char p[PATHLEN];
-		pathf(p, "%s.hex", path);
-		size_t n;
-		if (!cJSON_IsString(hex))
-			return expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
-		rc = parse_hex(hex->valuestring, d->config, 255, &n);
-		if (rc == -2)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at most 255 bytes (config_len is 8 bits), got more");
-		if (rc < 0)
-			return expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
-		*need = (unsigned)n;
-		return 0;
+		members(cfg, keys, 1, got);
+		for (const cJSON *v = cfg->child; v && !c->stop; v = v->next) {
+			if (key_of(c, path, keys, got, 1, v) < 0)
+				continue;
+			char p[PATHLEN];
+			pathf(p, "%s.hex", path);
+			size_t n;
+			int rc = cJSON_IsString(hex) ? parse_hex(hex->valuestring, d->config, 255, &n)
+						     : -3;
+			if (rc == -3)
+				expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
+			else if (rc == -2)
+				fail(c, LG_ERR_SPEC, hex, p,
+				     "expected at most 255 bytes (config_len is 8 bits), got more");
+			else if (rc < 0)
+				expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
+			else
+				*need = (unsigned)n;
+		}
+		return;
 	}
 	const struct lg_config_field *f[MAXFIELDS];
 	size_t nf = fields_for(d->type, f);
 	if (!nf) {
 		if (!cfg->child)
-			return 0;
+			return;
 		const char *tn = lg_type_name(d->type);
 		char tbuf[32];
 		if (!tn) {
 			snprintf(tbuf, sizeof tbuf, "type %u", d->type);
 			tn = tbuf;
 		}
-		return fail(c, LG_ERR_SPEC, path,
-			    "a %s device has no typed config fields; expected {\"hex\": \"…\"}", tn);
+		fail(c, LG_ERR_SPEC, cfg, path,
+		     "a %s device has no typed config fields; expected {\"hex\": \"…\"}", tn);
+		return;
 	}
 	const char *keys[16];
 	const cJSON *got[16];
 	for (size_t i = 0; i < nf; i++)
 		keys[i] = f[i]->name;
-	int rc = members(c, cfg, path, keys, nf, got);
-	if (rc < 0)
-		return rc;
-	/* Values in document order, so the first bad one is the one reported. */
-	for (const cJSON *m = cfg->child; m; m = m->next) {
-		size_t i;
-		for (i = 0; i < nf; i++)
-			if (got[i] == m)
-				break;
+	members(cfg, keys, nf, got);
+	/* Values in document order, so problems are reported in that order. */
+	for (const cJSON *m = cfg->child; m && !c->stop; m = m->next) {
+		int i = key_of(c, path, keys, got, (int)nf, m);
+		if (i < 0)
+			continue;
 		char p[PATHLEN];
 		pathf(p, "%s.%s", path, f[i]->name);
 		uint8_t *dst = d->config + f[i]->off;
 		unsigned size = f[i]->size;
 		if (f[i]->kind == LG_FIELD_MAC) {
-			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst))
-				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
-						m);
+			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst)) {
+				expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"", m);
+				continue;
+			}
 		} else if (f[i]->kind == LG_FIELD_BYTES) {
-			if (!cJSON_IsString(m))
-				return expected(c, p, "a string such as \"share\"", m);
+			if (!cJSON_IsString(m)) {
+				expected(c, p, "a string such as \"share\"", m);
+				continue;
+			}
 			size_t n = strlen(m->valuestring);
-			if (n > 255u - f[i]->off)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected at most %u bytes (config_len is 8 bits), got %zu",
-					    255u - f[i]->off, n);
+			if (n > 255u - f[i]->off) {
+				fail(c, LG_ERR_SPEC, m, p,
+				     "expected at most %u bytes (config_len is 8 bits), got %zu",
+				     255u - f[i]->off, n);
+				continue;
+			}
 			memcpy(dst, m->valuestring, n);
 			size = (unsigned)n;
 		} else {
 			uint64_t u, max = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
-			if ((rc = get_uint(c, m, p, size >= 4 ? I_WIDE : I_NUM, max, &u)) < 0)
-				return rc;
+			if (get_uint(c, m, p, size >= 4 ? I_WIDE : I_NUM, max, &u) < 0)
+				continue;
 			for (unsigned b = 0; b < size; b++)
 				dst[b] = (uint8_t)(u >> (8 * b));
 		}
@@ -545,30 +646,27 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 		if (end > *need)
 			*need = end;
 	}
-	return 0;
 }
 
 /* ---------------------------------------------------------------- eras (docs/spec.md "Eras") */
 
-
-/* A device type: a name or a virtio id 1..255. */
-static int load_type(struct ld *c, const cJSON *v, const char *p, uint8_t *type)
+/* A device type (a name or a virtio id 1..255) into *type; NULL, or what was expected. */
+static const char *type_problem(const cJSON *v, uint8_t *type)
 {
-	uint64_t u = 0;
 	if (cJSON_IsString(v)) {
 		int t = lg_type_lookup(v->valuestring);
 		if (t < 0 || t > 255)
-			return expected(c, p, "net, block, console, rng or a virtio id 1..255", v);
+			return "net, block, console, rng or a virtio id 1..255";
 		*type = (uint8_t)t;
 	} else if (cJSON_IsNumber(v)) {
-		if (get_uint(c, v, p, I_NUM, 255, &u) < 0 || u == 0)
-			return expected(c, p, "a virtio id 1..255 (0 would end the device list)", v);
-		*type = (uint8_t)u;
+		double t = v->valuedouble;
+		if (!(t >= 1 && t <= 255) || (double)(unsigned)t != t)
+			return "a virtio id 1..255 (0 would end the device list)";
+		*type = (uint8_t)t;
 	} else {
-		return expected(c, p, "a device type name (net, block, console, rng) or a virtio id",
-				v);
+		return "a device type name (net, block, console, rng) or a virtio id";
 	}
-	return 0;
+	return NULL;
 }
 
 /* The queues the 2.6.24 … 2.6.26 Launchers gave a device of this type (0: none known). */
@@ -585,24 +683,34 @@ static bool has_key(const cJSON *obj, const char *key)
 	return false;
 }
 
+/* The era's default queues (of ERA_VQ_NUM entries) for a device that gives none; false
+ * (reported) when the Launcher had none for its type. */
+static bool era_default_queues(struct ld *c, const cJSON *dj, const char *path, uint8_t type,
+			       struct dspec *ds, const char *kernel)
+{
+	unsigned n = era_queues(type);
+	if (!n) {
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"queues\" (the %s Launcher had defaults only for net, block and "
+		     "console)",
+		     kernel);
+		return false;
+	}
+	for (unsigned q = 0; q < n; q++)
+		ds->q[q] = (struct qspec){.node = dj, .num = ERA_VQ_NUM};
+	ds->nq = n;
+	return true;
+}
+
 /* "era": "2.6.25": what the back-ported Launchers wrote for what the spec leaves out —
  * queues of 128 entries (net and console 2, block 1), block features BARRIER and SEG_MAX
  * with seg_max 126 in a 16-byte config, net feature MAC with a 6-byte config (the MAC). */
-static int early_defaults(struct ld *c, const cJSON *queues, const cJSON *features,
-			  const cJSON *config, const char *path, struct lg_device *d,
-			  struct dspec *ds, unsigned *flen, unsigned *clen)
+static void early_defaults(struct ld *c, const cJSON *dj, const cJSON *queues,
+			   const cJSON *features, const cJSON *config, const char *path,
+			   struct lg_device *d, struct dspec *ds, unsigned *flen, unsigned *clen)
 {
-	if (!queues) {
-		unsigned n = era_queues(d->type);
-		if (!n)
-			return fail(c, LG_ERR_SPEC, path,
-				    "missing key \"queues\" (the 2.6.25 Launcher had defaults only for "
-				    "net, block and console)");
-		for (unsigned q = 0; q < n; q++)
-			ds->q[q].num = ERA_VQ_NUM;
-		ds->nq = n;
-		d->num_vq = (uint8_t)n;
-	}
+	if (!queues && era_default_queues(c, dj, path, d->type, ds, "2.6.25"))
+		d->num_vq = (uint8_t)ds->nq;
 	if (!features && d->type == LG_TYPE_BLOCK) {
 		d->host_features[0] = 1u << 0 | 1u << 2; /* BARRIER, SEG_MAX */
 		*flen = 1;
@@ -611,14 +719,13 @@ static int early_defaults(struct ld *c, const cJSON *queues, const cJSON *featur
 		*flen = 1;
 	}
 	if (has_key(config, "hex"))
-		return 0;
+		return;
 	if (d->type == LG_TYPE_BLOCK) {
 		lg_put32(d->config + 12, ERA_SEG_MAX);
 		*clen = 16;
 	} else if (d->type == LG_TYPE_NET) {
 		*clen = 6;
 	}
-	return 0;
 }
 
 /* A typed field of an era's device memory (E0) or device config (E1). */
@@ -661,104 +768,109 @@ struct econfig {
 	uint8_t mac[6];
 };
 
-static int load_era_config(struct ld *c, const cJSON *cfg, const char *path, uint8_t vtype,
-			   size_t hexmax, struct econfig *e)
+static void load_era_config(struct ld *c, const cJSON *cfg, const char *path, uint8_t vtype,
+			    size_t hexmax, struct econfig *e)
 {
 	size_t nf;
 	const struct efield *f = efields(c->era, vtype, &nf);
 	const char *keys[4];
 	const cJSON *got[4];
 	char p[PATHLEN];
-	int rc;
-	if (!cJSON_IsObject(cfg))
-		return expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+	if (!cJSON_IsObject(cfg)) {
+		expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+		return;
+	}
 	if (has_key(cfg, "hex")) {
 		keys[0] = "hex";
-		if ((rc = members(c, cfg, path, keys, 1, got)) < 0)
-			return rc;
-		pathf(p, "%s.hex", path);
-		if (!cJSON_IsString(got[0]))
-			return expected(c, p, "a string of hex bytes such as \"4108008000\"", got[0]);
-		rc = parse_hex(got[0]->valuestring, e->raw, hexmax, &e->hexlen);
-		if (rc == -2)
-			return fail(c, LG_ERR_SPEC, p, "expected at most %zu bytes (%s), got more",
-				    hexmax,
-				    c->era == LG_ERA_E0 ? "the device memory the model keeps"
-							: "config_len is 8 bits, the queues' fields "
-							  "come first");
-		if (rc < 0)
-			return expected(c, p, "pairs of hex digits such as \"4108008000\"", got[0]);
-		e->hex = true;
-		return 0;
+		members(cfg, keys, 1, got);
+		for (const cJSON *v = cfg->child; v && !c->stop; v = v->next) {
+			if (key_of(c, path, keys, got, 1, v) < 0)
+				continue;
+			pathf(p, "%s.hex", path);
+			int rc = cJSON_IsString(v) ? parse_hex(v->valuestring, e->raw, hexmax,
+							       &e->hexlen)
+						   : -3;
+			if (rc == -3)
+				expected(c, p, "a string of hex bytes such as \"4108008000\"", v);
+			else if (rc == -2)
+				fail(c, LG_ERR_SPEC, v, p, "expected at most %zu bytes (%s), got more",
+				     hexmax,
+				     c->era == LG_ERA_E0 ? "the device memory the model keeps"
+							 : "config_len is 8 bits");
+			else if (rc < 0)
+				expected(c, p, "pairs of hex digits such as \"4108008000\"", v);
+			else
+				e->hex = true;
+		}
+		return;
 	}
 	if (!f) {
-		if (!cfg->child)
-			return 0;
-		return fail(c, LG_ERR_SPEC, path,
-			    "this device has no typed %s fields; expected {\"hex\": \"…\"}",
-			    c->era == LG_ERA_E0 ? "2.6.23" : "2.6.24");
+		if (cfg->child)
+			fail(c, LG_ERR_SPEC, cfg, path,
+			     "this device has no typed %s fields; expected {\"hex\": \"…\"}",
+			     c->era == LG_ERA_E0 ? "2.6.23" : "2.6.24");
+		return;
 	}
 	for (size_t i = 0; i < nf; i++)
 		keys[i] = f[i].name;
-	if ((rc = members(c, cfg, path, keys, nf, got)) < 0)
-		return rc;
-	for (const cJSON *m = cfg->child; m; m = m->next) {
-		size_t i = 0;
-		while (got[i] != m)
-			i++;
+	members(cfg, keys, nf, got);
+	for (const cJSON *m = cfg->child; m && !c->stop; m = m->next) {
+		int i = key_of(c, path, keys, got, (int)nf, m);
+		if (i < 0)
+			continue;
 		pathf(p, "%s.%s", path, f[i].name);
-		e->given[i] = true;
 		if (f[i].size == 6) {
 			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, e->mac))
-				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
-						m);
-		} else if ((rc = get_uint(c, m, p, I_WIDE,
-					  f[i].size == 8 ? UINT64_MAX : UINT32_MAX, &e->val[i])) < 0) {
-			return rc;
+				expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"", m);
+			else
+				e->given[i] = true;
+		} else if (get_uint(c, m, p, I_WIDE, f[i].size == 8 ? UINT64_MAX : UINT32_MAX,
+				    &e->val[i]) == 0) {
+			e->given[i] = true;
 		}
 	}
-	return 0;
 }
 
 /* What pass 1 learns about an era device. */
 struct espec {
-	bool has_pfn;       /* E0 */
-	bool has_num_pages; /* E0 */
+	bool has_pfn; /* E0 */
 	struct econfig cfg;
 };
 
 /* E0 features: "RANDOMNESS" (0x8000), "NOCSUM" (0x4000) or bit numbers 0..15 (the low bits
  * of a net device are its peer's slot). */
-static int e0_features(struct ld *c, const cJSON *arr, const char *path, uint16_t *out)
+static void e0_features(struct ld *c, const cJSON *arr, const char *path, uint16_t *out)
 {
-	if (!cJSON_IsArray(arr))
-		return expected(c, path, "an array of \"RANDOMNESS\", \"NOCSUM\" or bit numbers 0..15",
-				arr);
+	if (!cJSON_IsArray(arr)) {
+		expected(c, path, "an array of \"RANDOMNESS\", \"NOCSUM\" or bit numbers 0..15", arr);
+		return;
+	}
 	int idx = 0;
 	*out = 0;
-	for (const cJSON *e = arr->child; e; e = e->next, idx++) {
+	for (const cJSON *e = arr->child; e && !c->stop; e = e->next, idx++) {
 		char p[PATHLEN];
 		uint64_t bit = 0;
 		pathf(p, "%s[%d]", path, idx);
-		if (cJSON_IsString(e) && strcmp(e->valuestring, "RANDOMNESS") == 0)
+		if (cJSON_IsString(e) && strcmp(e->valuestring, "RANDOMNESS") == 0) {
 			bit = 15;
-		else if (cJSON_IsString(e) && strcmp(e->valuestring, "NOCSUM") == 0)
+		} else if (cJSON_IsString(e) && strcmp(e->valuestring, "NOCSUM") == 0) {
 			bit = 14;
-		else if (!cJSON_IsNumber(e))
-			return expected(c, p, "\"RANDOMNESS\", \"NOCSUM\" or a bit number 0..15", e);
-		else if (get_uint(c, e, p, I_NUM, 15, &bit) < 0)
-			return LG_ERR_SPEC;
+		} else if (!cJSON_IsNumber(e)) {
+			expected(c, p, "\"RANDOMNESS\", \"NOCSUM\" or a bit number 0..15", e);
+			continue;
+		} else if (get_uint(c, e, p, I_NUM, 15, &bit) < 0) {
+			continue;
+		}
 		if (*out & (1u << bit))
-			return fail(c, LG_ERR_SPEC, p, "feature bit %u is listed twice",
-				    (unsigned)bit);
+			fail(c, LG_ERR_SPEC, e, p, "feature bit %u is listed twice", (unsigned)bit);
 		*out = (uint16_t)(*out | 1u << bit);
 	}
-	return 0;
 }
 
-/* One 2.6.23 device: its slot and what goes in it, and the first bytes of its memory. */
-static int load_device_e0(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
-			  int prev_slot, struct espec *es)
+/* One 2.6.23 device: its slot and what goes in it, and the first bytes of its memory;
+ * false when it has problems (reported). */
+static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			   int prev_slot, struct espec *es)
 {
 	enum { K_TYPE, K_SLOT, K_FEATURES, K_STATUS, K_NUM_PAGES, K_PFN, K_CONFIG, K_COMMENT,
 	       K_N };
@@ -767,30 +879,29 @@ static int load_device_e0(struct ld *c, const cJSON *dj, const char *path, struc
 	const cJSON *m[K_N];
 	char p[PATHLEN];
 	uint64_t u = 0;
-	int rc;
+	unsigned nerr = c->nerr;
 	struct lg_e0_slot *s = &d->e0;
-	if (!cJSON_IsObject(dj))
-		return expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
-	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_TYPE])
-		return fail(c, LG_ERR_SPEC, path,
-			    "missing key \"type\" (console, net, block or a 2.6.23 type number)");
-	pathf(p, "%s.type", path);
+	s->slot = (uint8_t)(prev_slot + 1);
+	if (!cJSON_IsObject(dj)) {
+		expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+		return false;
+	}
+	members(dj, keys, K_N, m);
 	const cJSON *t = m[K_TYPE];
-	if (cJSON_IsString(t) && strcmp(t->valuestring, "console") == 0)
+	bool type_ok = true;
+	if (!t)
+		type_ok = false;
+	else if (cJSON_IsString(t) && strcmp(t->valuestring, "console") == 0)
 		s->type = LG_E0_CONSOLE;
 	else if (cJSON_IsString(t) && strcmp(t->valuestring, "net") == 0)
 		s->type = LG_E0_NET;
 	else if (cJSON_IsString(t) && strcmp(t->valuestring, "block") == 0)
 		s->type = LG_E0_BLOCK;
-	else if (cJSON_IsNumber(t) && get_uint(c, t, p, I_NUM, UINT16_MAX, &u) == 0 && u)
-		s->type = (uint16_t)u;
+	else if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= UINT16_MAX &&
+		 (double)(unsigned)t->valuedouble == t->valuedouble)
+		s->type = (uint16_t)t->valuedouble;
 	else
-		return expected(c, p,
-				"console, net, block or a 2.6.23 type number 1..65535 (1 console, "
-				"2 net, 3 block)",
-				t);
+		type_ok = false;
 	d->type = s->type == LG_E0_CONSOLE ? LG_TYPE_CONSOLE
 		  : s->type == LG_E0_NET   ? LG_TYPE_NET
 		  : s->type == LG_E0_BLOCK ? LG_TYPE_BLOCK
@@ -801,164 +912,164 @@ static int load_device_e0(struct ld *c, const cJSON *dj, const char *path, struc
 		      : s->type == LG_E0_NET ? LG_E0_F_RANDOMNESS | 1u
 					     : 0;
 	s->num_pages = s->type == LG_E0_BLOCK || s->type == LG_E0_NET ? 1 : 0;
-	s->slot = (uint8_t)(prev_slot + 1);
-	for (const cJSON *v = dj->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
+	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, K_N, v);
+		if (k < 0)
+			continue;
 		pathf(p, "%s.%s", path, keys[k]);
 		switch (k) {
+		case K_TYPE:
+			if (!type_ok)
+				expected(c, p,
+					 "console, net, block or a 2.6.23 type number 1..65535 (1 "
+					 "console, 2 net, 3 block)",
+					 v);
+			break;
 		case K_SLOT:
-			if ((rc = get_uint(c, v, p, I_NUM, LG_E0_SLOTS - 1, &u)) < 0)
-				return rc;
+			if (get_uint(c, v, p, I_NUM, LG_E0_SLOTS - 1, &u) < 0)
+				break;
 			if ((int)u <= prev_slot)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected a slot after the previous device's (%d): devices "
-					    "are listed in slot order, got %llu",
-					    prev_slot, (unsigned long long)u);
-			s->slot = (uint8_t)u;
+				fail(c, LG_ERR_SPEC, v, p,
+				     "expected a slot after the previous device's (%d): devices are "
+				     "listed in slot order, got %llu",
+				     prev_slot, (unsigned long long)u);
+			else
+				s->slot = (uint8_t)u;
 			break;
 		case K_FEATURES:
-			if ((rc = e0_features(c, v, p, &s->features)) < 0)
-				return rc;
+			e0_features(c, v, p, &s->features);
 			break;
 		case K_STATUS:
-		case K_NUM_PAGES:
-			if ((rc = get_uint(c, v, p, I_NUM, UINT16_MAX, &u)) < 0)
-				return rc;
-			if (k == K_STATUS)
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0)
 				s->status = (uint16_t)u;
-			else
+			break;
+		case K_NUM_PAGES:
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0)
 				s->num_pages = (uint16_t)u;
-			es->has_num_pages |= k == K_NUM_PAGES;
 			break;
 		case K_PFN:
-			if ((rc = get_uint(c, v, p, I_WIDE, UINT32_MAX, &u)) < 0)
-				return rc;
-			s->pfn = (uint32_t)u;
-			es->has_pfn = true;
+			if (get_uint(c, v, p, I_WIDE, UINT32_MAX, &u) == 0) {
+				s->pfn = (uint32_t)u;
+				es->has_pfn = true;
+			}
 			break;
 		case K_CONFIG:
-			if ((rc = load_era_config(c, v, p, d->type, LG_E0_PAGE_HEAD, &es->cfg)) < 0)
-				return rc;
-			break;
-		case K_COMMENT:
-			if (!cJSON_IsString(v))
-				return expected(c, p, "a string", v);
+			if (type_ok)
+				load_era_config(c, v, p, d->type, LG_E0_PAGE_HEAD, &es->cfg);
 			break;
 		default:
-			break;
+			if (!cJSON_IsString(v))
+				expected(c, p, "a string", v);
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!t)
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"type\" (console, net, block or a 2.6.23 type number)");
 	if (prev_slot + 1 >= (int)LG_E0_SLOTS && !m[K_SLOT])
-		return fail(c, LG_ERR_SPEC, path,
-			    "expected at most 16 devices: the 2.6.23 page has 16 slots");
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "expected at most 16 devices: the 2.6.23 page has 16 slots");
 	if (m[K_CONFIG] && !s->num_pages) {
 		pathf(p, "%s.config", path);
-		return fail(c, LG_ERR_SPEC, p,
-			    "the device has num_pages 0: no memory to hold a config");
+		fail(c, LG_ERR_SPEC, m[K_CONFIG], p,
+		     "the device has num_pages 0: no memory to hold a config");
 	}
 	/* The memory's first bytes: typed fields at their offsets, or the hex. */
-	if (es->cfg.hex) {
+	if (es->cfg.hex)
 		memcpy(s->page_head, es->cfg.raw, es->cfg.hexlen);
-	} else if (d->type == LG_TYPE_NET && es->cfg.given[0]) {
+	else if (d->type == LG_TYPE_NET && es->cfg.given[0])
 		memcpy(s->page_head, es->cfg.mac, 6);
-	} else if (d->type == LG_TYPE_BLOCK) {
+	else if (d->type == LG_TYPE_BLOCK)
 		lg_put32(s->page_head + LG_E0_BLOCK_NUM_SECTORS, (uint32_t)es->cfg.val[0]);
-	}
 	s->page_read = s->num_pages != 0;
-	return 0;
+	return c->nerr == nerr;
 }
 
 /* One 2.6.24 device: its queues become the first fields of its config, the typed fields
- * (or the hex) follow, as the 2.6.24 Launcher wrote them (ERA_* defaults). */
-static int load_device_e1(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
-			  struct dspec *ds, struct espec *es)
+ * (or the hex) follow, as the 2.6.24 Launcher wrote them (ERA_* defaults); false when it
+ * has problems (reported). */
+static bool load_device_e1(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			   struct dspec *ds, struct espec *es)
 {
 	enum { K_TYPE, K_QUEUES, K_STATUS, K_CONFIG, K_COMMENT, K_N };
 	static const char *const keys[K_N] = {"type", "queues", "status", "config", "comment"};
 	const cJSON *m[K_N];
 	char p[PATHLEN];
 	uint64_t u = 0;
-	int rc;
-	if (!cJSON_IsObject(dj))
-		return expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
-	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_TYPE])
-		return fail(c, LG_ERR_SPEC, path,
-			    "missing key \"type\" (net, block, console or a virtio id)");
-	pathf(p, "%s.type", path);
-	if ((rc = load_type(c, m[K_TYPE], p, &d->type)) < 0)
-		return rc;
-	if (!m[K_QUEUES]) {
-		unsigned n = era_queues(d->type);
-		if (!n)
-			return fail(c, LG_ERR_SPEC, path,
-				    "missing key \"queues\" (the 2.6.24 Launcher had defaults only for "
-				    "net, block and console)");
-		for (unsigned q = 0; q < n; q++)
-			ds->q[q].num = ERA_VQ_NUM;
-		ds->nq = n;
+	unsigned nerr = c->nerr;
+	if (!cJSON_IsObject(dj)) {
+		expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+		return false;
 	}
-	for (const cJSON *v = dj->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
+	members(dj, keys, K_N, m);
+	const char *type_bad = m[K_TYPE] ? type_problem(m[K_TYPE], &d->type) : NULL;
+	bool type_ok = m[K_TYPE] && !type_bad;
+	if (type_ok && !m[K_QUEUES])
+		era_default_queues(c, dj, path, d->type, ds, "2.6.24");
+	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, K_N, v);
+		if (k < 0)
+			continue;
 		pathf(p, "%s.%s", path, keys[k]);
 		switch (k) {
+		case K_TYPE:
+			if (type_bad)
+				expected(c, p, type_bad, v);
+			break;
 		case K_QUEUES: {
-			if (!cJSON_IsArray(v))
-				return expected(c, p, "an array of queues such as [{\"num\": 128}]", v);
+			if (!cJSON_IsArray(v)) {
+				expected(c, p, "an array of queues such as [{\"num\": 128}]", v);
+				break;
+			}
 			int n = cJSON_GetArraySize(v);
-			if (n > 25)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected at most 25 queues (each is a 10-byte field of "
-					    "the 255-byte config), got %d",
-					    n);
+			if (n > 25) {
+				fail(c, LG_ERR_SPEC, v, p,
+				     "expected at most 25 queues (each is a 10-byte field of the "
+				     "255-byte config), got %d",
+				     n);
+				break;
+			}
 			int i = 0;
-			for (const cJSON *q = v->child; q; q = q->next, i++) {
+			for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
 				char qp[PATHLEN];
 				pathf(qp, "%s[%d]", p, i);
-				if ((rc = load_queue(c, q, qp, &ds->q[i])) < 0)
-					return rc;
+				load_queue(c, q, qp, &ds->q[i]);
 			}
 			ds->nq = (unsigned)n;
 			break;
 		}
 		case K_STATUS:
-			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
-				return rc;
-			d->status = (uint8_t)u;
+			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
+				d->status = (uint8_t)u;
 			break;
 		case K_CONFIG:
-			if ((rc = load_era_config(c, v, p, d->type, 255, &es->cfg)) < 0)
-				return rc;
-			break;
-		case K_COMMENT:
-			if (!cJSON_IsString(v))
-				return expected(c, p, "a string", v);
+			if (type_ok)
+				load_era_config(c, v, p, d->type, 255, &es->cfg);
 			break;
 		default:
-			break;
+			if (!cJSON_IsString(v))
+				expected(c, p, "a string", v);
 		}
 	}
+	if (!m[K_TYPE])
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"type\" (net, block, console or a virtio id)");
 	/* The size is known once the queues are: the fields must fit config_len. */
 	unsigned len = 10u * ds->nq;
-	if (es->cfg.hex) {
+	if (es->cfg.hex)
 		len += (unsigned)es->cfg.hexlen;
-	} else if (d->type == LG_TYPE_NET) {
+	else if (d->type == LG_TYPE_NET)
 		len += 2 + 6;
-	} else if (d->type == LG_TYPE_BLOCK) {
+	else if (d->type == LG_TYPE_BLOCK)
 		len += 2 + 8 + (es->cfg.given[1] ? 2 + 4 : 0) + 2 + 4;
-	}
 	if (len > 255)
-		return fail(c, LG_ERR_SPEC, path,
-			    "the queues' and device's fields take %u bytes; config_len is 8 bits "
-			    "(at most 255)",
-			    len);
-	d->config_len = (uint8_t)len;
-	return 0;
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "the queues' and device's fields take %u bytes; config_len is 8 bits (at "
+		     "most 255)",
+		     len);
+	else
+		d->config_len = (uint8_t)len;
+	return c->nerr == nerr;
 }
 
 /* After allocation: the 2.6.24 config — a VIRTIO_CONFIG_F_VIRTQUEUE field per queue, then
@@ -999,16 +1110,19 @@ static void e1_build_config(struct lg_device *d, const struct econfig *e)
 
 /* E0 and E1: decode the packed page, so that a loaded layout is exactly what decoding its
  * bytes gives (the era's fields, offsets, vqs); E0 keeps the device memory given. */
-static int era_redecode(struct ld *c, struct lg_layout *l)
+static void era_redecode(struct ld *c, const cJSON *root, struct lg_layout *l)
 {
 	struct lg_layout n;
 	int rc = lg_decode_page_era(l->page, LG_PAGE_SIZE, l->page_addr, l->era, &n);
-	if (rc < 0)
-		return fail(c, rc, NULL, "cannot decode the page laid out: %s", lg_strerror(rc));
+	if (rc < 0) {
+		fail(c, rc, root, NULL, "cannot decode the page laid out: %s", lg_strerror(rc));
+		return;
+	}
 	if (n.ndev != l->ndev) {
+		fail(c, LG_ERR_INTERNAL, root, NULL, "the page laid out has %zu devices, not %zu",
+		     n.ndev, l->ndev);
 		lg_layout_free(&n);
-		return fail(c, LG_ERR_INTERNAL, NULL, "the page laid out has %zu devices, not %zu",
-			    n.ndev, l->ndev);
+		return;
 	}
 	for (size_t d = 0; d < n.ndev; d++) {
 		n.dev[d].e0.page_read = l->dev[d].e0.page_read;
@@ -1018,11 +1132,11 @@ static int era_redecode(struct ld *c, struct lg_layout *l)
 	n.pfn_limit = l->pfn_limit;
 	lg_layout_free(l);
 	*l = n;
-	return 0;
 }
 
-static int load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
-		       struct dspec *ds)
+/* One device; false when it has problems (reported). */
+static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			struct dspec *ds)
 {
 	enum { K_TYPE, K_QUEUES, K_FEATURES, K_ACKED, K_FLEN, K_STATUS, K_CONFIG, K_CLEN,
 	       K_COMMENT, K_N };
@@ -1032,106 +1146,112 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	const cJSON *m[K_N];
 	char p[PATHLEN];
 	uint64_t u = 0;
+	unsigned nerr = c->nerr;
+
+	if (!cJSON_IsObject(dj)) {
+		expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
+				  "[{\"num\": 256}]}",
+			 dj);
+		return false;
+	}
+	members(dj, keys, K_N, m);
+
+	/* The type first: feature names and config fields depend on it (without a type they
+	 * are not judged).  A bad type is reported in its place among the keys. */
+	const char *type_bad = m[K_TYPE] ? type_problem(m[K_TYPE], &d->type) : NULL;
+	bool type_ok = m[K_TYPE] && !type_bad;
+
 	unsigned flen = 0, clen = 0;
-	int rc;
-
-	if (!cJSON_IsObject(dj))
-		return expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
-					 "[{\"num\": 256}]}",
-				dj);
-	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_TYPE])
-		return fail(c, LG_ERR_SPEC, path,
-			    "missing key \"type\" (net, block, console, rng or a virtio id)");
-	if (!m[K_QUEUES] && !c->early)
-		return fail(c, LG_ERR_SPEC, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
-
-	/* The type first: feature names and config fields depend on it. */
-	pathf(p, "%s.type", path);
-	if ((rc = load_type(c, m[K_TYPE], p, &d->type)) < 0)
-		return rc;
-	if (c->early && (rc = early_defaults(c, m[K_QUEUES], m[K_FEATURES], m[K_CONFIG], path, d,
-					     ds, &flen, &clen)) < 0)
-		return rc;
-
-	for (const cJSON *v = dj->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
-		if (k == K_TYPE)
+	if (c->early && type_ok)
+		early_defaults(c, dj, m[K_QUEUES], m[K_FEATURES], m[K_CONFIG], path, d, ds, &flen,
+			       &clen);
+	uint64_t flen_v = 0, clen_v = 0;
+	bool flen_ok = false, clen_ok = false;
+	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, K_N, v);
+		if (k < 0)
 			continue;
 		pathf(p, "%s.%s", path, keys[k]);
 		switch (k) {
+		case K_TYPE:
+			if (type_bad)
+				expected(c, p, type_bad, v);
+			break;
 		case K_QUEUES: {
-			if (!cJSON_IsArray(v))
-				return expected(c, p, "an array of queues such as [{\"num\": 256}]",
-						v);
+			if (!cJSON_IsArray(v)) {
+				expected(c, p, "an array of queues such as [{\"num\": 256}]", v);
+				break;
+			}
 			int n = cJSON_GetArraySize(v);
-			if (n > 255)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected at most 255 queues (num_vq is 8 bits), got %d",
-					    n);
+			if (n > 255) {
+				fail(c, LG_ERR_SPEC, v, p,
+				     "expected at most 255 queues (num_vq is 8 bits), got %d", n);
+				break;
+			}
 			int i = 0;
-			for (const cJSON *q = v->child; q; q = q->next, i++) {
+			for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
 				char qp[PATHLEN];
 				pathf(qp, "%s[%d]", p, i);
-				if ((rc = load_queue(c, q, qp, &ds->q[i])) < 0)
-					return rc;
+				load_queue(c, q, qp, &ds->q[i]);
 			}
 			ds->nq = (unsigned)n;
 			d->num_vq = (uint8_t)n;
 			break;
 		}
 		case K_FEATURES:
-			if ((rc = feature_list(c, v, p, d->type, d->host_features, &flen)) < 0)
-				return rc;
-			break;
 		case K_ACKED:
-			if ((rc = feature_list(c, v, p, d->type, d->guest_features, &flen)) < 0)
-				return rc;
+			if (type_ok)
+				feature_list(c, v, p, d->type,
+					     k == K_FEATURES ? d->host_features : d->guest_features,
+					     &flen);
 			break;
 		case K_STATUS:
-			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
-				return rc;
-			d->status = (uint8_t)u;
+			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
+				d->status = (uint8_t)u;
 			break;
 		case K_CONFIG:
-			if ((rc = load_config(c, v, p, d, &clen)) < 0)
-				return rc;
+			if (type_ok)
+				load_config(c, v, p, d, &clen);
 			break;
 		case K_COMMENT:
 			if (!cJSON_IsString(v))
-				return expected(c, p, "a string", v);
+				expected(c, p, "a string", v);
 			break;
-		default: /* lengths: below, once the contents are known */
-			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
-				return rc;
+		case K_FLEN: /* lengths: below, once the contents are known */
+			flen_ok = get_uint(c, v, p, I_NUM, 255, &flen_v) == 0;
+			break;
+		default:
+			clen_ok = get_uint(c, v, p, I_NUM, 255, &clen_v) == 0;
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_TYPE])
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"type\" (net, block, console, rng or a virtio id)");
+	if (!m[K_QUEUES] && !c->early)
+		fail(c, LG_ERR_SPEC, dj, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
 	/* Explicit lengths may grow the bitmaps or config (zero-filled), never cut them. */
 	d->feature_len = (uint8_t)flen;
-	if (m[K_FLEN]) {
+	if (flen_ok) {
 		pathf(p, "%s.feature_len", path);
-		get_uint(c, m[K_FLEN], p, I_NUM, 255, &u);
-		if (u < flen)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at least %u to hold the highest feature bit listed, "
-				    "got %llu",
-				    flen, (unsigned long long)u);
-		d->feature_len = (uint8_t)u;
+		if (flen_v < flen)
+			fail(c, LG_ERR_SPEC, m[K_FLEN], p,
+			     "expected at least %u to hold the highest feature bit listed, got %llu",
+			     flen, (unsigned long long)flen_v);
+		else
+			d->feature_len = (uint8_t)flen_v;
 	}
 	d->config_len = (uint8_t)clen;
-	if (m[K_CLEN]) {
+	if (clen_ok) {
 		pathf(p, "%s.config_len", path);
-		get_uint(c, m[K_CLEN], p, I_NUM, 255, &u);
-		if (u < clen)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at least %u to hold the config given, got %llu", clen,
-				    (unsigned long long)u);
-		d->config_len = (uint8_t)u;
+		if (clen_v < clen)
+			fail(c, LG_ERR_SPEC, m[K_CLEN], p,
+			     "expected at least %u to hold the config given, got %llu", clen,
+			     (unsigned long long)clen_v);
+		else
+			d->config_len = (uint8_t)clen_v;
 	}
-	return 0;
+	return c->nerr == nerr;
 }
 
 /* ---------------------------------------------------------------- load */
@@ -1157,141 +1277,108 @@ static const char *bad_in_string(const char *text, size_t len)
 	return NULL;
 }
 
-static void line_col(const struct ld *c, size_t pos, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		if (c->text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
 static int syntax_error(struct ld *c, const char *at)
 {
 	size_t pos = at && at >= c->text && at <= c->text + c->len ? (size_t)(at - c->text)
 								   : c->len;
-	unsigned line, col;
-	line_col(c, pos, &line, &col);
-	char where[64];
-	snprintf(where, sizeof where, "%u:%u", line, col);
 	/* Point at the first byte that is not blank. */
 	while (pos < c->len && (c->text[pos] == ' ' || c->text[pos] == '\t' ||
 				c->text[pos] == '\r' || c->text[pos] == '\n'))
 		pos++;
-	if (c->err) {
-		char ex[128];
-		if (pos >= c->len)
-			snprintf(ex, sizeof ex, "unexpected end of input (truncated?)");
-		else {
-			char q[80];
-			excerpt(q, sizeof q, c->text + pos, c->len - pos, 16);
-			snprintf(ex, sizeof ex, "unexpected text at %s", q);
-		}
-		snprintf(c->err->msg, sizeof c->err->msg, "%s:%s: JSON syntax error: %s", c->name,
-			 where, ex);
-		c->err->code = LG_ERR_SYNTAX;
-	}
-	return LG_ERR_SYNTAX;
+	struct lg_text_pos tp = lg_text_pos_at(c->text, c->len, pos);
+	if (pos >= c->len)
+		return report(c, LG_ERR_SYNTAX, tp, NULL,
+			      "invalid JSON: unexpected end of input (truncated?)");
+	char q[80];
+	excerpt(q, sizeof q, c->text + pos, c->len - pos, 16);
+	return report(c, LG_ERR_SYNTAX, tp, NULL, "invalid JSON: unexpected text at %s", q);
 }
 
-static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
-		     struct lg_layout *l)
+static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
+		      struct lg_layout *l)
 {
 	enum { K_SCHEMA, K_COMMENT, K_ERA, K_MEM, K_PAGE, K_PFNLIM, K_DEVICES, K_N };
 	static const char *const keys[K_N] = {"$schema", "comment",   "era",	"mem",
 					      "page_addr", "pfn_limit", "devices"};
 	const cJSON *m[K_N];
 	uint64_t mem = 0, page = 0, pfnlim = 0;
-	int rc;
+	bool mem_ok = false, page_ok = false, pfnlim_ok = false;
 
-	if (!cJSON_IsObject(root))
-		return expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
-	if ((rc = members(c, root, ".", keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_DEVICES])
-		return fail(c, LG_ERR_SPEC, ".", "missing key \"devices\" (an array of devices)");
-	if (!m[K_MEM] && !o->mem)
-		return fail(c, LG_ERR_SPEC, ".",
-			    "missing key \"mem\" (guest RAM size, such as \"32M\")");
+	if (!cJSON_IsObject(root)) {
+		expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
+		return;
+	}
+	members(root, keys, K_N, m);
 	struct dspec *ds = NULL;
 	struct espec *es = NULL;
 	lg_layout_init(l, 0);
-	/* The era first: what a device may say depends on it. */
-	if (m[K_ERA]) {
-		size_t e = 0;
-		while (e < NELEM(spec_eras) && !(cJSON_IsString(m[K_ERA]) &&
-						 strcmp(m[K_ERA]->valuestring, spec_eras[e].name) == 0))
-			e++;
-		if (e == NELEM(spec_eras))
-			return expected(c, ".era",
-					"\"2.6.23\" (E0), \"2.6.24\" (E1) or \"2.6.25\" (early E2)",
-					m[K_ERA]);
-		c->era = spec_eras[e].era;
-		c->early = spec_eras[e].early;
+	/* The era first: what a device may say depends on it (a bad one is reported in its
+	 * place among the keys, and the devices are not judged). */
+	size_t era = 0;
+	while (m[K_ERA] && era < NELEM(spec_eras) &&
+	       !(cJSON_IsString(m[K_ERA]) && strcmp(m[K_ERA]->valuestring, spec_eras[era].name) == 0))
+		era++;
+	if (m[K_ERA] && era < NELEM(spec_eras)) {
+		c->era = spec_eras[era].era;
+		c->early = spec_eras[era].early;
 	}
 	l->era = c->era;
 	l->early_e2 = c->early;
 	int prev_slot = -1;
 
-	for (const cJSON *v = root->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
+	for (const cJSON *v = root->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, ".", keys, m, K_N, v);
+		if (k < 0)
+			continue;
 		char p[PATHLEN];
 		pathf(p, ".%s", keys[k]);
 		switch (k) {
 		case K_ERA:
+			if (era == NELEM(spec_eras))
+				expected(c, p,
+					 "\"2.6.23\" (E0), \"2.6.24\" (E1) or \"2.6.25\" (early E2)",
+					 v);
 			break;
 		case K_SCHEMA:
 		case K_COMMENT:
-			if (!cJSON_IsString(v)) {
-				rc = expected(c, p, "a string", v);
-				goto out;
-			}
+			if (!cJSON_IsString(v))
+				expected(c, p, "a string", v);
 			break;
 		case K_MEM:
-			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem)) < 0)
-				goto out;
-			if (mem == 0 || mem % LG_PAGE_SIZE) {
-				rc = expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)",
-					      v);
-				goto out;
-			}
-			if (mem > UINT64_MAX / 2) {
-				rc = expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
-				goto out;
-			}
+			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem) < 0)
+				break;
+			if (mem == 0 || mem % LG_PAGE_SIZE)
+				expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)", v);
+			else if (mem > UINT64_MAX / 2)
+				expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
+			else
+				mem_ok = true;
 			break;
 		case K_PAGE:
-			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &page)) < 0)
-				goto out;
-			if (page % LG_PAGE_SIZE) {
-				rc = expected(c, p, "a multiple of 4096", v);
-				goto out;
-			}
-			if (page > UINT64_MAX / 2) {
-				rc = expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
-				goto out;
-			}
+			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &page) < 0)
+				break;
+			if (page % LG_PAGE_SIZE)
+				expected(c, p, "a multiple of 4096", v);
+			else if (page > UINT64_MAX / 2)
+				expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
+			else
+				page_ok = true;
 			break;
 		case K_PFNLIM:
-			if ((rc = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
-					   &pfnlim)) < 0)
-				goto out;
+			pfnlim_ok = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
+					     &pfnlim) == 0;
 			break;
 		case K_DEVICES: {
+			if (era == NELEM(spec_eras))
+				break;
 			if (!cJSON_IsArray(v)) {
-				rc = expected(c, p, "an array of devices", v);
-				goto out;
+				expected(c, p, "an array of devices", v);
+				break;
 			}
 			int i = 0;
 			uint32_t off = 0;
-			for (const cJSON *dj = v->child; dj; dj = dj->next, i++) {
+			bool sized = true; /* every device so far loaded, so off is known */
+			for (const cJSON *dj = v->child; dj && !c->stop; dj = dj->next, i++) {
 				char dp[PATHLEN];
 				pathf(dp, ".devices[%d]", i);
 				struct lg_device *d = lg_layout_add(l);
@@ -1300,34 +1387,33 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 					ds = nds;
 				struct espec *nes = nds ? realloc(es, (size_t)(i + 1) * sizeof *es)
 							: NULL;
+				if (nes)
+					es = nes;
 				if (!d || !nds || !nes) {
-					rc = fail(c, LG_ERR_NOMEM, NULL, "out of memory");
-					goto out;
+					oom(c);
+					break;
 				}
-				es = nes;
 				memset(&ds[i], 0, sizeof ds[i]);
 				memset(&es[i], 0, sizeof es[i]);
 				if (c->era == LG_ERA_E0) {
-					rc = load_device_e0(c, dj, dp, d, prev_slot, &es[i]);
+					sized &= load_device_e0(c, dj, dp, d, prev_slot, &es[i]);
 					prev_slot = d->e0.slot;
 				} else if (c->era == LG_ERA_E1) {
-					rc = load_device_e1(c, dj, dp, d, &ds[i], &es[i]);
+					sized &= load_device_e1(c, dj, dp, d, &ds[i], &es[i]);
 				} else {
-					rc = load_device(c, dj, dp, d, &ds[i]);
+					sized &= load_device(c, dj, dp, d, &ds[i]);
 				}
-				if (rc < 0)
-					goto out;
 				uint32_t size = c->era == LG_ERA_E0 ? 0
 						: c->era == LG_ERA_E1
 						    ? LG_E1_HDR_SIZE + d->config_len
 						    : lg_desc_size(d->num_vq, d->feature_len,
 								   d->config_len);
-				if (size > LG_PAGE_SIZE - off) {
-					rc = fail(c, LG_ERR_SPEC, dp,
-						  "descriptor of %u bytes at page offset %u ends at "
-						  "%u, past the end of the 4096-byte page",
-						  size, off, off + size);
-					goto out;
+				if (sized && size > LG_PAGE_SIZE - off) {
+					fail(c, LG_ERR_SPEC, dj, dp,
+					     "descriptor of %u bytes at page offset %u ends at %u, past "
+					     "the end of the 4096-byte page",
+					     size, off, off + size);
+					sized = false; /* once: the rest cannot fit either */
 				}
 				off += size;
 			}
@@ -1335,16 +1421,31 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 		}
 		}
 	}
-	if (o->mem)
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_DEVICES])
+		fail(c, LG_ERR_SPEC, root, ".", "missing key \"devices\" (an array of devices)");
+	if (!m[K_MEM] && !o->mem)
+		fail(c, LG_ERR_SPEC, root, ".",
+		     "missing key \"mem\" (guest RAM size, such as \"32M\")");
+	if (o->mem) {
 		mem = o->mem;
-	if (!m[K_PAGE])
-		page = mem;
-	if (page < mem) {
-		rc = fail(c, LG_ERR_SPEC, ".page_addr",
-			  "expected at least mem (%#llx): the page lies above RAM, got %#llx",
-			  (unsigned long long)mem, (unsigned long long)page);
-		goto out;
+		mem_ok = true;
 	}
+	if (!m[K_PAGE]) {
+		page = mem;
+		page_ok = mem_ok;
+	}
+	if (m[K_PAGE] && mem_ok && page_ok && page < mem)
+		fail(c, LG_ERR_SPEC, m[K_PAGE], ".page_addr",
+		     "expected at least mem (%#llx): the page lies above RAM, got %#llx",
+		     (unsigned long long)mem, (unsigned long long)page);
+	if (page_ok && pfnlim_ok && pfnlim <= page >> LG_PAGE_SHIFT)
+		fail(c, LG_ERR_SPEC, m[K_PFNLIM], ".pfn_limit",
+		     "expected more than the page's frame %#llx (the limit counts the page), got "
+		     "%#llx",
+		     (unsigned long long)(page >> LG_PAGE_SHIFT), (unsigned long long)pfnlim);
+	if (c->nerr)
+		goto out;
 	l->mem = mem;
 	l->page_addr = page;
 
@@ -1352,28 +1453,23 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 	 * (the first right after the page), irqs counting up from 1. */
 	uint64_t next_pfn = (page >> LG_PAGE_SHIFT) + 1;
 	uint64_t next_irq = 1;
-	for (size_t d = 0; ds && d < l->ndev; d++) {
+	for (size_t d = 0; ds && d < l->ndev && !c->stop; d++) {
 		struct lg_device *dv = &l->dev[d];
-		for (unsigned q = 0; q < ds[d].nq; q++) {
+		for (unsigned q = 0; q < ds[d].nq && !c->stop; q++) {
 			const struct qspec *qs = &ds[d].q[q];
 			uint64_t pfn = qs->has_pfn ? qs->pfn : next_pfn;
 			uint64_t irq = qs->has_irq ? qs->irq : next_irq;
 			char p[PATHLEN];
-			if (pfn > UINT32_MAX) {
-				pathf(p, ".devices[%zu].queues[%u]", d, q);
-				rc = fail(c, LG_ERR_SPEC, p,
-					  "the ring would be at page frame %#llx, which does not fit "
-					  "the 32-bit pfn field",
-					  (unsigned long long)pfn);
-				goto out;
-			}
-			if (irq > UINT16_MAX) {
-				pathf(p, ".devices[%zu].queues[%u]", d, q);
-				rc = fail(c, LG_ERR_SPEC, p,
-					  "the irq would be %llu, which does not fit the 16-bit field",
-					  (unsigned long long)irq);
-				goto out;
-			}
+			pathf(p, ".devices[%zu].queues[%u]", d, q);
+			if (pfn > UINT32_MAX)
+				fail(c, LG_ERR_SPEC, qs->node, p,
+				     "the ring would be at page frame %#llx, which does not fit the "
+				     "32-bit pfn field",
+				     (unsigned long long)pfn);
+			if (irq > UINT16_MAX)
+				fail(c, LG_ERR_SPEC, qs->node, p,
+				     "the irq would be %llu, which does not fit the 16-bit field",
+				     (unsigned long long)irq);
 			dv->vq[q] = (struct lg_vq){qs->num, (uint16_t)irq, (uint32_t)pfn};
 			struct lg_ring_geom g;
 			lg_ring_geom(qs->num, (uint32_t)pfn, &g);
@@ -1391,68 +1487,97 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 			if (pfn + s->num_pages > (uint64_t)UINT32_MAX + 1) {
 				char p[PATHLEN];
 				pathf(p, ".devices[%zu]", d);
-				rc = fail(c, LG_ERR_SPEC, p,
-					  "its %u pages would end at page frame %#llx, past the 32-bit "
-					  "pfn field",
-					  s->num_pages, (unsigned long long)(pfn + s->num_pages));
-				goto out;
+				fail(c, LG_ERR_SPEC, root, p,
+				     "its %u pages would end at page frame %#llx, past the 32-bit pfn "
+				     "field",
+				     s->num_pages, (unsigned long long)(pfn + s->num_pages));
 			}
 			s->pfn = (uint32_t)pfn;
 			next_pfn = pfn + s->num_pages;
 		}
 	}
-	if (m[K_PFNLIM]) {
-		if (pfnlim <= page >> LG_PAGE_SHIFT) {
-			rc = fail(c, LG_ERR_SPEC, ".pfn_limit",
-				  "expected more than the page's frame %#llx (the limit counts the "
-				  "page), got %#llx",
-				  (unsigned long long)(page >> LG_PAGE_SHIFT),
-				  (unsigned long long)pfnlim);
-			goto out;
-		}
-		l->pfn_limit = pfnlim;
-	} else {
-		l->pfn_limit = lg_layout_area_end(l) >> LG_PAGE_SHIFT;
-	}
-	rc = lg_layout_pack(l);
+	if (c->nerr)
+		goto out;
+	l->pfn_limit = m[K_PFNLIM] ? pfnlim : lg_layout_area_end(l) >> LG_PAGE_SHIFT;
+	int rc = lg_layout_pack(l);
 	if (rc < 0)
-		rc = fail(c, rc, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
+		fail(c, rc, root, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
 	else if (c->era != LG_ERA_E2)
-		rc = era_redecode(c, l);
+		era_redecode(c, root, l);
 out:
 	free(ds);
 	free(es);
-	if (rc < 0)
+	if (c->nerr)
 		lg_layout_free(l);
-	return rc;
+}
+
+/* The first problem into a struct lg_error, as a compiler prints it. */
+struct first {
+	const char *name;
+	struct lg_error *err;
+};
+
+static int first_sink(void *ctx, const struct lg_spec_diag *d)
+{
+	const struct first *f = ctx;
+	if (f->err) {
+		f->err->code = d->code;
+		/* A long message is cut at the end: its place comes first. */
+		char *o = f->err->msg;
+		size_t k = (size_t)snprintf(o, sizeof f->err->msg, "%s:%u:%u: error: ", f->name,
+					    d->line, d->col);
+		if (k < sizeof f->err->msg && d->path[0])
+			k += (size_t)snprintf(o + k, sizeof f->err->msg - k, "%.*s: ",
+					      (int)(sizeof f->err->msg - k), d->path);
+		if (k < sizeof f->err->msg)
+			snprintf(o + k, sizeof f->err->msg - k, "%.*s", (int)(sizeof f->err->msg - k),
+				 d->msg);
+	}
+	return 1; /* one is enough */
 }
 
 int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
 		 struct lg_layout *out, struct lg_error *err)
 {
+	struct first f = {name ? name : "spec", err};
+	return lg_spec_load_each(text, len, opts, out, first_sink, &f);
+}
+
+int lg_spec_load_each(const char *text, size_t len, const struct lg_spec_opts *opts,
+		      struct lg_layout *out, lg_spec_sink_fn sink, void *ctx)
+{
+	static const struct lg_text_pos top = {1, 1};
 	struct lg_spec_opts dflt = {0};
-	struct ld c = {name ? name : "spec", text, len, 0, err, LG_ERA_E2, false};
+	struct ld c;
+	memset(&c, 0, sizeof c);
+	c.text = text;
+	c.len = len;
+	c.sink = sink;
+	c.ctx = ctx;
 	if (!opts)
 		opts = &dflt;
 	c.flags = opts->flags;
+	c.era = LG_ERA_E2;
 	if (!out || (!text && len))
-		return fail(&c, LG_ERR_PARAM, NULL, "no spec given");
+		return report(&c, LG_ERR_PARAM, top, NULL, "no spec given");
 	lg_layout_init(out, 0);
 	if (opts->mem % LG_PAGE_SIZE || opts->mem > UINT64_MAX / 2)
-		return fail(&c, LG_ERR_PARAM, NULL, "mem %#llx is not a multiple of 4096 below 2^63",
-			    (unsigned long long)opts->mem);
+		return report(&c, LG_ERR_PARAM, top, NULL,
+			      "mem %#llx is not a multiple of 4096 below 2^63",
+			      (unsigned long long)opts->mem);
 	if (len > LG_SPEC_MAX_SIZE)
-		return fail(&c, LG_ERR_SPEC, NULL,
-			    "%zu bytes is too large for a layout spec (the limit is %u MiB)", len,
-			    LG_SPEC_MAX_SIZE >> 20);
+		return report(&c, LG_ERR_SPEC, top, NULL,
+			      "%zu bytes is too large for a layout spec (the limit is %u MiB)", len,
+			      LG_SPEC_MAX_SIZE >> 20);
 	size_t i = 0;
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
 		i++;
 	if (i == len)
-		return fail(&c, LG_ERR_SYNTAX, NULL,
-			    len ? "no JSON in the file, expected an object {\"mem\": …, "
-				  "\"devices\": […]}"
-				: "empty file, expected a JSON object {\"mem\": …, \"devices\": […]}");
+		return report(&c, LG_ERR_SYNTAX, top, NULL, "%s",
+			      len ? "no JSON in the file, expected an object {\"mem\": …, "
+				    "\"devices\": […]}"
+				  : "empty file, expected a JSON object {\"mem\": …, \"devices\": "
+				    "[…]}");
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
@@ -1462,7 +1587,7 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		if (end == text + len - 1) {
 			char *pad = malloc(len + 1);
 			if (!pad)
-				return fail(&c, LG_ERR_NOMEM, NULL, "out of memory");
+				return oom(&c);
 			memcpy(pad, text, len);
 			pad[len] = ' ';
 			const char *pend = NULL;
@@ -1475,38 +1600,33 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		}
 		return syntax_error(&c, end);
 	}
+	c.root = root;
 	/* Only blanks may follow the value. */
 	size_t pos = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
 	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
 			     text[pos] == '\n'))
 		pos++;
-	int rc;
 	const char *bad = NULL;
 	if (pos < len) {
-		rc = syntax_error(&c, text + pos);
+		syntax_error(&c, text + pos);
 	} else if ((bad = bad_in_string(text, len)) != NULL) {
-		unsigned line, col;
-		line_col(&c, (size_t)(bad - text), &line, &col);
-		rc = LG_ERR_SPEC;
-		if (err && *bad == '\\') {
-			snprintf(err->msg, sizeof err->msg,
-				 "%s:%u:%u: a JSON string holds \\u0000 (a NUL character), which no "
-				 "key or value of a spec may contain",
-				 c.name, line, col);
-			err->code = rc;
-		} else if (err) {
-			snprintf(err->msg, sizeof err->msg,
-				 "%s:%u:%u: a JSON string holds the control character 0x%02x "
-				 "unescaped, which JSON forbids (a string may not span lines or hold "
-				 "a NUL)",
-				 c.name, line, col, (unsigned char)*bad);
-			err->code = rc;
-		}
+		struct lg_text_pos bp = lg_text_pos_at(text, len, (size_t)(bad - text));
+		if (*bad == '\\')
+			report(&c, LG_ERR_SPEC, bp, NULL,
+			       "a JSON string holds \\u0000 (a NUL character), which no key or value "
+			       "of a spec may contain");
+		else
+			report(&c, LG_ERR_SPEC, bp, NULL,
+			       "a JSON string holds the control character 0x%02x unescaped, which "
+			       "JSON forbids (a string may not span lines or hold a NUL)",
+			       (unsigned char)*bad);
 	} else {
-		rc = load_tree(&c, root, opts, out);
+		load_tree(&c, root, opts, out);
 	}
+	if (c.have_ix)
+		lg_spec_ix_free(&c.ix);
 	cJSON_Delete(root);
-	return rc;
+	return c.nomem ? LG_ERR_NOMEM : c.first;
 }
 
 /* ---------------------------------------------------------------- dump */

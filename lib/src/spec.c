@@ -174,7 +174,9 @@ static int expected(struct ld *c, const char *path, const char *what, const cJSO
 /* ---------------------------------------------------------------- scalars */
 
 /* Parse an unsigned integer in decimal or 0x hex; with sizes, a K/M/G suffix (optionally
- * followed by "iB" or "B") multiplies.  Returns false on any other text or on overflow. */
+ * followed by "iB" or "B") multiplies.  Returns false on any other text or on overflow.
+ * The one rule for sizes, in specs and (through lg_parse_size) on the tools' command
+ * lines. */
 static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -222,6 +224,13 @@ static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+int lg_parse_size(const char *s, uint64_t *out)
+{
+	if (!s || !out)
+		return LG_ERR_PARAM;
+	return parse_uint_text(s, true, out) ? 0 : LG_ERR_SPEC;
 }
 
 #define EXACT_MAX 9007199254740991.0 /* 2^53 - 1: above it, doubles skip integers */

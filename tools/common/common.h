@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* common.h — what the lgkit tools share: number parsing, -W/-E options, the finding
+/* common.h — what the lgkit tools share: option values, -W/-E options, the finding
  * collector and the one diagnostic format (text, json, sarif). */
 #ifndef LGKIT_TOOLS_COMMON_H
 #define LGKIT_TOOLS_COMMON_H
@@ -8,12 +8,9 @@
 
 #include "lgkit/lgkit.h"
 
-/* Parse "4096", "0x2000000", "32M", "1G", "64k".  Returns 0 or -1 (bad syntax or
- * overflow of 64 bits). */
-int lgt_parse_size(const char *s, uint64_t *out);
-
 /* Option values, each printing "PROG: OPT 'ARG': expected …" on stderr and returning -1
  * when ARG is not what the option takes. */
+/* A SIZE: lg_parse_size(), the rule a spec's sizes follow too. */
 int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out);
 int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out); /* 4096-aligned */
 int lgt_opt_color(const char *prog, const char *arg, int *color); /* auto -1, never 0, always 1 */

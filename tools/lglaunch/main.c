@@ -18,9 +18,7 @@
 #include "common.h"
 #include "output.h"
 #include "lgkit/emit.h"
-#ifdef LGL_HAVE_SPEC
 #include "lgkit/spec.h"
-#endif
 #include "lglaunch.h"
 
 #define DEFAULT_MEM (32ull << 20)
@@ -111,7 +109,7 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 	while ((c = getopt_long(argc, argv, "+m:vqhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (lgt_parse_size(optarg, &o->mem) < 0 || o->mem % (1u << 20) ||
+			if (lg_parse_size(optarg, &o->mem) < 0 || o->mem % (1u << 20) ||
 			    o->mem < (2u << 20) || o->mem > (3ull << 30)) {
 				fprintf(stderr, "lglaunch: --mem %s: expected a multiple of 1M from 2M to 3G\n",
 					optarg);
@@ -145,7 +143,7 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			o->accel = optarg;
 			break;
 		case O_NUM:
-			if (lgt_parse_size(optarg, &v) < 0 || v > 65535) {
+			if (lg_parse_size(optarg, &v) < 0 || v > 65535) {
 				fprintf(stderr, "lglaunch: --num %s: expected 0..65535\n", optarg);
 				return -1;
 			}

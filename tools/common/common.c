@@ -11,6 +11,7 @@
 #include "lgkit/spec.h"
 
 #include "common.h"
+#include "locate_cli.h"
 #include "output.h"
 
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog)
@@ -64,6 +65,46 @@ int lgt_list_checks(FILE *out, bool json)
 void lgt_try_help(const char *prog)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}
+
+int lgt_check_option(struct lgt_check_cli *cli, int c, const char *arg)
+{
+	const char *prog = cli->prog;
+	switch (c) {
+	case LGT_OPT_BASE:
+		if (lgt_opt_size(prog, "--base", arg, &cli->lo->iopts.base) < 0)
+			return 2;
+		cli->lo->have_base = true;
+		return -1;
+	case LGT_OPT_PAGE_ADDR:
+		if (lgt_opt_page_addr(prog, arg, &cli->lo->page_addr) < 0)
+			return 2;
+		cli->lo->have_page = true;
+		return -1;
+	case LGT_OPT_RAW:
+		cli->lo->iopts.force_raw = true;
+		return -1;
+	case LGT_OPT_COLOR:
+		return lgt_opt_color(prog, arg, &cli->color) < 0 ? 2 : -1;
+	case LGT_OPT_LIST:
+		cli->list = true;
+		return -1;
+	case 'W':
+	case 'E':
+		return lgt_apply_flag(cli->cfg, (char)c, arg, prog) < 0 ? 2 : -1;
+	case 'q':
+		cli->quiet = true;
+		return -1;
+	case 'h':
+		cli->usage(stdout);
+		return 0;
+	case 'V':
+		printf("%s (lgkit) %s\n", prog, LGKIT_VERSION);
+		return 0;
+	default:
+		lgt_try_help(prog);
+		return 2;
+	}
 }
 
 int lgt_collect(void *ctx, const struct lg_finding *f)

@@ -873,14 +873,14 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 
 	/* Pass 2: allocate as add_virtqueue() did — each ring right after the previous one
 	 * (the first right after the page), irqs counting up from 1. */
-	uint64_t next_pfn = (page >> LG_PAGE_SHIFT) + 1;
-	uint64_t next_irq = 1;
+	struct lg_vq_alloc va;
+	lg_vq_alloc_init(&va, page);
 	for (size_t d = 0; ds && d < l->ndev; d++) {
 		struct lg_device *dv = &l->dev[d];
 		for (unsigned q = 0; q < ds[d].nq; q++) {
 			const struct qspec *qs = &ds[d].q[q];
-			uint64_t pfn = qs->has_pfn ? qs->pfn : next_pfn;
-			uint64_t irq = qs->has_irq ? qs->irq : next_irq;
+			uint64_t pfn = qs->has_pfn ? qs->pfn : va.next_pfn;
+			uint64_t irq = qs->has_irq ? qs->irq : va.next_irq;
 			char p[PATHLEN];
 			if (pfn > UINT32_MAX) {
 				pathf(p, ".devices[%zu].queues[%u]", d, q);
@@ -898,10 +898,7 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 				goto out;
 			}
 			dv->vq[q] = (struct lg_vq){qs->num, (uint16_t)irq, (uint32_t)pfn};
-			struct lg_ring_geom g;
-			lg_ring_geom(qs->num, (uint32_t)pfn, &g);
-			next_pfn = pfn + g.pages;
-			next_irq = irq + 1;
+			lg_vq_alloc_placed(&va, qs->num, pfn, irq);
 		}
 	}
 	if (m[K_PFNLIM]) {

@@ -200,12 +200,12 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 	return 0;
 }
 
-/* add_virtqueue() of the real Launcher: bump-allocate ceil(vring_size/4096) pages. */
-static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t max,
-		  unsigned *next_irq)
+/* add_virtqueue() of the real Launcher (lg_vq_alloc), within the device area below max. */
+static int add_vq(struct lg_device *d, uint16_t num, struct lg_vq_alloc *va, uint64_t max)
 {
-	uint64_t pages = (lg_vring_size(num) + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
-	if (*limit + pages * LG_PAGE_SIZE > max) {
+	struct lg_ring_geom g;
+	lg_ring_geom(num, 0, &g);
+	if ((va->next_pfn + g.pages) << LG_PAGE_SHIFT > max) {
 		fprintf(stderr, "lglaunch: not enough memory for devices (the device area is %llu "
 				"KiB)\n",
 			(unsigned long long)(DEVICE_AREA >> 10));
@@ -213,9 +213,9 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 	}
 	struct lg_vq *v = &d->vq[d->num_vq++];
 	v->num = num;
-	v->irq = (uint16_t)(*next_irq)++;
-	v->pfn = (uint32_t)(*limit >> LG_PAGE_SHIFT);
-	*limit += pages * LG_PAGE_SIZE;
+	v->irq = (uint16_t)va->next_irq;
+	v->pfn = (uint32_t)va->next_pfn;
+	lg_vq_alloc_placed(va, num, va->next_pfn, va->next_irq);
 	return 0;
 }
 
@@ -225,8 +225,8 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 static int layout_from_flags(const struct opts *o, const struct devreq *req, unsigned nreq,
 			     struct lg_layout *l, uint64_t mem)
 {
-	uint64_t limit = mem + LG_PAGE_SIZE;
-	unsigned next_irq = 1;
+	struct lg_vq_alloc va;
+	lg_vq_alloc_init(&va, mem);
 	lg_layout_init(l, mem);
 	l->mem = mem;
 	for (unsigned i = 0; i < nreq; i++) {
@@ -236,12 +236,12 @@ static int layout_from_flags(const struct opts *o, const struct devreq *req, uns
 			return -1;
 		d->type = req[i].type;
 		for (unsigned q = 0; q < dc->nvq; q++)
-			if (add_vq(d, (uint16_t)o->num, &limit, mem + DEVICE_AREA, &next_irq) < 0)
+			if (add_vq(d, (uint16_t)o->num, &va, mem + DEVICE_AREA) < 0)
 				return -1;
 		if (dc->describe && dc->describe(d, req[i].arg, o->num) < 0)
 			return -1;
 	}
-	l->pfn_limit = limit >> LG_PAGE_SHIFT;
+	l->pfn_limit = va.next_pfn;
 	if (lg_layout_pack(l) < 0) {
 		fprintf(stderr, "lglaunch: too many devices for one descriptor page\n");
 		return -1;

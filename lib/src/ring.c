@@ -497,9 +497,25 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 
 /* ---------------------------------------------------------------- reading a ring */
 
+/* A ring's {flags, idx} at addr and the event field after its ring_bytes of entries
+ * (avail: used_event; used: avail_event). */
+static int read_ring_head(const struct lg_image *img, uint64_t addr, uint64_t ring_bytes,
+			  uint16_t *flags, uint16_t *idx, uint16_t *event)
+{
+	uint8_t b[4];
+	int rc = lg_image_read(img, addr, b, 4);
+	if (rc < 0)
+		return rc;
+	*flags = lg_le16(b);
+	*idx = lg_le16(b + 2);
+	if ((rc = lg_image_read(img, addr + 4 + ring_bytes, b, 2)) < 0)
+		return rc;
+	*event = lg_le16(b);
+	return 0;
+}
+
 int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs)
 {
-	uint8_t b[6];
 	int rc;
 	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0)
 		return LG_ERR_PARAM;
@@ -510,20 +526,11 @@ int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct 
 		return LG_ERR_OVERFLOW;
 	if (!lg_image_covers(img, rs->geom.desc, rs->geom.size))
 		return LG_ERR_NOT_IN_IMAGE;
-	if ((rc = lg_image_read(img, rs->geom.avail, b, 4)) < 0)
+	if ((rc = read_ring_head(img, rs->geom.avail, 2ull * num, &rs->avail_flags,
+				 &rs->avail_idx, &rs->used_event)) < 0 ||
+	    (rc = read_ring_head(img, rs->geom.used, 8ull * num, &rs->used_flags, &rs->used_idx,
+				 &rs->avail_event)) < 0)
 		return rc;
-	rs->avail_flags = lg_le16(b);
-	rs->avail_idx = lg_le16(b + 2);
-	if ((rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * num, b, 2)) < 0)
-		return rc;
-	rs->used_event = lg_le16(b);
-	if ((rc = lg_image_read(img, rs->geom.used, b, 4)) < 0)
-		return rc;
-	rs->used_flags = lg_le16(b);
-	rs->used_idx = lg_le16(b + 2);
-	if ((rc = lg_image_read(img, rs->geom.used + 4 + 8ull * num, b, 2)) < 0)
-		return rc;
-	rs->avail_event = lg_le16(b);
 	rs->pending = (uint16_t)(rs->avail_idx - rs->used_idx);
 	return 0;
 }

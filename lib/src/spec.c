@@ -19,6 +19,7 @@
 
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
+#include "image_priv.h"
 
 /* ---------------------------------------------------------------- typed config fields */
 
@@ -1124,19 +1125,8 @@ static bool typed_config(struct sb *b, const struct lg_device *d)
 	return true;
 }
 
-static int dump_fail(struct lg_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int dump_fail(struct lg_error *err, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-		va_end(ap);
-		err->code = LG_ERR_LAYOUT;
-	}
-	return LG_ERR_LAYOUT;
-}
+/* Why lg_spec_dump() would not write the layout (LG_ERR_LAYOUT). */
+#define dump_fail(err, ...) lg_fail(err, LG_ERR_LAYOUT, __VA_ARGS__)
 
 int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
 {

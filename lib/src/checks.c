@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check_priv.h"
+#include "devtype_priv.h"
 
 static const struct lg_check_info table[LG_CHECK_COUNT] = {
 #define LG_X_INFO(id, name, sect, sev, prereq, summary) [id] = {name, sect, sev, prereq, summary},
@@ -210,45 +211,6 @@ static void check_page(struct lg_ckctx *c)
 	}
 }
 
-/* Minimum config_len for what the device offers; 0 when nothing is required. */
-static unsigned config_min(const struct lg_device *d, const char **why)
-{
-	const uint8_t *hf = d->host_features;
-	switch (d->type) {
-	case LG_TYPE_BLOCK:
-		*why = "a block config holds capacity, size_max and seg_max";
-		return 16;
-	case LG_TYPE_NET:
-		if (lg_feature_test(hf, d->feature_len, 16) || lg_feature_test(hf, d->feature_len, 22)) {
-			*why = lg_feature_test(hf, d->feature_len, 22)
-				       ? "MQ is offered (mac, status, max_virtqueue_pairs)"
-				       : "STATUS is offered (mac, status)";
-			return lg_feature_test(hf, d->feature_len, 22) ? 10 : 8;
-		}
-		if (lg_feature_test(hf, d->feature_len, 5)) {
-			*why = "MAC is offered";
-			return 6;
-		}
-		return 0;
-	case LG_TYPE_CONSOLE:
-		if (lg_feature_test(hf, d->feature_len, 2)) {
-			*why = "EMERG_WRITE is offered";
-			return 12;
-		}
-		if (lg_feature_test(hf, d->feature_len, 1)) {
-			*why = "MULTIPORT is offered";
-			return 8;
-		}
-		if (lg_feature_test(hf, d->feature_len, 0)) {
-			*why = "SIZE is offered";
-			return 4;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 static void check_e0_slot(struct lg_ckctx *c, size_t d);
 static void check_e1_fields(struct lg_ckctx *c, size_t d);
 
@@ -269,21 +231,9 @@ static void check_device(struct lg_ckctx *c, size_t d)
 		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
 		lg_report(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(l, d, LG_DESC_TYPE), path, where,
 			  "type %u is not a known virtio device id", dv->type);
-	} else if (dv->type <= LG_TYPE_RNG) {
-		const char *need = NULL;
-		switch (dv->type) {
-		case LG_TYPE_CONSOLE:
-			if (dv->num_vq < 2 || dv->num_vq % 2)
-				need = "an even number, at least 2 (receive and transmit per port)";
-			break;
-		case LG_TYPE_NET:
-			if (dv->num_vq < 2)
-				need = "at least 2 (receive and transmit)";
-			break;
-		default:
-			if (dv->num_vq != 1)
-				need = "exactly 1";
-		}
+	} else {
+		const struct lg_devtype *t = lg_devtype(dv->type);
+		const char *need = lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
 		/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
 		if (need && (e1 ? whole : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
 			lg_vq_names(l, d, -1, "num_vq", path, sizeof path, where, sizeof where);
@@ -293,7 +243,9 @@ static void check_device(struct lg_ckctx *c, size_t d)
 				  lg_type_name(dv->type), need);
 		}
 		const char *why = "";
-		unsigned min = whole && !e1 ? config_min(dv, &why) : 0;
+		unsigned min = 0;
+		if (whole && !e1)
+			min = lg_devtype_config_min(t, dv->host_features, dv->feature_len, &why);
 		if (dv->config_len < min) {
 			lg_vq_names(l, d, -1, "config_len", path, sizeof path, where, sizeof where);
 			lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, d, LG_DESC_CONFIG_LEN), path,
@@ -451,23 +403,6 @@ static void check_e0_pages(struct lg_ckctx *c)
 	}
 }
 
-/* The 2.6.24 device fields each Guest driver looks for, and their lengths. */
-static int e1_field_len(uint8_t dev_type, uint8_t ftype)
-{
-	if (ftype == LG_E1_F_VIRTQUEUE)
-		return LG_VQC_SIZE;
-	if (dev_type == LG_TYPE_NET && ftype == LG_E1_NET_MAC)
-		return 6;
-	if (dev_type == LG_TYPE_BLOCK && ftype == LG_E1_BLK_CAPACITY)
-		return 8;
-	if (dev_type == LG_TYPE_BLOCK &&
-	    (ftype == LG_E1_BLK_SIZE_MAX || ftype == LG_E1_BLK_SEG_MAX))
-		return 4;
-	if ((dev_type == LG_TYPE_NET || dev_type == LG_TYPE_BLOCK) && ftype == LG_E1_F_FEATURES)
-		return -1; /* a bitmap: any length */
-	return 0;
-}
-
 static void check_e1_fields(struct lg_ckctx *c, size_t d)
 {
 	const struct lg_layout *l = c->l;
@@ -490,7 +425,7 @@ static void check_e1_fields(struct lg_ckctx *c, size_t d)
 					  dv->config_len);
 			break;
 		}
-		int want = e1_field_len(dv->type, t);
+		int want = lg_devtype_e1_field_len(dv->type, t);
 		if (t == LG_E1_F_VIRTQUEUE && f->len != LG_VQC_SIZE)
 			lg_report(c, LG_CHK_E1_VQ_LEN, fa + 1, path, where,
 				  "virtqueue field of %u bytes, expected 8 (an lguest_vqconfig): the "

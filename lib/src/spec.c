@@ -23,55 +23,16 @@
 
 /* ---------------------------------------------------------------- typed config fields */
 
-enum fkind { F_U8 = 1, F_U16 = 2, F_U32 = 4, F_U64 = 8, F_MAC = 6 };
+#define MAXFIELDS 16
 
-struct cfield {
-	const char *name;
-	uint8_t off;
-	enum fkind kind; /* the size in bytes, too */
-};
-
-/* struct virtio_blk_config (3.x headers): contiguous from 0. */
-static const struct cfield blk_fields[] = {
-	{"capacity", 0, F_U64},	       {"size_max", 8, F_U32},	       {"seg_max", 12, F_U32},
-	{"cylinders", 16, F_U16},      {"heads", 18, F_U8},	       {"sectors", 19, F_U8},
-	{"blk_size", 20, F_U32},       {"physical_block_exp", 24, F_U8},
-	{"alignment_offset", 25, F_U8}, {"min_io_size", 26, F_U16},   {"opt_io_size", 28, F_U32},
-	{"wce", 32, F_U8},
-};
-/* struct virtio_net_config. */
-static const struct cfield net_fields[] = {
-	{"mac", 0, F_MAC},
-	{"status", 6, F_U16},
-	{"max_virtqueue_pairs", 8, F_U16},
-	{"mtu", 10, F_U16},
-};
-/* struct virtio_console_config. */
-static const struct cfield con_fields[] = {
-	{"cols", 0, F_U16},
-	{"rows", 2, F_U16},
-	{"max_nr_ports", 4, F_U32},
-	{"emerg_wr", 8, F_U32},
-};
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct cfield *fields_for(unsigned type, size_t *n)
+/* The typed config fields of type, from the library's device-type table (devtype.c), into
+ * f[0..MAXFIELDS); returns how many (0 for a type without typed fields). */
+static size_t fields_for(unsigned type, const struct lg_config_field **f)
 {
-	switch (type) {
-	case LG_TYPE_BLOCK:
-		*n = NELEM(blk_fields);
-		return blk_fields;
-	case LG_TYPE_NET:
-		*n = NELEM(net_fields);
-		return net_fields;
-	case LG_TYPE_CONSOLE:
-		*n = NELEM(con_fields);
-		return con_fields;
-	default:
-		*n = 0;
-		return NULL;
-	}
+	size_t n = 0;
+	while (n < MAXFIELDS && (f[n] = lg_config_field(type, (unsigned)n)))
+		n++;
+	return n;
 }
 
 /* ---------------------------------------------------------------- messages */
@@ -519,9 +480,9 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 		*need = (unsigned)n;
 		return 0;
 	}
-	size_t nf;
-	const struct cfield *f = fields_for(d->type, &nf);
-	if (!f) {
+	const struct lg_config_field *f[MAXFIELDS];
+	size_t nf = fields_for(d->type, f);
+	if (!nf) {
 		if (!cfg->child)
 			return 0;
 		const char *tn = lg_type_name(d->type);
@@ -536,7 +497,7 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 	const char *keys[16];
 	const cJSON *got[16];
 	for (size_t i = 0; i < nf; i++)
-		keys[i] = f[i].name;
+		keys[i] = f[i]->name;
 	int rc = members(c, cfg, path, keys, nf, got);
 	if (rc < 0)
 		return rc;
@@ -547,21 +508,31 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 			if (got[i] == m)
 				break;
 		char p[PATHLEN];
-		pathf(p, "%s.%s", path, f[i].name);
-		uint8_t *dst = d->config + f[i].off;
-		if (f[i].kind == F_MAC) {
+		pathf(p, "%s.%s", path, f[i]->name);
+		uint8_t *dst = d->config + f[i]->off;
+		unsigned size = f[i]->size;
+		if (f[i]->kind == LG_FIELD_MAC) {
 			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst))
 				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
 						m);
+		} else if (f[i]->kind == LG_FIELD_BYTES) {
+			if (!cJSON_IsString(m))
+				return expected(c, p, "a string such as \"share\"", m);
+			size_t n = strlen(m->valuestring);
+			if (n > 255u - f[i]->off)
+				return fail(c, LG_ERR_SPEC, p,
+					    "expected at most %u bytes (config_len is 8 bits), got %zu",
+					    255u - f[i]->off, n);
+			memcpy(dst, m->valuestring, n);
+			size = (unsigned)n;
 		} else {
-			uint64_t u, max = f[i].kind == F_U64 ? UINT64_MAX
-					  : (1ull << (8 * f[i].kind)) - 1;
-			if ((rc = get_uint(c, m, p, f[i].kind >= F_U32 ? I_WIDE : I_NUM, max, &u)) < 0)
+			uint64_t u, max = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+			if ((rc = get_uint(c, m, p, size >= 4 ? I_WIDE : I_NUM, max, &u)) < 0)
 				return rc;
-			for (unsigned b = 0; b < (unsigned)f[i].kind; b++)
+			for (unsigned b = 0; b < size; b++)
 				dst[b] = (uint8_t)(u >> (8 * b));
 		}
-		unsigned end = f[i].off + (unsigned)f[i].kind;
+		unsigned end = f[i]->off + size;
 		if (end > *need)
 			*need = end;
 	}
@@ -1086,37 +1057,57 @@ static void put_features(struct sb *b, const char *key, unsigned type, const uin
 	put(b, "],\n");
 }
 
-/* Typed config when the fields cover config_len exactly (a prefix of the struct). */
+/* Printable ASCII without quote or backslash: a BYTES field written as a JSON string. */
+static bool plain_text(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/* Typed config when the fields cover config_len exactly (a prefix of the struct; a
+ * variable-length last field takes the rest). */
 static bool typed_config(struct sb *b, const struct lg_device *d)
 {
-	size_t nf;
-	const struct cfield *f = fields_for(d->type, &nf);
-	size_t upto = 0;
-	if (!f || !d->config_len)
+	const struct lg_config_field *f[MAXFIELDS];
+	size_t nf = fields_for(d->type, f), upto = 0;
+	unsigned end = 0;
+	if (!nf || !d->config_len)
 		return false;
-	while (upto < nf && f[upto].off + (unsigned)f[upto].kind <= d->config_len)
+	while (upto < nf && f[upto]->off + f[upto]->size <= d->config_len) {
+		end = f[upto]->off + f[upto]->size;
+		if (f[upto]->kind == LG_FIELD_BYTES) {
+			if (!plain_text(d->config + f[upto]->off, d->config_len - f[upto]->off))
+				return false;
+			end = d->config_len;
+		}
 		upto++;
-	if (!upto || f[upto - 1].off + (unsigned)f[upto - 1].kind != d->config_len)
+	}
+	if (!upto || end != d->config_len)
 		return false;
 	put(b, "      \"config\": {");
 	for (size_t i = 0; i < upto; i++) {
-		const uint8_t *p = d->config + f[i].off;
-		put(b, "%s\"%s\": ", i ? ", " : "", f[i].name);
-		switch (f[i].kind) {
-		case F_MAC:
+		const uint8_t *p = d->config + f[i]->off;
+		put(b, "%s\"%s\": ", i ? ", " : "", f[i]->name);
+		switch (f[i]->kind) {
+		case LG_FIELD_MAC:
 			put(b, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", p[0], p[1], p[2], p[3], p[4],
 			    p[5]);
 			break;
-		case F_U8:
+		case LG_FIELD_BYTES:
+			put(b, "\"%.*s\"", (int)(d->config_len - f[i]->off), (const char *)p);
+			break;
+		case LG_FIELD_U8:
 			put_uint(b, p[0]);
 			break;
-		case F_U16:
+		case LG_FIELD_U16:
 			put_uint(b, lg_le16(p));
 			break;
-		case F_U32:
+		case LG_FIELD_U32:
 			put_uint(b, lg_le32(p));
 			break;
-		case F_U64:
+		case LG_FIELD_U64:
 			put_uint(b, lg_le64(p));
 			break;
 		}

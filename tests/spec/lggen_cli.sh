@@ -144,6 +144,15 @@ grep -q "^broken/vq-num-not-pow2.json:0x2000027: error (vq_num_pow2): device\[2\
 # -W turns a check off, as in lgcheck.
 t 0 "$LGGEN" broken-layout/irq-zero.json -W no-vq_irq_zero -o "$W/irq0.bin"
 
+# A variable-length config field from the device-type table (9p's mount tag): written at
+# its offset, named in --layout, decoded back as typed config.
+printf '%s\n' '{"mem": "32M", "devices": [{"type": "9p", "queues": [{"num": 128}], "features": ["MOUNT_TAG"], "config": {"tag_len": 5, "tag": "share"}}, {"type": "console", "queues": [{"num": 256}, {"num": 256}]}]}' >"$W/9p.json"
+t 0 "$LGGEN" "$W/9p.json" --page -o "$W/9p.bin"
+t 0 "$LGCHECK" --layout --base 0x2000000 "$W/9p.bin"
+same "$(grep '^    config ' "$W/out")" "    config   05 00 73 68 61 72 65  (tag share)" "9p config in --layout"
+t 0 "$LGGEN" --decode --base 0x2000000 "$W/9p.bin" -o "$W/9p-back.json"
+same "$(grep '"config"' "$W/9p-back.json")" '      "config": {"tag_len": 5, "tag": "share"}' "9p config decoded"
+
 # --image: lgcheck accepts it as it is, finding the page through the e820 entry.
 t 0 "$LGGEN" full-layout.json --image --cmdline "console=hvc0 root=/dev/vda" -o "$W/image.bin"
 t 0 "$LGCHECK" --layout "$W/image.bin"

@@ -265,6 +265,48 @@ static void print_e1_fields(FILE *out, const struct lg_device *dv)
 		fprintf(out, "  vq[%u] num %u irq %u pfn %#x\n", q, dv->vq[q].num, dv->vq[q].irq,
 			dv->vq[q].pfn);
 }
+/* The summary fields of a device's config that config_len covers ("(capacity 2048
+ * sectors)", "(mac 02:...)"), from the library's device-type table. */
+static void print_summary(FILE *out, const struct lg_device *dv)
+{
+	const struct lg_config_field *f;
+	for (unsigned i = 0; (f = lg_config_field(dv->type, i)); i++) {
+		const uint8_t *p = dv->config + f->off;
+		if (!f->summary || f->off + f->size > dv->config_len)
+			continue;
+		fprintf(out, "  (%s ", f->name);
+		switch (f->kind) {
+		case LG_FIELD_MAC:
+			fprintf(out, "%02x:%02x:%02x:%02x:%02x:%02x", p[0], p[1], p[2], p[3], p[4],
+				p[5]);
+			break;
+		case LG_FIELD_BYTES:
+			for (unsigned k = f->off; k < dv->config_len; k++) {
+				uint8_t ch = dv->config[k];
+				if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+					fputc(ch, out);
+				else
+					fprintf(out, "\\x%02x", ch);
+			}
+			break;
+		case LG_FIELD_U8:
+			fprintf(out, "%u", p[0]);
+			break;
+		case LG_FIELD_U16:
+			fprintf(out, "%u", lg_le16(p));
+			break;
+		case LG_FIELD_U32:
+			fprintf(out, "%u", (unsigned)lg_le32(p));
+			break;
+		case LG_FIELD_U64:
+			fprintf(out, "%llu", (unsigned long long)lg_le64(p));
+			break;
+		}
+		fprintf(out, "%s%s)", f->unit ? " " : "", f->unit ? f->unit : "");
+	}
+}
+
+
 
 void lgt_print_layout(FILE *out, const struct lg_layout *l)
 {
@@ -311,13 +353,7 @@ void lgt_print_layout(FILE *out, const struct lg_layout *l)
 			fprintf(out, "    config  ");
 			for (unsigned i = 0; i < dv->config_len; i++)
 				fprintf(out, " %02x", dv->config[i]);
-			if (dv->type == LG_TYPE_BLOCK && dv->config_len >= 8)
-				fprintf(out, "  (capacity %llu sectors)",
-					(unsigned long long)lg_le64(dv->config));
-			if (dv->type == LG_TYPE_NET && dv->config_len >= 6)
-				fprintf(out, "  (mac %02x:%02x:%02x:%02x:%02x:%02x)", dv->config[0],
-					dv->config[1], dv->config[2], dv->config[3], dv->config[4],
-					dv->config[5]);
+			print_summary(out, dv);
 			fprintf(out, "\n");
 		}
 	}

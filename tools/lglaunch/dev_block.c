@@ -262,7 +262,10 @@ static void block_teardown(struct lgl_vm *vm, struct lgl_device *dev)
 const struct lgl_dev_class lgl_block_class = {
 	.type = LG_TYPE_BLOCK,
 	.nvq = 1,
-	.option = "--block=FILE",
+	.flag = "block",
+	.flag_arg = "FILE",
+	.flag_help = "a virtio block device backed by FILE (repeatable)",
+	.arg_is_input = true,
 	.ops = &lgl_block_ops,
 	.describe = block_describe,
 	.setup = block_setup,

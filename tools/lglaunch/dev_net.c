@@ -372,7 +372,11 @@ static const struct lgl_dev_ops lgl_net_ops = {
 const struct lgl_dev_class lgl_net_class = {
 	.type = LG_TYPE_NET,
 	.nvq = 2,
-	.option = "--net BACKEND",
+	.flag = "net",
+	.flag_arg = "BACKEND",
+	.flag_help = "a virtio net device (repeatable): tap:IFNAME[,mac=MAC]\n"
+		     "(a Linux tap device) or socket:PATH[,mac=MAC] (one frame per\n"
+		     "datagram on a Unix socket lglaunch binds at PATH)",
 	.arg_optional = true, /* a spec's NIC without --net has no cable: it stays idle */
 	.ops = &lgl_net_ops,
 	.describe = net_describe,

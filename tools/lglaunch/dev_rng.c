@@ -36,5 +36,7 @@ static const struct lgl_dev_ops lgl_rng_ops = {
 const struct lgl_dev_class lgl_rng_class = {
 	.type = LG_TYPE_RNG,
 	.nvq = 1,
+	.flag = "rng",
+	.flag_help = "a virtio rng device (getrandom)",
 	.ops = &lgl_rng_ops,
 };

@@ -157,8 +157,13 @@ struct lgl_device {
 struct lgl_dev_class {
 	uint8_t type;
 	unsigned nvq;          /* queues of a device made from flags */
-	const char *option;    /* the flag that backs each device ("--block=FILE"), or NULL */
-	bool arg_optional;     /* a spec's device without that flag stays idle (else refused) */
+	/* The command-line flag that adds a device of the class ("block" for --block), or NULL;
+	 * flag_arg names its argument ("FILE"), NULL when it takes none; flag_help is its line
+	 * in the usage text.  A spec's device of a class whose flag takes an argument is backed
+	 * by the flags' arguments in order. */
+	const char *flag, *flag_arg, *flag_help;
+	bool arg_optional;     /* a spec's device without a flag argument stays idle (else refused) */
+	bool arg_is_input;     /* the argument is a file lglaunch reads (never a --dump target) */
 	const struct lgl_dev_ops *ops;
 	/* From flags: the features and config of d; arg is the device's flag argument, num the
 	 * ring size.  0, or -1 after a message.  NULL: nothing to add. */
@@ -175,6 +180,8 @@ extern const struct lgl_dev_class lgl_console_class, lgl_block_class, lgl_rng_cl
 void lgl_add_feature(struct lg_device *d, unsigned bit);
 /* The class of a virtio device type, or NULL (no backend: the device stays idle). */
 const struct lgl_dev_class *lgl_dev_class_of(uint8_t type);
+/* The i-th class (for options and usage), or NULL past the last. */
+const struct lgl_dev_class *lgl_dev_class_at(unsigned i);
 
 /* ---------------------------------------------------------------- the VM */
 

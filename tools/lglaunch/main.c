@@ -34,12 +34,25 @@ static void usage(FILE *out)
 		"ARGS are joined into the kernel command line at 0x1000.\n"
 		"\n"
 		"      --accel NAME    auto (default: kvm when /dev/kvm opens, else emu), kvm, emu\n"
-		"  -m, --mem SIZE      guest RAM, a multiple of 1M (default 32M)\n"
-		"      --block=FILE    a virtio block device backed by FILE (repeatable)\n"
-		"      --rng           a virtio rng device (getrandom)\n"
-		"      --net BACKEND   a virtio net device (repeatable): tap:IFNAME[,mac=MAC]\n"
-		"                      (a Linux tap device) or socket:PATH[,mac=MAC] (one frame per\n"
-		"                      datagram on a Unix socket lglaunch binds at PATH)\n"
+		"  -m, --mem SIZE      guest RAM, a multiple of 1M (default 32M)\n");
+	/* A line per device class with a flag (device.c), its help indented alike. */
+	const struct lgl_dev_class *dc;
+	for (unsigned i = 0; (dc = lgl_dev_class_at(i)); i++) {
+		if (!dc->flag)
+			continue;
+		char opt[40];
+		snprintf(opt, sizeof opt, "--%s%s%s", dc->flag, dc->flag_arg ? " " : "",
+			 dc->flag_arg ? dc->flag_arg : "");
+		fprintf(out, "      %-16s", opt);
+		for (const char *h = dc->flag_help; *h; h++) {
+			if (*h == '\n')
+				fprintf(out, "\n%22s", "");
+			else
+				fputc(*h, out);
+		}
+		fputc('\n', out);
+	}
+	fprintf(out,
 		"      --spec FILE     take the device layout from a JSON spec%s\n"
 		"      --num N         ring size of every queue (default 256)\n"
 		"      --dump FILE     write guest memory at exit as an ELF core with the LGKIT note\n"
@@ -85,18 +98,27 @@ struct devreq {
 
 static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsigned *nreq)
 {
-	enum { O_BLOCK = 256, O_RNG, O_NET, O_SPEC, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL, O_COLOR };
-	static const struct option lo[] = {
-		{"mem", required_argument, NULL, 'm'},    {"block", required_argument, NULL, O_BLOCK},
-		{"rng", no_argument, NULL, O_RNG},         {"spec", required_argument, NULL, O_SPEC},
-		{"net", required_argument, NULL, O_NET},
+	enum { O_SPEC = 256, O_DUMP, O_NUM, O_TIMEOUT, O_ACCEL, O_COLOR, O_DEVICE = 512 };
+	static const struct option fixed[] = {
+		{"mem", required_argument, NULL, 'm'},	   {"spec", required_argument, NULL, O_SPEC},
 		{"dump", required_argument, NULL, O_DUMP}, {"num", required_argument, NULL, O_NUM},
 		{"timeout", required_argument, NULL, O_TIMEOUT}, {"accel", required_argument, NULL, O_ACCEL},
 		{"quiet", no_argument, NULL, 'q'},     {"color", required_argument, NULL, O_COLOR},
 		{"colour", required_argument, NULL, O_COLOR},
 		{"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},
 	};
+	/* The fixed options, then one per device class with a flag (O_DEVICE + class index). */
+	struct option lo[sizeof fixed / sizeof fixed[0] + 16];
+	size_t nlo = sizeof fixed / sizeof fixed[0];
+	memcpy(lo, fixed, sizeof fixed);
+	const struct lgl_dev_class *dc;
+	for (unsigned i = 0; (dc = lgl_dev_class_at(i)) && nlo + 1 < sizeof lo / sizeof lo[0]; i++)
+		if (dc->flag)
+			lo[nlo++] = (struct option){dc->flag,
+						    dc->flag_arg ? required_argument : no_argument,
+						    NULL, O_DEVICE + (int)i};
+	lo[nlo] = (struct option){NULL, 0, NULL, 0};
 	static char prog[] = "lglaunch"; /* getopt's messages name the tool, not its path */
 	argv[0] = prog;
 	int c;
@@ -116,17 +138,6 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 				return -1;
 			}
 			o->mem_set = true;
-			break;
-		case O_BLOCK:
-		case O_RNG:
-		case O_NET:
-			if (*nreq >= LGL_MAX_DEVICES - 1) {
-				fprintf(stderr, "lglaunch: too many devices\n");
-				return -1;
-			}
-			req[(*nreq)++] = (struct devreq){
-				c == O_BLOCK ? LG_TYPE_BLOCK : c == O_NET ? LG_TYPE_NET : LG_TYPE_RNG,
-				c == O_RNG ? NULL : optarg};
 			break;
 		case O_SPEC:
 			o->spec = optarg;
@@ -175,6 +186,15 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 				return -1;
 			break;
 		default:
+			if (c >= O_DEVICE && (dc = lgl_dev_class_at((unsigned)(c - O_DEVICE)))) {
+				if (*nreq >= LGL_MAX_DEVICES - 1) {
+					fprintf(stderr, "lglaunch: too many devices\n");
+					return -1;
+				}
+				req[(*nreq)++] =
+					(struct devreq){dc->type, dc->flag_arg ? optarg : NULL};
+				break;
+			}
 			/* getopt said what was wrong, in one line. */
 			fprintf(stderr, "Try 'lglaunch --help' for more information.\n");
 			return -1;
@@ -338,10 +358,10 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		}
 		const struct lgl_dev_class *dc = lgl_dev_class_of(ld->type);
 		const char *arg = arg_for(req, nreq, ld->type, seen[ld->type]++);
-		if (!dc || (dc->option && !arg && !dc->arg_optional)) {
+		if (!dc || (dc->flag_arg && !arg && !dc->arg_optional)) {
 			if (dc) {
-				fprintf(stderr, "lglaunch: device[%zu] (%s) has no %s\n", i, dc->ops->name,
-					dc->option);
+				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s\n", i,
+					dc->ops->name, dc->flag, dc->flag_arg);
 				return -1;
 			}
 			if (vm->verbose)
@@ -349,10 +369,10 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 					i, ld->type);
 			continue;
 		}
-		if (dc->option && !arg) {
+		if (dc->flag_arg && !arg) {
 			if (vm->verbose)
-				fprintf(stderr, "lglaunch: device[%zu] (%s) has no %s; it stays idle\n", i,
-					dc->ops->name, dc->option);
+				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s; it stays idle\n",
+					i, dc->ops->name, dc->flag, dc->flag_arg);
 			continue;
 		}
 		d->cls = dc;
@@ -389,7 +409,7 @@ static int dump_precheck(const struct opts *o, const struct devreq *req, unsigne
 	if (o->spec)
 		inputs[n++] = o->spec;
 	for (unsigned i = 0; i < nreq; i++)
-		if (req[i].type == LG_TYPE_BLOCK && req[i].arg)
+		if (req[i].arg && lgl_dev_class_of(req[i].type)->arg_is_input)
 			inputs[n++] = req[i].arg;
 	for (unsigned i = 0; i < n; i++) {
 		struct lgt_out t;

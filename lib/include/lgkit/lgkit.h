@@ -363,6 +363,29 @@ int lg_type_lookup(const char *name);       /* id, or LG_ERR_NOTFOUND */
 const char *lg_feature_name(unsigned type, unsigned bit); /* NULL when unknown */
 int lg_feature_lookup(unsigned type, const char *name);   /* bit, or LG_ERR_NOTFOUND */
 
+/* Typed config fields of a device type (its virtio_*_config struct), from the library's
+ * one device-type table.  Read-only; fields may be appended to the struct in later
+ * versions, so never allocate or copy one. */
+enum lg_field_kind {
+	LG_FIELD_U8 = 1,  /* little-endian unsigned integers */
+	LG_FIELD_U16,
+	LG_FIELD_U32,
+	LG_FIELD_U64,
+	LG_FIELD_MAC,     /* 6 bytes, written aa:bb:cc:dd:ee:ff */
+	LG_FIELD_BYTES,   /* variable length: runs to the end of the config */
+};
+struct lg_config_field {
+	const char *name;        /* the spec's key: "capacity", "mac", ... */
+	unsigned off;            /* byte offset in the device config */
+	unsigned size;           /* bytes; 0 for LG_FIELD_BYTES */
+	enum lg_field_kind kind;
+	const char *unit;        /* printed after the value in summaries ("sectors"), or NULL */
+	bool summary;            /* shown in one-line device summaries */
+};
+/* The i-th field of type's config (offset order), or NULL past the last or for a type
+ * without typed fields. */
+const struct lg_config_field *lg_config_field(unsigned type, unsigned i);
+
 /* ---------------------------------------------------------------- locating the page */
 
 enum lg_page_source {

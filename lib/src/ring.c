@@ -947,20 +947,21 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 	if (window_ok && !c->stop &&
 	    lg_feature_test(dv->host_features, dv->feature_len, LG_F_RING_EVENT_IDX) &&
 	    lg_feature_test(dv->guest_features, dv->feature_len, LG_F_RING_EVENT_IDX)) {
-		if (!event_near(rs.used_event, &rs))
-			issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 4 + 2ull * num,
-			      "avail.used_event",
-			      "used_event %u lies far outside [used.idx - num, avail.idx + num] = "
-			      "[%u, %u]",
-			      rs.used_event, (uint16_t)(rs.used_idx - num),
-			      (uint16_t)(rs.avail_idx + num));
-		if (!event_near(rs.avail_event, &rs))
-			issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, rs.geom.used + 4 + 8ull * num,
-			      "used.avail_event",
-			      "avail_event %u lies far outside [used.idx - num, avail.idx + num] = "
-			      "[%u, %u]",
-			      rs.avail_event, (uint16_t)(rs.used_idx - num),
-			      (uint16_t)(rs.avail_idx + num));
+		const struct {
+			uint16_t value;
+			uint64_t addr;
+			const char *where, *name;
+		} ev[2] = {{rs.used_event, rs.geom.avail + 4 + 2ull * num, "avail.used_event",
+			    "used_event"},
+			   {rs.avail_event, rs.geom.used + 4 + 8ull * num, "used.avail_event",
+			    "avail_event"}};
+		for (int e = 0; e < 2; e++)
+			if (!event_near(ev[e].value, &rs))
+				issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, ev[e].addr, ev[e].where,
+				      "%s %u lies far outside [used.idx - num, avail.idx + num] = "
+				      "[%u, %u]",
+				      ev[e].name, ev[e].value, (uint16_t)(rs.used_idx - num),
+				      (uint16_t)(rs.avail_idx + num));
 	}
 	rc = w.err == LG_ERR_NOMEM ? LG_ERR_NOMEM : 0;
 out:

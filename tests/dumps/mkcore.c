@@ -99,13 +99,11 @@ static int write_elf(const char *kind, const char *out)
 	bool is32 = strcmp(kind, "elf32") == 0;
 	uint8_t note[LG_NOTE_SIZE];
 	struct lg_note n = {AREA, AREA, (AREA + AREA_LEN) >> 12};
+	if (strcmp(kind, "elf-note-nomem") == 0) /* a note that does not know mem */
+		n.mem = 0;
 	lg_note_record(&n, note);
 	if (strcmp(kind, "elf-badnote") == 0)
-		lg_put32(note + 20, 7);
-	if (strcmp(kind, "elf-note-nomem") == 0) { /* a note that does not know mem */
-		n.mem = 0;
-		lg_note_encode(&n, note + 20);
-	}
+		lg_put32(note + 20, 7); /* the descriptor's version */
 
 	struct seg s[4] = {
 		{PT_NOTE, 0, sizeof note, 0, 0, note},

@@ -7,7 +7,10 @@
 void lgt_elf_ident(unsigned char ident[EI_NIDENT], unsigned char cls)
 {
 	memset(ident, 0, EI_NIDENT);
-	memcpy(ident, ELFMAG, SELFMAG);
+	ident[EI_MAG0] = ELFMAG0;
+	ident[EI_MAG1] = ELFMAG1;
+	ident[EI_MAG2] = ELFMAG2;
+	ident[EI_MAG3] = ELFMAG3;
 	ident[EI_CLASS] = cls;
 	ident[EI_DATA] = ELFDATA2LSB;
 	ident[EI_VERSION] = EV_CURRENT;

@@ -5,6 +5,37 @@
 
 #include "lgkit/lgkit.h"
 
+/* How many checks: ids are dense, 0 .. LG_CHK_N - 1 (tests/abi/check_ids.txt). */
+enum {
+#define LG_X_ONE(id, num, name, sect, sev, scope, eras, run, prereq, summary) +1
+	LG_CHK_N = 0 LG_CHECKS(LG_X_ONE)
+#undef LG_X_ONE
+};
+
+/* What a check looks at (checks.def, "scope").  A RING is the same item as its VQ. */
+enum lg_ck_scope {
+	LG_SCOPE_PAGE,
+	LG_SCOPE_DEVICE,
+	LG_SCOPE_FIELD,
+	LG_SCOPE_VQ,
+	LG_SCOPE_RING,
+	LG_SCOPE_CHAIN,
+	LG_SCOPE_USED,
+};
+
+/* Eras a check applies to (checks.def, "eras"): a bit per lg_era. */
+#define LG_ERAS_E0 (1u << LG_ERA_E0)
+#define LG_ERAS_E1 (1u << LG_ERA_E1)
+#define LG_ERAS_E2 (1u << LG_ERA_E2)
+#define LG_ERAS_E12 (LG_ERAS_E1 | LG_ERAS_E2)
+#define LG_ERAS_E012 (LG_ERAS_E0 | LG_ERAS_E12)
+
+struct lg_check_config {
+	enum lg_severity sev[LG_CHK_N];
+	bool user_set[LG_CHK_N]; /* set by lg_check_config_set() */
+	bool image_has_area;
+};
+
 struct lg_ckctx {
 	const struct lg_layout *l;
 	const struct lg_image *img; /* may be NULL */
@@ -13,9 +44,33 @@ struct lg_ckctx {
 	void *sinkctx;
 	struct lg_check_stats *st;
 	bool stop; /* the sink asked to stop */
+	struct lg_error *err; /* the caller's (may be NULL): why a check could not finish */
+	/* The item being checked (set by the engine): device d, its field fi (global f) or
+	 * its vq q (global v).  Items a check function looks at besides its own (an
+	 * earlier ring, say) are asked about with lg_ck_blocked_vq(). */
+	size_t d, f, v;
+	unsigned fi, q;
+	bool rings_readable; /* img holds more than the page: ring contents can be read */
+	/* The engine's record of which checks did not pass for which items. */
+	size_t ndev, nfield, nvq;
+	size_t *fieldbase, *vqbase; /* ndev + 1 each: first field / vq of each device */
+	size_t *vq_dev;             /* nvq: the device of each vq */
+	uint8_t *failed;            /* LG_CHK_N rows of 1 + ndev + nfield + nvq items */
+	bool anyfail[LG_CHK_N];     /* failed for some item */
+	uint8_t subfail[(LG_CHK_N + 7) / 8]; /* CHAIN/USED: the current chain or element */
 };
 
-/* Deliver a finding (unless the check is off).  Returns true when it was reported. */
+/* A check's function: runs it for the current item (c->d, c->f, c->v).  Returns 0 or a
+ * negative LG_ERR_* that ends the run (no memory, an image read that failed). */
+typedef int (*lg_ck_fn)(struct lg_ckctx *c);
+#define LG_X_DECL(id, num, name, sect, sev, scope, eras, run, prereq, summary)                  \
+	int run(struct lg_ckctx *c);
+LG_CHECKS(LG_X_DECL)
+#undef LG_X_DECL
+
+/* Deliver a finding of check id for the current item, unless a prerequisite of id failed
+ * for it (then nothing happens).  The check is recorded as failed for the item whether
+ * or not its severity shows it.  Returns true when it was reported. */
 bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
 	       const char *where, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -24,14 +79,15 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 		   const char *path, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* A new CHAIN or USED item begins (section C's walker): forget what failed for the last. */
+void lg_ck_sub_begin(struct lg_ckctx *c);
+
+/* True when check id would be skipped for vq v (global index) of this layout: one of its
+ * prerequisites failed for that vq, its device or the page. */
+bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v);
+
 /* "device[2].vq[1]" + suffix into path; "device[2] (block) vq[1]" into where. */
 void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field, char *path,
 		 size_t plen, char *where, size_t wlen);
-
-/* Guest-physical address of the ring of device d, vq q (prerequisites checked). */
-
-/* Section C, implemented in ring.c: check the state of one ring that lies wholly in
- * the image and passed sections A/B's prerequisites. */
-int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q);
 
 #endif

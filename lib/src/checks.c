@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* checks.c — the check table, the engine, and sections A (device page) and B
- * (virtqueue configuration and placement) of docs/CHECKS.md. */
+/* checks.c — the check table, the engine that runs it, and the checks of sections A
+ * (device page), B (virtqueue configuration and placement) and D (eras before E2).
+ * Section C is lg_check_ring_state() in ring.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,23 +9,62 @@
 
 #include "check_priv.h"
 #include "devtype_priv.h"
+#include "err_priv.h"
 
-static const struct lg_check_info table[LG_CHECK_COUNT] = {
-#define LG_X_INFO(id, name, sect, sev, prereq, summary) [id] = {name, sect, sev, prereq, summary},
-	LG_CHECKS(LG_X_INFO)
-#undef LG_X_INFO
+/* ---------------------------------------------------------------- the table */
+
+struct entry {
+	struct lg_check_info info;
+	enum lg_ck_scope scope;
+	unsigned eras;
+	lg_ck_fn run;
+	const int16_t *prereq; /* ids, ending with -1 */
 };
+
+#define LG_PRE(id) id,
+#define LG_PRE_END (-1)
+/* By id (a number given twice is an "initialized field overwritten" warning). */
+static const struct entry table[LG_CHK_N] = {
+#define LG_X_ENTRY(id, num, name, sect, sev, scope, eras, run, prereq, summary)                 \
+	[id] = {{name, sect, sev, summary}, LG_SCOPE_##scope, LG_ERAS_##eras, run,              \
+		(const int16_t[]){prereq LG_PRE_END}},
+	LG_CHECKS(LG_X_ENTRY)
+#undef LG_X_ENTRY
+};
+/* The order they run in: the table's. */
+static const enum lg_check_id order[LG_CHK_N] = {
+#define LG_X_ORDER(id, num, name, sect, sev, scope, eras, run, prereq, summary) id,
+	LG_CHECKS(LG_X_ORDER)
+#undef LG_X_ORDER
+};
+#undef LG_PRE
+#undef LG_PRE_END
+
+unsigned lg_check_count(void)
+{
+	return LG_CHK_N;
+}
 
 const struct lg_check_info *lg_check_info(enum lg_check_id id)
 {
-	return (unsigned)id < LG_CHECK_COUNT ? &table[id] : NULL;
+	return (unsigned)id < LG_CHK_N ? &table[id].info : NULL;
 }
 
 int lg_check_lookup(const char *name)
 {
-	for (int i = 0; name && i < LG_CHECK_COUNT; i++)
-		if (strcmp(table[i].name, name) == 0)
+	for (int i = 0; name && i < LG_CHK_N; i++)
+		if (strcmp(table[i].info.name, name) == 0)
 			return i;
+	return LG_ERR_NOTFOUND;
+}
+
+int lg_check_prereq(enum lg_check_id id, unsigned i)
+{
+	if ((unsigned)id >= LG_CHK_N)
+		return LG_ERR_PARAM;
+	for (unsigned k = 0; table[id].prereq[k] >= 0; k++)
+		if (k == i)
+			return table[id].prereq[k];
 	return LG_ERR_NOTFOUND;
 }
 
@@ -43,12 +83,169 @@ const char *lg_severity_name(enum lg_severity s)
 	return "unknown";
 }
 
-void lg_check_config_init(struct lg_check_config *cfg)
+/* ---------------------------------------------------------------- configuration */
+
+static void config_defaults(struct lg_check_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	for (int i = 0; i < LG_CHECK_COUNT; i++)
-		cfg->sev[i] = table[i].severity;
+	for (int i = 0; i < LG_CHK_N; i++)
+		cfg->sev[i] = table[i].info.severity;
 }
+
+struct lg_check_config *lg_check_config_new(void)
+{
+	struct lg_check_config *cfg = malloc(sizeof *cfg);
+	if (cfg)
+		config_defaults(cfg);
+	return cfg;
+}
+
+void lg_check_config_free(struct lg_check_config *cfg)
+{
+	free(cfg);
+}
+
+int lg_check_config_set(struct lg_check_config *cfg, enum lg_check_id id, enum lg_severity sev)
+{
+	if (!cfg || (unsigned)id >= LG_CHK_N || (unsigned)sev > LG_SEV_ERROR)
+		return LG_ERR_PARAM;
+	cfg->sev[id] = sev;
+	cfg->user_set[id] = true;
+	return 0;
+}
+
+enum lg_severity lg_check_config_get(const struct lg_check_config *cfg, enum lg_check_id id)
+{
+	if ((unsigned)id >= LG_CHK_N)
+		return LG_SEV_OFF;
+	return cfg ? cfg->sev[id] : table[id].info.severity;
+}
+
+void lg_check_config_set_image_has_area(struct lg_check_config *cfg, bool has_area)
+{
+	if (cfg)
+		cfg->image_has_area = has_area;
+}
+
+/* ---------------------------------------------------------------- the engine's record */
+
+/* An item: device d (SIZE_MAX: none), its global field f or vq v. */
+struct item {
+	size_t d, f, v;
+};
+
+static int rank(enum lg_ck_scope s)
+{
+	switch (s) {
+	case LG_SCOPE_PAGE:
+		return 0;
+	case LG_SCOPE_DEVICE:
+		return 1;
+	case LG_SCOPE_FIELD:
+	case LG_SCOPE_VQ:
+	case LG_SCOPE_RING:
+		return 2;
+	case LG_SCOPE_CHAIN:
+	case LG_SCOPE_USED:
+		break;
+	}
+	return 3;
+}
+
+static bool is_vq(enum lg_ck_scope s)
+{
+	return s == LG_SCOPE_VQ || s == LG_SCOPE_RING;
+}
+
+static size_t nitems(const struct lg_ckctx *c)
+{
+	return 1 + c->ndev + c->nfield + c->nvq;
+}
+
+/* The row index of an item of scope s (PAGE, DEVICE, FIELD, VQ/RING). */
+static size_t slot_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct item *it)
+{
+	if (s == LG_SCOPE_PAGE)
+		return 0;
+	if (s == LG_SCOPE_DEVICE)
+		return 1 + it->d;
+	if (s == LG_SCOPE_FIELD)
+		return 1 + c->ndev + it->f;
+	return 1 + c->ndev + c->nfield + it->v;
+}
+
+static bool bit(const uint8_t *bits, unsigned i)
+{
+	return bits[i / 8] & (1u << (i % 8));
+}
+
+/* Did check p fail for an item that holds, is, or lies inside the item `it` of scope sx? */
+static bool failed_for(const struct lg_ckctx *c, enum lg_check_id p, enum lg_ck_scope sx,
+		       const struct item *it)
+{
+	if (!c->anyfail[p])
+		return false;
+	enum lg_ck_scope sp = table[p].scope;
+	const uint8_t *row = c->failed + (size_t)p * nitems(c);
+	if (rank(sp) == 3) /* a chain's or a used element's: the current one */
+		return rank(sx) == 3 && bit(c->subfail, (unsigned)p);
+	if (rank(sp) < rank(sx) || sp == sx || (is_vq(sp) && is_vq(sx)))
+		return row[slot_of(c, sp, it)];
+	/* p looks at smaller items than x: any of them inside x's item (for a field and a
+	 * vq, inside their device). */
+	if (sx == LG_SCOPE_PAGE)
+		return true;
+	size_t from = sp == LG_SCOPE_FIELD ? c->fieldbase[it->d] : c->vqbase[it->d];
+	size_t to = sp == LG_SCOPE_FIELD ? c->fieldbase[it->d + 1] : c->vqbase[it->d + 1];
+	size_t base = sp == LG_SCOPE_FIELD ? 1 + c->ndev : 1 + c->ndev + c->nfield;
+	for (size_t k = from; k < to; k++)
+		if (row[base + k])
+			return true;
+	return false;
+}
+
+static bool blocked_at(const struct lg_ckctx *c, enum lg_check_id id, const struct item *it)
+{
+	for (const int16_t *p = table[id].prereq; *p >= 0; p++)
+		if (failed_for(c, (enum lg_check_id)*p, table[id].scope, it))
+			return true;
+	return false;
+}
+
+static struct item current(const struct lg_ckctx *c)
+{
+	return (struct item){c->d, c->f, c->v};
+}
+
+bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v)
+{
+	struct item it = {c->vq_dev[v], 0, v};
+	return blocked_at(c, id, &it);
+}
+
+/* Record that check id did not pass for the current item. */
+static void mark_failed(struct lg_ckctx *c, enum lg_check_id id)
+{
+	struct item it = current(c);
+	c->anyfail[id] = true;
+	if (rank(table[id].scope) == 3)
+		c->subfail[id / 8] |= (uint8_t)(1u << (id % 8));
+	else
+		c->failed[(size_t)id * nitems(c) + slot_of(c, table[id].scope, &it)] = 1;
+}
+
+/* A chain or used element begins: nothing failed for it yet, but the CHAIN and USED
+ * checks whose prerequisites failed for its ring (or above) count as not passed. */
+void lg_ck_sub_begin(struct lg_ckctx *c)
+{
+	struct item it = current(c);
+	memset(c->subfail, 0, sizeof c->subfail);
+	for (size_t k = 0; k < LG_CHK_N; k++)
+		if (rank(table[order[k]].scope) == 3 && blocked_at(c, order[k], &it))
+			mark_failed(c, order[k]);
+}
+
+/* ---------------------------------------------------------------- reporting */
 
 __attribute__((format(printf, 7, 0))) static bool
 vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
@@ -59,7 +256,7 @@ vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t 
 		return false;
 	memset(&f, 0, sizeof f);
 	f.check = id;
-	f.name = table[id].name;
+	f.name = table[id].info.name;
 	f.severity = sev;
 	f.addr = addr;
 	snprintf(f.path, sizeof f.path, "%s", path ? path : "");
@@ -76,9 +273,21 @@ vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t 
 	return true;
 }
 
+/* The gate every finding passes: skipped when a prerequisite failed, else recorded. */
+static bool gate(struct lg_ckctx *c, enum lg_check_id id)
+{
+	struct item it = current(c);
+	if (blocked_at(c, id, &it))
+		return false;
+	mark_failed(c, id);
+	return true;
+}
+
 bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
 	       const char *where, const char *fmt, ...)
 {
+	if (!gate(c, id))
+		return false;
 	va_list ap;
 	va_start(ap, fmt);
 	bool r = vreport(c, id, c->cfg->sev[id], addr, path, where, fmt, ap);
@@ -89,12 +298,14 @@ bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const cha
 bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   const char *path, const char *where, const char *fmt, ...)
 {
+	if (!gate(c, id))
+		return false;
 	va_list ap;
 	va_start(ap, fmt);
 	/* The finding's own severity holds while the check keeps its default; a severity
 	 * the user chose (or a changed default) applies to all its findings. */
 	enum lg_severity cfg = c->cfg->sev[id];
-	if (cfg == LG_SEV_OFF || c->cfg->user_set[id] || cfg != table[id].severity)
+	if (cfg == LG_SEV_OFF || c->cfg->user_set[id] || cfg != table[id].info.severity)
 		sev = cfg;
 	bool r = vreport(c, id, sev, addr, path, where, fmt, ap);
 	va_end(ap);
@@ -120,7 +331,7 @@ void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field,
 	}
 }
 
-/* ---------------------------------------------------------------- section A */
+/* ---------------------------------------------------------------- section A: the page */
 
 static uint64_t dev_addr(const struct lg_layout *l, size_t d, uint32_t off)
 {
@@ -134,69 +345,97 @@ static uint32_t dev_size(const struct lg_layout *l, size_t d)
 	return dv->size ? dv->size : lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
 }
 
-static void check_e0_page(struct lg_ckctx *c);
+/* path and where of the current device, with a field name. */
+#define DEV_NAMES(c, field)                                                                       \
+	char path[64], where[64];                                                                 \
+	lg_vq_names((c)->l, (c)->d, -1, field, path, sizeof path, where, sizeof where)
 
-static void check_page(struct lg_ckctx *c)
+int lg_ck_page_truncated(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	bool truncated = l->page_len < LG_PAGE_SIZE;
-
-	if (truncated)
+	if (l->page_len < LG_PAGE_SIZE)
 		lg_report(c, LG_CHK_PAGE_TRUNCATED, l->page_addr + l->page_len, "page", "page",
 			  "only %zu of the page's 4096 bytes are in the image", l->page_len);
-	if (l->ndev == 0) {
-		size_t nz = 0;
-		for (size_t i = 0; i < l->page_len; i++)
-			nz += l->page[i] != 0;
-		lg_report(c, LG_CHK_PAGE_NO_DEVICE, l->page_addr, "page", "page",
-			  "no device: %s, but every lguest Launcher added at least a console (is "
-			  "this the page?)",
-			  nz ? "the first byte is 0, the terminator"
-			     : "every byte of the page is 0");
-	}
+	return 0;
+}
 
-	if (l->era == LG_ERA_E0) {
-		check_e0_page(c);
-		return;
-	}
-	if (l->ndev && l->overflowed) {
-		size_t d = l->ndev - 1;
-		const struct lg_device *dv = &l->dev[d];
-		char path[64], where[64];
-		lg_vq_names(l, d, -1, NULL, path, sizeof path, where, sizeof where);
-		uint32_t size = dev_size(l, d);
-		uint32_t hdr = l->era == LG_ERA_E1 ? LG_E1_HDR_SIZE : LG_DESC_HDR_SIZE;
-		if (dv->offset + hdr > LG_PAGE_SIZE)
-			lg_report(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, d, 0), path, where,
-				  "%u-byte header at page offset %u crosses the page end at 4096",
-				  hdr, dv->offset);
-		else if (l->era == LG_ERA_E1 && dv->offset + size > LG_PAGE_SIZE)
-			lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, d, 0), path, where,
-				  "descriptor of %u bytes (3 + config_len %u) at page offset %u ends "
-				  "at %u, past the page end at 4096",
-				  size, dv->config_len, dv->offset, dv->offset + size);
-		else if (dv->offset + size > LG_PAGE_SIZE)
-			lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, d, 0), path, where,
-				  "descriptor of %u bytes at page offset %u ends at %u, past the "
-				  "page end at 4096 (num_vq %u, feature_len %u, config_len %u)",
-				  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
-				  dv->config_len);
-	}
-	if (truncated)
-		return;
-	if (!l->terminated) {
-		/* Exactly full is legal; a walk that ended on the bound is what we flag. */
-		const struct lg_device *last = l->ndev ? &l->dev[l->ndev - 1] : NULL;
-		uint32_t last_end = last ? last->offset + dev_size(l, l->ndev - 1) : 0;
-		if (last_end != LG_PAGE_SIZE)
-			lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + LG_PAGE_SIZE - 1, "page",
-				  "page",
-				  "no type-0 terminator before the page end: %zu descriptors, the "
-				  "last ends at page offset %u, not at 4096",
-				  l->ndev, last_end);
-		return;
-	}
-	/* Terminated: the tail after the terminator should be zero. */
+int lg_ck_page_no_device(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	if (l->ndev)
+		return 0;
+	size_t nz = 0;
+	for (size_t i = 0; i < l->page_len; i++)
+		nz += l->page[i] != 0;
+	lg_report(c, LG_CHK_PAGE_NO_DEVICE, l->page_addr, "page", "page",
+		  "no device: %s, but every lguest Launcher added at least a console (is this the "
+		  "page?)",
+		  nz ? "the first byte is 0, the terminator" : "every byte of the page is 0");
+	return 0;
+}
+
+/* The descriptor the walk stopped at because it crosses the page (or image) end. */
+static bool is_overflow(const struct lg_ckctx *c)
+{
+	return c->l->overflowed && c->d == c->l->ndev - 1;
+}
+
+int lg_ck_desc_header_in_page(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_device *dv = &l->dev[c->d];
+	uint32_t hdr = l->era == LG_ERA_E1 ? LG_E1_HDR_SIZE : LG_DESC_HDR_SIZE;
+	if (!is_overflow(c) || dv->offset + hdr <= LG_PAGE_SIZE)
+		return 0;
+	DEV_NAMES(c, NULL);
+	lg_report(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, c->d, 0), path, where,
+		  "%u-byte header at page offset %u crosses the page end at 4096", hdr, dv->offset);
+	return 0;
+}
+
+int lg_ck_desc_fits_page(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_device *dv = &l->dev[c->d];
+	uint32_t size = dev_size(l, c->d);
+	if (!is_overflow(c) || dv->offset + size <= LG_PAGE_SIZE)
+		return 0;
+	DEV_NAMES(c, NULL);
+	if (l->era == LG_ERA_E1)
+		lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), path, where,
+			  "descriptor of %u bytes (3 + config_len %u) at page offset %u ends at %u, "
+			  "past the page end at 4096",
+			  size, dv->config_len, dv->offset, dv->offset + size);
+	else
+		lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), path, where,
+			  "descriptor of %u bytes at page offset %u ends at %u, past the page end at "
+			  "4096 (num_vq %u, feature_len %u, config_len %u)",
+			  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
+			  dv->config_len);
+	return 0;
+}
+
+int lg_ck_page_terminated(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	if (l->terminated)
+		return 0;
+	/* Exactly full is legal; a walk that ended on the bound is what we flag. */
+	const struct lg_device *last = l->ndev ? &l->dev[l->ndev - 1] : NULL;
+	uint32_t last_end = last ? last->offset + dev_size(l, l->ndev - 1) : 0;
+	if (last_end != LG_PAGE_SIZE)
+		lg_report(c, LG_CHK_PAGE_TERMINATED, l->page_addr + LG_PAGE_SIZE - 1, "page", "page",
+			  "no type-0 terminator before the page end: %zu descriptors, the last "
+			  "ends at page offset %u, not at 4096",
+			  l->ndev, last_end);
+	return 0;
+}
+
+int lg_ck_page_tail_zero(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	if (!l->terminated)
+		return 0;
 	for (uint32_t i = l->end + 1; i < LG_PAGE_SIZE; i++) {
 		if (l->page[i]) {
 			unsigned nz = 0;
@@ -209,113 +448,155 @@ static void check_page(struct lg_ckctx *c)
 			break;
 		}
 	}
+	return 0;
 }
 
-static void check_e0_slot(struct lg_ckctx *c, size_t d);
-static void check_e1_fields(struct lg_ckctx *c, size_t d);
+/* ---------------------------------------------------------------- section A: a descriptor */
 
-static void check_device(struct lg_ckctx *c, size_t d)
+int lg_ck_desc_type_known(struct lg_ckctx *c)
+{
+	const struct lg_device *dv = &c->l->dev[c->d];
+	if (lg_type_name(dv->type))
+		return 0;
+	DEV_NAMES(c, "type");
+	lg_report(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(c->l, c->d, LG_DESC_TYPE), path, where,
+		  "type %u is not a known virtio device id", dv->type);
+	return 0;
+}
+
+int lg_ck_desc_num_vq(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	const struct lg_device *dv = &l->dev[d];
-	char path[64], where[64];
-	bool whole = !dv->truncated;
+	const struct lg_device *dv = &l->dev[c->d];
 	bool e1 = l->era == LG_ERA_E1;
-
-	if (l->era == LG_ERA_E0) {
-		check_e0_slot(c, d);
-		return;
+	const struct lg_devtype *t = lg_devtype(dv->type); /* known: desc_type_known passed */
+	const char *need = !t || lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
+	/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
+	if (need && (e1 ? !dv->truncated : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
+		DEV_NAMES(c, "num_vq");
+		lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, c->d, e1 ? 0 : LG_DESC_NUM_VQ), path,
+			  where, "%s %u does not suit a %s device: expected %s",
+			  e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
+			  lg_type_name(dv->type), need);
 	}
+	return 0;
+}
 
-	if (!lg_type_name(dv->type)) {
-		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
-		lg_report(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(l, d, LG_DESC_TYPE), path, where,
-			  "type %u is not a known virtio device id", dv->type);
-	} else {
-		const struct lg_devtype *t = lg_devtype(dv->type);
-		const char *need = lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
-		/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
-		if (need && (e1 ? whole : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
-			lg_vq_names(l, d, -1, "num_vq", path, sizeof path, where, sizeof where);
-			lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, d, e1 ? 0 : LG_DESC_NUM_VQ),
-				  path, where, "%s %u does not suit a %s device: expected %s",
-				  e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
-				  lg_type_name(dv->type), need);
-		}
-		const char *why = "";
-		unsigned min = 0;
-		if (whole && !e1)
-			min = lg_devtype_config_min(t, dv->host_features, dv->feature_len, &why);
-		if (dv->config_len < min) {
-			lg_vq_names(l, d, -1, "config_len", path, sizeof path, where, sizeof where);
-			lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, d, LG_DESC_CONFIG_LEN), path,
-				  where, "config_len %u is below %u: %s", dv->config_len, min, why);
-		}
+int lg_ck_desc_config_len(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_device *dv = &l->dev[c->d];
+	const char *why = "";
+	const struct lg_devtype *t = lg_devtype(dv->type);
+	if (!t || dv->truncated || l->era == LG_ERA_E1)
+		return 0;
+	unsigned min = lg_devtype_config_min(t, dv->host_features,
+					     dv->feature_len, &why);
+	if (dv->config_len < min) {
+		DEV_NAMES(c, "config_len");
+		lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), path,
+			  where, "config_len %u is below %u: %s", dv->config_len, min, why);
 	}
+	return 0;
+}
 
-	if (whole) {
-		uint32_t foff = LG_DESC_HDR_SIZE + LG_VQC_SIZE * dv->num_vq;
-		for (unsigned i = 0; i < dv->feature_len; i++) {
-			uint8_t extra = dv->guest_features[i] & (uint8_t)~dv->host_features[i];
-			if (extra) {
-				unsigned bit = i * 8;
-				while (!((extra >> (bit % 8)) & 1))
-					bit++;
-				lg_vq_names(l, d, -1, "guest_features", path, sizeof path, where,
-					    sizeof where);
-				lg_report(c, LG_CHK_FEAT_ACKED_SUBSET,
-					  dev_addr(l, d, foff + dv->feature_len + i), path, where,
-					  "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u "
-					  "acked without being offered",
-					  i, dv->guest_features[i], dv->host_features[i], bit);
-				break;
-			}
-		}
-		for (unsigned i = 4; i < dv->feature_len; i++) {
-			if (dv->host_features[i]) {
-				unsigned bit = i * 8;
-				while (!((dv->host_features[i] >> (bit % 8)) & 1))
-					bit++;
-				lg_vq_names(l, d, -1, "host_features", path, sizeof path, where,
-					    sizeof where);
-				lg_report(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(l, d, foff + i), path,
-					  where,
-					  "offered feature bit %u is 32 or above: the lguest Guest reads "
-					  "only bits 0..31",
-					  bit);
-				break;
-			}
-		}
+/* Offset of the offered feature bytes in an E2 descriptor. */
+static uint32_t feat_off(const struct lg_device *dv)
+{
+	return LG_DESC_HDR_SIZE + LG_VQC_SIZE * dv->num_vq;
+}
+
+int lg_ck_feat_acked_subset(struct lg_ckctx *c)
+{
+	const struct lg_device *dv = &c->l->dev[c->d];
+	if (dv->truncated)
+		return 0;
+	for (unsigned i = 0; i < dv->feature_len; i++) {
+		uint8_t extra = dv->guest_features[i] & (uint8_t)~dv->host_features[i];
+		if (!extra)
+			continue;
+		unsigned bit = i * 8;
+		while (!((extra >> (bit % 8)) & 1))
+			bit++;
+		DEV_NAMES(c, "guest_features");
+		lg_report(c, LG_CHK_FEAT_ACKED_SUBSET,
+			  dev_addr(c->l, c->d, feat_off(dv) + dv->feature_len + i), path, where,
+			  "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u acked "
+			  "without being offered",
+			  i, dv->guest_features[i], dv->host_features[i], bit);
+		break;
 	}
+	return 0;
+}
 
-	uint8_t s = dv->status;
-	lg_vq_names(l, d, -1, "status", path, sizeof path, where, sizeof where);
-	uint64_t sa = dev_addr(l, d, e1 ? 2 : LG_DESC_STATUS);
-	if (s & ~LG_S_VALID_MASK)
-		lg_report(c, LG_CHK_STATUS_BITS, sa, path, where,
-			  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED "
-			  "(0x87)",
-			  s, s & ~LG_S_VALID_MASK);
+int lg_ck_feat_high_bits(struct lg_ckctx *c)
+{
+	const struct lg_device *dv = &c->l->dev[c->d];
+	if (dv->truncated)
+		return 0;
+	for (unsigned i = 4; i < dv->feature_len; i++) {
+		if (!dv->host_features[i])
+			continue;
+		unsigned bit = i * 8;
+		while (!((dv->host_features[i] >> (bit % 8)) & 1))
+			bit++;
+		DEV_NAMES(c, "host_features");
+		lg_report(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(c->l, c->d, feat_off(dv) + i), path,
+			  where,
+			  "offered feature bit %u is 32 or above: the lguest Guest reads only bits "
+			  "0..31",
+			  bit);
+		break;
+	}
+	return 0;
+}
+
+static uint64_t status_addr(const struct lg_ckctx *c)
+{
+	return dev_addr(c->l, c->d, c->l->era == LG_ERA_E1 ? 2 : LG_DESC_STATUS);
+}
+
+int lg_ck_status_bits(struct lg_ckctx *c)
+{
+	uint8_t s = c->l->dev[c->d].status;
+	if (!(s & ~LG_S_VALID_MASK))
+		return 0;
+	DEV_NAMES(c, "status");
+	lg_report(c, LG_CHK_STATUS_BITS, status_addr(c), path, where,
+		  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED (0x87)",
+		  s, s & ~LG_S_VALID_MASK);
+	return 0;
+}
+
+int lg_ck_status_order(struct lg_ckctx *c)
+{
+	uint8_t s = c->l->dev[c->d].status;
+	DEV_NAMES(c, "status");
 	if ((s & LG_S_DRIVER_OK) && !(s & LG_S_DRIVER))
-		lg_report(c, LG_CHK_STATUS_ORDER, sa, path, where,
+		lg_report(c, LG_CHK_STATUS_ORDER, status_addr(c), path, where,
 			  "status 0x%02x has DRIVER_OK (4) without DRIVER (2)", s);
 	else if ((s & LG_S_DRIVER) && !(s & LG_S_ACKNOWLEDGE))
-		lg_report(c, LG_CHK_STATUS_ORDER, sa, path, where,
+		lg_report(c, LG_CHK_STATUS_ORDER, status_addr(c), path, where,
 			  "status 0x%02x has DRIVER (2) without ACKNOWLEDGE (1)", s);
-	if (s & LG_S_FAILED)
-		lg_report(c, LG_CHK_STATUS_FAILED, sa, path, where,
-			  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
-	if (e1)
-		check_e1_fields(c, d);
+	return 0;
 }
 
-/* ---------------------------------------------------------------- section D: E0, E1 */
+int lg_ck_status_failed(struct lg_ckctx *c)
+{
+	uint8_t s = c->l->dev[c->d].status;
+	if (!(s & LG_S_FAILED))
+		return 0;
+	DEV_NAMES(c, "status");
+	lg_report(c, LG_CHK_STATUS_FAILED, status_addr(c), path, where,
+		  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
+	return 0;
+}
 
-static void check_e0_page(struct lg_ckctx *c)
+/* ---------------------------------------------------------------- section D: E0 */
+
+int lg_ck_e0_slot_zero(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	if (l->page_len < LG_PAGE_SIZE)
-		return;
 	for (uint32_t i = 0; i < LG_PAGE_SIZE; i++) {
 		uint32_t s = i / LG_E0_SLOT_SIZE;
 		if (!l->page[i] ||
@@ -334,126 +615,188 @@ static void check_e0_page(struct lg_ckctx *c)
 			  s < LG_E0_SLOTS ? i : l->page[i]);
 		break;
 	}
+	return 0;
 }
 
-static void check_e0_slot(struct lg_ckctx *c, size_t d)
+int lg_ck_e0_slot_type(struct lg_ckctx *c)
 {
-	const struct lg_layout *l = c->l;
-	const struct lg_e0_slot *s = &l->dev[d].e0;
-	char path[64], where[64];
+	const struct lg_device *dv = &c->l->dev[c->d];
+	if (dv->type)
+		return 0;
+	DEV_NAMES(c, "type");
+	lg_report(c, LG_CHK_E0_SLOT_TYPE, dev_addr(c->l, c->d, LG_E0_TYPE), path, where,
+		  "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", dv->e0.slot,
+		  dv->e0.type);
+	return 0;
+}
 
-	if (!l->dev[d].type) {
-		lg_vq_names(l, d, -1, "type", path, sizeof path, where, sizeof where);
-		lg_report(c, LG_CHK_E0_SLOT_TYPE, dev_addr(l, d, LG_E0_TYPE), path, where,
-			  "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", s->slot,
-			  s->type);
-	}
-	if (s->status & ~LG_E0_S_VALID_MASK) {
-		lg_vq_names(l, d, -1, "status", path, sizeof path, where, sizeof where);
-		lg_report(c, LG_CHK_E0_STATUS_BITS, dev_addr(l, d, LG_E0_STATUS), path, where,
-			  "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|"
-			  "REMOVED_ACK|FAILED (0x9f)",
-			  s->status, s->status & ~LG_E0_S_VALID_MASK);
-	}
-	if (!s->num_pages && s->pfn) {
-		lg_vq_names(l, d, -1, "pfn", path, sizeof path, where, sizeof where);
-		lg_report(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(l, d, LG_E0_PFN), path, where,
-			  "pfn %#x with num_pages 0: the Launcher sets the pfn only when it "
-			  "allocates pages",
-			  s->pfn);
-	}
+int lg_ck_e0_status_bits(struct lg_ckctx *c)
+{
+	const struct lg_e0_slot *s = &c->l->dev[c->d].e0;
+	if (!(s->status & ~LG_E0_S_VALID_MASK))
+		return 0;
+	DEV_NAMES(c, "status");
+	lg_report(c, LG_CHK_E0_STATUS_BITS, dev_addr(c->l, c->d, LG_E0_STATUS), path, where,
+		  "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|REMOVED_ACK|"
+		  "FAILED (0x9f)",
+		  s->status, s->status & ~LG_E0_S_VALID_MASK);
+	return 0;
+}
+
+int lg_ck_e0_pfn_no_pages(struct lg_ckctx *c)
+{
+	const struct lg_e0_slot *s = &c->l->dev[c->d].e0;
+	if (s->num_pages || !s->pfn)
+		return 0;
+	DEV_NAMES(c, "pfn");
+	lg_report(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(c->l, c->d, LG_E0_PFN), path, where,
+		  "pfn %#x with num_pages 0: the Launcher sets the pfn only when it allocates pages",
+		  s->pfn);
+	return 0;
 }
 
 /* E0 device memory: after the page, inside the pfn limit, not shared. */
-static void check_e0_pages(struct lg_ckctx *c)
+int lg_ck_e0_pages_above_ram(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	char path[64], where[64];
+	const struct lg_e0_slot *s = &l->dev[c->d].e0;
 	uint64_t page_pfn = l->page_addr >> LG_PAGE_SHIFT;
-	for (size_t d = 0; d < l->ndev; d++) {
-		const struct lg_e0_slot *s = &l->dev[d].e0;
-		if (!s->num_pages)
-			continue;
-		uint64_t end = (uint64_t)s->pfn + s->num_pages;
-		lg_vq_names(l, d, -1, "pfn", path, sizeof path, where, sizeof where);
-		uint64_t pa = dev_addr(l, d, LG_E0_PFN);
-		if ((uint64_t)s->pfn << LG_PAGE_SHIFT < l->mem || s->pfn <= page_pfn) {
-			lg_report(c, LG_CHK_E0_PAGES_ABOVE_RAM, pa, path, where,
-				  "device memory at pfn %#x is not above RAM (ends at %#llx) and the "
-				  "descriptor page (pfn %#llx)",
-				  s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
-			continue;
-		}
-		if (l->pfn_limit && end > l->pfn_limit)
-			lg_report(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, pa, path, where,
-				  "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx",
-				  s->pfn, s->num_pages, (unsigned long long)l->pfn_limit);
-		for (size_t o = 0; o < d; o++) {
-			const struct lg_e0_slot *t = &l->dev[o].e0;
-			if (!t->num_pages || t->pfn + (uint64_t)t->num_pages <= s->pfn ||
-			    end <= t->pfn)
-				continue;
-			lg_report(c, LG_CHK_E0_PAGES_OVERLAP, pa, path, where,
-				  "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, "
-				  "%#llx)",
-				  s->pfn, (unsigned long long)end, t->slot, t->pfn,
-				  (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
-			break;
-		}
-	}
+	if (!s->num_pages || ((uint64_t)s->pfn << LG_PAGE_SHIFT >= l->mem && s->pfn > page_pfn))
+		return 0;
+	DEV_NAMES(c, "pfn");
+	lg_report(c, LG_CHK_E0_PAGES_ABOVE_RAM, dev_addr(l, c->d, LG_E0_PFN), path, where,
+		  "device memory at pfn %#x is not above RAM (ends at %#llx) and the descriptor "
+		  "page (pfn %#llx)",
+		  s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
+	return 0;
 }
 
-static void check_e1_fields(struct lg_ckctx *c, size_t d)
+int lg_ck_e0_pages_in_pfnlimit(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	const struct lg_device *dv = &l->dev[d];
-	char path[64], where[64], field[32];
-	for (unsigned i = 0; i < dv->e1.nfields; i++) {
-		const struct lg_e1_field *f = &dv->e1.field[i];
-		uint8_t t = f->type & (uint8_t)~LG_E1_CONSUMED;
-		uint64_t fa = dev_addr(l, d, LG_E1_HDR_SIZE + f->off);
-		snprintf(field, sizeof field, "field[%u]", i);
-		lg_vq_names(l, d, -1, field, path, sizeof path, where, sizeof where);
-		if (!f->whole) {
-			if (!dv->truncated)
-				lg_report(c, LG_CHK_E1_FIELD_IN_DESC, fa, path, where,
-					  "field type %#04x at config offset %u (len %u) ends at %u, "
-					  "past config_len %u",
-					  f->type, f->off, f->len,
-					  f->off + 1u < dv->config_len ? f->off + 2u + f->len
-								       : f->off + 2u,
-					  dv->config_len);
-			break;
-		}
-		int want = lg_devtype_e1_field_len(dv->type, t);
-		if (t == LG_E1_F_VIRTQUEUE && f->len != LG_VQC_SIZE)
-			lg_report(c, LG_CHK_E1_VQ_LEN, fa + 1, path, where,
-				  "virtqueue field of %u bytes, expected 8 (an lguest_vqconfig): the "
-				  "Guest says \"Unexpected virtio config len\"",
-				  f->len);
-		else if (want == 0 && lg_type_name(dv->type))
-			lg_report(c, LG_CHK_E1_FIELD_KNOWN, fa, path, where,
-				  "field type %#04x is not one the 2.6.24 %s driver reads", t,
-				  lg_type_name(dv->type));
-		else if (want > 0 && f->len != want)
-			lg_report(c, LG_CHK_E1_FIELD_LEN, fa + 1, path, where,
-				  "field type %#04x has %u bytes, expected %d", t, f->len, want);
-		if ((f->type & LG_E1_CONSUMED) && dv->status == 0)
-			lg_report(c, LG_CHK_E1_CONSUMED_EARLY, fa, path, where,
-				  "field type %#04x has the consumed bit 0x80, but status is 0: "
-				  "no Guest driver has read the device",
-				  f->type);
-	}
+	const struct lg_e0_slot *s = &l->dev[c->d].e0;
+	if (!s->num_pages || !l->pfn_limit || (uint64_t)s->pfn + s->num_pages <= l->pfn_limit)
+		return 0;
+	DEV_NAMES(c, "pfn");
+	lg_report(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, dev_addr(l, c->d, LG_E0_PFN), path, where,
+		  "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx", s->pfn,
+		  s->num_pages, (unsigned long long)l->pfn_limit);
+	return 0;
 }
 
-/* ---------------------------------------------------------------- section B */
+int lg_ck_e0_pages_overlap(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
+	const struct lg_e0_slot *s = &l->dev[c->d].e0;
+	if (!s->num_pages)
+		return 0;
+	uint64_t end = (uint64_t)s->pfn + s->num_pages;
+	for (size_t o = 0; o < c->d; o++) {
+		const struct lg_e0_slot *t = &l->dev[o].e0;
+		if (!t->num_pages || t->pfn + (uint64_t)t->num_pages <= s->pfn || end <= t->pfn)
+			continue;
+		DEV_NAMES(c, "pfn");
+		lg_report(c, LG_CHK_E0_PAGES_OVERLAP, dev_addr(l, c->d, LG_E0_PFN), path, where,
+			  "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, %#llx)",
+			  s->pfn, (unsigned long long)end, t->slot, t->pfn,
+			  (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
+		break;
+	}
+	return 0;
+}
 
-struct vqref {
-	size_t d;
-	unsigned q;
-	bool ring_ok; /* num and pfn passed: the ring's range is meaningful */
-	struct lg_ring_geom g;
+/* ---------------------------------------------------------------- section D: E1 fields */
+
+/* The current field, its type without the consumed bit, its address and names; NULL when
+ * it does not lie whole in the config (only e1_field_in_desc looks at that one). */
+struct e1f {
+	const struct lg_e1_field *f;
+	uint8_t t;
+	uint64_t addr;
+	char path[64], where[64];
 };
+
+static const struct lg_e1_field *e1_field(struct lg_ckctx *c, struct e1f *e)
+{
+	const struct lg_device *dv = &c->l->dev[c->d];
+	char field[32];
+	e->f = &dv->e1.field[c->fi];
+	e->t = e->f->type & (uint8_t)~LG_E1_CONSUMED;
+	e->addr = dev_addr(c->l, c->d, LG_E1_HDR_SIZE + e->f->off);
+	snprintf(field, sizeof field, "field[%u]", c->fi);
+	lg_vq_names(c->l, c->d, -1, field, e->path, sizeof e->path, e->where, sizeof e->where);
+	return e->f;
+}
+
+int lg_ck_e1_field_in_desc(struct lg_ckctx *c)
+{
+	const struct lg_device *dv = &c->l->dev[c->d];
+	struct e1f e;
+	const struct lg_e1_field *f = e1_field(c, &e);
+	if (f->whole || dv->truncated)
+		return 0;
+	lg_report(c, LG_CHK_E1_FIELD_IN_DESC, e.addr, e.path, e.where,
+		  "field type %#04x at config offset %u (len %u) ends at %u, past config_len %u",
+		  f->type, f->off, f->len,
+		  f->off + 1u < dv->config_len ? f->off + 2u + f->len : f->off + 2u,
+		  dv->config_len);
+	return 0;
+}
+
+int lg_ck_e1_vq_len(struct lg_ckctx *c)
+{
+	struct e1f e;
+	const struct lg_e1_field *f = e1_field(c, &e);
+	if (f->whole && e.t == LG_E1_F_VIRTQUEUE && f->len != LG_VQC_SIZE)
+		lg_report(c, LG_CHK_E1_VQ_LEN, e.addr + 1, e.path, e.where,
+			  "virtqueue field of %u bytes, expected 8 (an lguest_vqconfig): the Guest "
+			  "says \"Unexpected virtio config len\"",
+			  f->len);
+	return 0;
+}
+
+int lg_ck_e1_field_known(struct lg_ckctx *c)
+{
+	uint8_t type = c->l->dev[c->d].type;
+	struct e1f e;
+	const struct lg_e1_field *f = e1_field(c, &e);
+	if (f->whole && lg_devtype_e1_field_len(type, e.t) == 0)
+		lg_report(c, LG_CHK_E1_FIELD_KNOWN, e.addr, e.path, e.where,
+			  "field type %#04x is not one the 2.6.24 %s driver reads", e.t,
+			  lg_type_name(type));
+	return 0;
+}
+
+int lg_ck_e1_field_len(struct lg_ckctx *c)
+{
+	struct e1f e;
+	const struct lg_e1_field *f = e1_field(c, &e);
+	int want = lg_devtype_e1_field_len(c->l->dev[c->d].type, e.t);
+	/* A virtqueue field of the wrong length is e1_vq_len. */
+	if (f->whole && e.t != LG_E1_F_VIRTQUEUE && want > 0 && f->len != want)
+		lg_report(c, LG_CHK_E1_FIELD_LEN, e.addr + 1, e.path, e.where,
+			  "field type %#04x has %u bytes, expected %d", e.t, f->len, want);
+	return 0;
+}
+
+int lg_ck_e1_consumed_early(struct lg_ckctx *c)
+{
+	struct e1f e;
+	const struct lg_e1_field *f = e1_field(c, &e);
+	if (f->whole && (f->type & LG_E1_CONSUMED) && c->l->dev[c->d].status == 0)
+		lg_report(c, LG_CHK_E1_CONSUMED_EARLY, e.addr, e.path, e.where,
+			  "field type %#04x has the consumed bit 0x80, but status is 0: no Guest "
+			  "driver has read the device",
+			  f->type);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- section B: a vqconfig */
+
+static const struct lg_vq *cur_vq(const struct lg_ckctx *c)
+{
+	return &c->l->dev[c->d].vq[c->q];
+}
 
 static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigned field)
 {
@@ -461,217 +804,348 @@ static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigne
 	return dev_addr(l, d, (off ? off : LG_DESC_HDR_SIZE + LG_VQC_SIZE * q) + field);
 }
 
-static void check_vq_fields(struct lg_ckctx *c, struct vqref *v)
+#define VQ_NAMES(c, field)                                                                        \
+	char path[64], where[64];                                                                 \
+	lg_vq_names((c)->l, (c)->d, (int)(c)->q, field, path, sizeof path, where, sizeof where)
+
+int lg_ck_vq_num_zero(struct lg_ckctx *c)
 {
-	const struct lg_layout *l = c->l;
-	const struct lg_vq *vq = &l->dev[v->d].vq[v->q];
-	char path[64], where[64];
-	bool ok = true;
-
-	lg_vq_names(l, v->d, (int)v->q, "num", path, sizeof path, where, sizeof where);
-	uint64_t na = vq_addr(l, v->d, v->q, LG_VQC_NUM);
-	if (vq->num == 0) {
-		lg_report(c, LG_CHK_VQ_NUM_ZERO, na, path, where, "num 0: a ring needs entries");
-		ok = false;
-	} else if (vq->num > LG_VQ_NUM_MAX) {
-		lg_report(c, LG_CHK_VQ_NUM_MAX, na, path, where,
-			  "num %u exceeds the largest ring size 32768", vq->num);
-		ok = false;
-	} else if (vq->num & (vq->num - 1)) {
-		lg_report(c, LG_CHK_VQ_NUM_POW2, na, path, where, "num %u is not a power of two",
-			  vq->num);
-		ok = false;
-	}
-
-	lg_vq_names(l, v->d, (int)v->q, "irq", path, sizeof path, where, sizeof where);
-	uint64_t ia = vq_addr(l, v->d, v->q, LG_VQC_IRQ);
-	if (vq->irq == 0)
-		lg_report(c, LG_CHK_VQ_IRQ_ZERO, ia, path, where,
-			  "irq 0 belongs to the timer; device irqs start at 1");
-	else if (vq->irq >= LG_IRQS)
-		lg_report(c, LG_CHK_VQ_IRQ_RANGE, ia, path, where,
-			  "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it",
-			  vq->irq);
-
-	lg_vq_names(l, v->d, (int)v->q, "pfn", path, sizeof path, where, sizeof where);
-	if (vq->pfn == 0) {
-		lg_report(c, LG_CHK_VQ_PFN_ZERO, vq_addr(l, v->d, v->q, LG_VQC_PFN), path, where,
-			  "pfn 0 puts the ring on the zero page");
-		ok = false;
-	}
-	v->ring_ok = ok;
-	lg_ring_geom(vq->num, vq->pfn, &v->g);
+	if (cur_vq(c)->num)
+		return 0;
+	VQ_NAMES(c, "num");
+	lg_report(c, LG_CHK_VQ_NUM_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+		  "num 0: a ring needs entries");
+	return 0;
 }
 
-static void check_vq_irq_unique(struct lg_ckctx *c, const struct vqref *v, size_t n)
+int lg_ck_vq_num_max(struct lg_ckctx *c)
+{
+	uint16_t num = cur_vq(c)->num;
+	if (num <= LG_VQ_NUM_MAX)
+		return 0;
+	VQ_NAMES(c, "num");
+	lg_report(c, LG_CHK_VQ_NUM_MAX, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+		  "num %u exceeds the largest ring size 32768", num);
+	return 0;
+}
+
+int lg_ck_vq_num_pow2(struct lg_ckctx *c)
+{
+	uint16_t num = cur_vq(c)->num;
+	if (!(num & (num - 1)))
+		return 0;
+	VQ_NAMES(c, "num");
+	lg_report(c, LG_CHK_VQ_NUM_POW2, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+		  "num %u is not a power of two", num);
+	return 0;
+}
+
+int lg_ck_vq_irq_zero(struct lg_ckctx *c)
+{
+	if (cur_vq(c)->irq)
+		return 0;
+	VQ_NAMES(c, "irq");
+	lg_report(c, LG_CHK_VQ_IRQ_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), path, where,
+		  "irq 0 belongs to the timer; device irqs start at 1");
+	return 0;
+}
+
+int lg_ck_vq_irq_range(struct lg_ckctx *c)
+{
+	uint16_t irq = cur_vq(c)->irq;
+	if (irq < LG_IRQS)
+		return 0;
+	VQ_NAMES(c, "irq");
+	lg_report(c, LG_CHK_VQ_IRQ_RANGE, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), path, where,
+		  "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it", irq);
+	return 0;
+}
+
+int lg_ck_vq_pfn_zero(struct lg_ckctx *c)
+{
+	if (cur_vq(c)->pfn)
+		return 0;
+	VQ_NAMES(c, "pfn");
+	lg_report(c, LG_CHK_VQ_PFN_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_PFN), path, where,
+		  "pfn 0 puts the ring on the zero page");
+	return 0;
+}
+
+/* Device and queue of vq v (global index). */
+static unsigned vq_q(const struct lg_ckctx *c, size_t v)
+{
+	return (unsigned)(v - c->vqbase[c->vq_dev[v]]);
+}
+
+int lg_ck_vq_irq_unique(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	char path[64], where[64];
-	for (size_t i = 0; i < n; i++) {
-		uint16_t irq = l->dev[v[i].d].vq[v[i].q].irq;
-		if (irq == 0 || irq >= LG_IRQS)
+	uint16_t irq = cur_vq(c)->irq;
+	for (size_t j = 0; j < c->v; j++) {
+		size_t od = c->vq_dev[j];
+		unsigned oq = vq_q(c, j);
+		if (l->dev[od].vq[oq].irq != irq || lg_ck_blocked_vq(c, LG_CHK_VQ_IRQ_UNIQUE, j))
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			if (l->dev[v[j].d].vq[v[j].q].irq == irq) {
-				lg_vq_names(l, v[i].d, (int)v[i].q, "irq", path, sizeof path, where,
-					    sizeof where);
-				lg_report(c, LG_CHK_VQ_IRQ_UNIQUE,
-					  vq_addr(l, v[i].d, v[i].q, LG_VQC_IRQ), path, where,
-					  "irq %u is also used by device[%zu].vq[%u]", irq, v[j].d,
-					  v[j].q);
-				break;
-			}
-		}
+		VQ_NAMES(c, "irq");
+		lg_report(c, LG_CHK_VQ_IRQ_UNIQUE, vq_addr(l, c->d, c->q, LG_VQC_IRQ), path, where,
+			  "irq %u is also used by device[%zu].vq[%u]", irq, od, oq);
+		break;
 	}
+	return 0;
 }
 
-static void check_placement(struct lg_ckctx *c, struct vqref *v, size_t n)
+/* ---------------------------------------------------------------- section B: a ring */
+
+static void geom_of(const struct lg_ckctx *c, size_t v, struct lg_ring_geom *g)
+{
+	const struct lg_vq *vq = &c->l->dev[c->vq_dev[v]].vq[vq_q(c, v)];
+	lg_ring_geom(vq->num, vq->pfn, g);
+}
+
+#define RING_NAMES(c, g)                                                                          \
+	struct lg_ring_geom g;                                                                    \
+	geom_of(c, (c)->v, &g);                                                                   \
+	VQ_NAMES(c, "pfn");                                                                       \
+	uint64_t pa = vq_addr((c)->l, (c)->d, (c)->q, LG_VQC_PFN)
+
+int lg_ck_ring_below_4g(struct lg_ckctx *c)
+{
+	RING_NAMES(c, g);
+	if (g.end > (1ull << 32))
+		lg_report(c, LG_CHK_RING_BELOW_4G, pa, path, where,
+			  "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts are 32-bit",
+			  (unsigned long long)g.desc, (unsigned long long)g.end);
+	return 0;
+}
+
+int lg_ck_ring_above_ram(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	char path[64], where[64];
-	uint64_t page_end = l->page_addr + LG_PAGE_SIZE;
-	uint64_t stock = page_end; /* where the bump allocator would put the next ring */
-	bool stock_ok = true;
+	RING_NAMES(c, g);
+	if (g.desc < l->mem)
+		lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+			  "ring at %#llx starts inside guest RAM, which ends at %#llx",
+			  (unsigned long long)g.desc, (unsigned long long)l->mem);
+	else if (g.desc < l->page_addr + LG_PAGE_SIZE && g.end > l->page_addr)
+		lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+			  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
+			  (unsigned long long)g.desc, (unsigned long long)g.end,
+			  (unsigned long long)l->page_addr);
+	return 0;
+}
+
+int lg_ck_ring_in_pfnlimit(struct lg_ckctx *c)
+{
+	const struct lg_layout *l = c->l;
 	/* The limit's address, saturated: a pfn limit from a note may be any 64-bit value. */
 	uint64_t limit = l->pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT) ? UINT64_MAX
 									 : l->pfn_limit << LG_PAGE_SHIFT;
+	RING_NAMES(c, g);
+	if (l->pfn_limit && g.end > limit)
+		lg_report(c, LG_CHK_RING_IN_PFNLIMIT, pa, path, where,
+			  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address %#llx)",
+			  (unsigned long long)g.desc, (unsigned long long)g.end,
+			  (unsigned long long)l->pfn_limit, (unsigned long long)limit);
+	return 0;
+}
 
-	for (size_t i = 0; i < n; i++) {
-		const struct vqref *r = &v[i];
-		if (!r->ring_ok) {
-			stock_ok = false;
+int lg_ck_ring_overlap(struct lg_ckctx *c)
+{
+	RING_NAMES(c, g);
+	for (size_t j = 0; j < c->v; j++) {
+		struct lg_ring_geom o;
+		if (lg_ck_blocked_vq(c, LG_CHK_RING_OVERLAP, j))
 			continue;
-		}
-		lg_vq_names(l, r->d, (int)r->q, "pfn", path, sizeof path, where, sizeof where);
-		uint64_t pa = vq_addr(l, r->d, r->q, LG_VQC_PFN);
-		const struct lg_ring_geom *g = &r->g;
+		geom_of(c, j, &o);
+		if (o.end <= g.desc || g.end <= o.desc)
+			continue;
+		lg_report(c, LG_CHK_RING_OVERLAP, pa, path, where,
+			  "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] [%#llx, %#llx)",
+			  (unsigned long long)g.desc, (unsigned long long)g.end, c->vq_dev[j],
+			  vq_q(c, j), (unsigned long long)o.desc, (unsigned long long)o.end);
+		break;
+	}
+	return 0;
+}
 
-		if (g->end > (1ull << 32))
-			lg_report(c, LG_CHK_RING_BELOW_4G, pa, path, where,
-				  "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts "
-				  "are 32-bit",
-				  (unsigned long long)g->desc, (unsigned long long)g->end);
-		if (g->desc < l->mem)
-			lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
-				  "ring at %#llx starts inside guest RAM, which ends at %#llx",
-				  (unsigned long long)g->desc, (unsigned long long)l->mem);
-		else if (g->desc < page_end && g->end > l->page_addr)
-			lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
-				  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
-				  (unsigned long long)g->desc, (unsigned long long)g->end,
-				  (unsigned long long)l->page_addr);
-		if (l->pfn_limit && g->end > limit)
-			lg_report(c, LG_CHK_RING_IN_PFNLIMIT, pa, path, where,
-				  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address "
-				  "%#llx)",
-				  (unsigned long long)g->desc, (unsigned long long)g->end,
-				  (unsigned long long)l->pfn_limit, (unsigned long long)limit);
-		for (size_t j = 0; j < i; j++) {
-			const struct vqref *o = &v[j];
-			if (!o->ring_ok || o->g.end <= g->desc || g->end <= o->g.desc)
-				continue;
-			lg_report(c, LG_CHK_RING_OVERLAP, pa, path, where,
-				  "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] "
-				  "[%#llx, %#llx)",
-				  (unsigned long long)g->desc, (unsigned long long)g->end, o->d, o->q,
-				  (unsigned long long)o->g.desc, (unsigned long long)o->g.end);
-			break;
+int lg_ck_ring_in_image(struct lg_ckctx *c)
+{
+	if (!c->rings_readable)
+		return 0;
+	RING_NAMES(c, g);
+	uint64_t have = lg_image_backed(c->img, g.desc, g.size);
+	if (have < g.size)
+		lg_report(c, LG_CHK_RING_IN_IMAGE, pa, path, where,
+			  "ring [%#llx, %#llx) is not in the image: %s at %#llx",
+			  (unsigned long long)g.desc, (unsigned long long)g.end,
+			  have ? "it stops" : "nothing is mapped", (unsigned long long)(g.desc + have));
+	return 0;
+}
+
+/* Once, at the first ring that is not where the bump allocator would have put it, while
+ * every ring before it passed and stood where it belonged. */
+int lg_ck_ring_stock_order(struct lg_ckctx *c)
+{
+	uint64_t stock = c->l->page_addr + LG_PAGE_SIZE;
+	for (size_t j = 0; j < c->v; j++) {
+		struct lg_ring_geom o;
+		if (lg_ck_blocked_vq(c, LG_CHK_RING_STOCK_ORDER, j))
+			return 0;
+		geom_of(c, j, &o);
+		if (o.desc != stock)
+			return 0; /* that one had the note */
+		stock = o.next;
+	}
+	RING_NAMES(c, g);
+	if (g.desc != stock)
+		lg_report(c, LG_CHK_RING_STOCK_ORDER, pa, path, where,
+			  "ring at pfn %#x, where the Launcher's allocator would have put it at pfn "
+			  "%#llx",
+			  cur_vq(c)->pfn, (unsigned long long)(stock >> LG_PAGE_SHIFT));
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the engine */
+
+/* Run the entries order[k0..k1) (one scope) on the current item.  Entries that share a
+ * function (section C) run it once, when one of them is not blocked. */
+static int run_item(struct lg_ckctx *c, size_t k0, size_t k1)
+{
+	unsigned era = 1u << c->l->era;
+	for (size_t k = k0; k < k1; k++) {
+		const struct entry *e = &table[order[k]];
+		if (!(e->eras & era) || (k > k0 && e->run == table[order[k - 1]].run))
+			continue;
+		bool any = false;
+		size_t end = k;
+		while (end < k1 && table[order[end]].run == e->run)
+			end++;
+		for (size_t g = k; g < end; g++)
+			if (rank(table[order[g]].scope) == 3) {
+				lg_ck_sub_begin(c); /* CHAIN/USED: what holds them counts here */
+				break;
+			}
+		for (size_t g = k; g < end; g++) {
+			struct item it = current(c);
+			if (!blocked_at(c, order[g], &it))
+				any = true;
+			else /* skipped counts as not passed, for what needs it in turn */
+				mark_failed(c, order[g]);
 		}
-		if (stock_ok && g->desc != stock) {
-			lg_report(c, LG_CHK_RING_STOCK_ORDER, pa, path, where,
-				  "ring at pfn %#x, where the Launcher's allocator would have put it "
-				  "at pfn %#llx",
-				  l->dev[r->d].vq[r->q].pfn,
-				  (unsigned long long)(stock >> LG_PAGE_SHIFT));
-			stock_ok = false; /* one note is enough: the rest follow from it */
+		if (any) {
+			int rc = e->run(c);
+			if (rc < 0)
+				return rc;
 		}
-		stock = g->desc + g->pages * LG_PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* CHAIN and USED entries run inside their ring's pass. */
+static enum lg_ck_scope pass_scope(enum lg_check_id id)
+{
+	return rank(table[id].scope) == 3 ? LG_SCOPE_RING : table[id].scope;
+}
+
+static int run_pass(struct lg_ckctx *c, size_t k0, size_t k1)
+{
+	const struct lg_layout *l = c->l;
+	int rc = 0;
+	switch (pass_scope(order[k0])) {
+	case LG_SCOPE_PAGE:
+		return run_item(c, k0, k1);
+	case LG_SCOPE_DEVICE:
+		for (c->d = 0; rc == 0 && c->d < l->ndev; c->d++)
+			rc = run_item(c, k0, k1);
+		return rc;
+	case LG_SCOPE_FIELD:
+		for (c->d = 0; rc == 0 && c->d < l->ndev; c->d++)
+			for (c->f = c->fieldbase[c->d]; rc == 0 && c->f < c->fieldbase[c->d + 1]; c->f++) {
+				c->fi = (unsigned)(c->f - c->fieldbase[c->d]);
+				rc = run_item(c, k0, k1);
+			}
+		return rc;
+	default: /* VQ, RING */
+		for (c->v = 0; rc == 0 && c->v < c->nvq; c->v++) {
+			c->d = c->vq_dev[c->v];
+			c->q = vq_q(c, c->v);
+			rc = run_item(c, k0, k1);
+		}
+		return rc;
 	}
 }
 
-static int check_rings_in_image(struct lg_ckctx *c, struct vqref *v, size_t n)
+/* Does the image hold more than the page?  If not, it is a bare page: no rings to read. */
+static bool bare_page(const struct lg_ckctx *c)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < lg_image_range_count(c->img); i++) {
+		uint64_t a, len;
+		lg_image_range(c->img, i, &a, &len);
+		total += len;
+	}
+	return total <= lg_image_backed(c->img, c->l->page_addr, LG_PAGE_SIZE);
+}
+
+static int setup(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	char path[64], where[64];
-	if (!c->img)
-		return 0;
-	if (!c->cfg->image_has_area) {
-		/* Does the image hold anything besides the page?  If not, it is a bare page. */
-		uint64_t total = 0;
-		for (size_t i = 0; i < lg_image_range_count(c->img); i++) {
-			uint64_t a, len;
-			lg_image_range(c->img, i, &a, &len);
-			total += len;
-		}
-		uint64_t in_page = lg_image_backed(c->img, l->page_addr, LG_PAGE_SIZE);
-		if (total <= in_page) {
-			if (n)
-				c->st->rings_unchecked = true;
-			return 0;
-		}
+	c->ndev = l->ndev;
+	c->fieldbase = calloc(l->ndev + 1, sizeof *c->fieldbase);
+	c->vqbase = calloc(l->ndev + 1, sizeof *c->vqbase);
+	if (!c->fieldbase || !c->vqbase)
+		return lg_fail(c->err, LG_ERR_NOMEM, "out of memory");
+	for (size_t d = 0; d < l->ndev; d++) {
+		c->fieldbase[d + 1] =
+			c->fieldbase[d] + (l->era == LG_ERA_E1 ? l->dev[d].e1.nfields : 0);
+		c->vqbase[d + 1] = c->vqbase[d] + l->dev[d].vqs_present;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct vqref *r = &v[i];
-		if (!r->ring_ok)
-			continue;
-		uint64_t have = lg_image_backed(c->img, r->g.desc, r->g.size);
-		if (have < r->g.size) {
-			lg_vq_names(l, r->d, (int)r->q, "pfn", path, sizeof path, where,
-				    sizeof where);
-			lg_report(c, LG_CHK_RING_IN_IMAGE, vq_addr(l, r->d, r->q, LG_VQC_PFN), path,
-				  where,
-				  "ring [%#llx, %#llx) is not in the image: %s at %#llx",
-				  (unsigned long long)r->g.desc, (unsigned long long)r->g.end,
-				  have ? "it stops" : "nothing is mapped",
-				  (unsigned long long)(r->g.desc + have));
-			continue;
-		}
-		c->st->rings_checked++;
-		int rc = lg_check_ring_state(c, r->d, r->q);
-		if (rc < 0)
-			return rc;
+	c->nfield = c->fieldbase[l->ndev];
+	c->nvq = c->vqbase[l->ndev];
+	c->vq_dev = calloc(c->nvq ? c->nvq : 1, sizeof *c->vq_dev);
+	c->failed = calloc(LG_CHK_N, nitems(c));
+	if (!c->vq_dev || !c->failed)
+		return lg_fail(c->err, LG_ERR_NOMEM, "out of memory");
+	for (size_t d = 0; d < l->ndev; d++)
+		for (size_t v = c->vqbase[d]; v < c->vqbase[d + 1]; v++)
+			c->vq_dev[v] = d;
+	if (c->img && !c->cfg->image_has_area && bare_page(c)) {
+		c->st->rings_unchecked = c->nvq > 0;
+		c->rings_readable = false;
+	} else {
+		c->rings_readable = c->img != NULL;
 	}
 	return 0;
 }
 
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
-		    struct lg_check_stats *stats)
+		    struct lg_check_stats *stats, struct lg_error *err)
 {
 	struct lg_check_config dflt;
 	struct lg_check_stats st_local;
-	if (!l)
-		return LG_ERR_PARAM;
+	if (!l || (l->ndev && !l->dev))
+		return lg_fail(err, LG_ERR_PARAM, "no layout to check");
 	if (!cfg) {
-		lg_check_config_init(&dflt);
+		config_defaults(&dflt);
 		cfg = &dflt;
 	}
 	if (!stats)
 		stats = &st_local;
 	memset(stats, 0, sizeof *stats);
-	struct lg_ckctx c = {l, img, cfg, sink, ctx, stats, false};
-
-	check_page(&c);
-	size_t nvq = 0;
-	for (size_t d = 0; d < l->ndev; d++) {
-		check_device(&c, d);
-		nvq += l->dev[d].vqs_present;
+	struct lg_ckctx c = {.l = l, .img = img, .cfg = cfg, .sink = sink, .sinkctx = ctx,
+			     .st = stats, .err = err};
+	int rc = setup(&c);
+	for (size_t k = 0; rc == 0 && k < LG_CHK_N;) {
+		size_t k1 = k + 1;
+		while (k1 < LG_CHK_N && pass_scope(order[k1]) == pass_scope(order[k]))
+			k1++;
+		rc = run_pass(&c, k, k1);
+		k = k1;
 	}
-	struct vqref *v = calloc(nvq ? nvq : 1, sizeof *v);
-	if (!v)
-		return LG_ERR_NOMEM;
-	size_t n = 0;
-	for (size_t d = 0; d < l->ndev; d++)
-		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
-			v[n] = (struct vqref){.d = d, .q = q};
-			check_vq_fields(&c, &v[n]);
-			n++;
-		}
-	check_vq_irq_unique(&c, v, n);
-	if (l->era == LG_ERA_E0)
-		check_e0_pages(&c);
-	check_placement(&c, v, n);
-	int rc = check_rings_in_image(&c, v, n);
-	free(v);
+	free(c.failed);
+	free(c.vq_dev);
+	free(c.vqbase);
+	free(c.fieldbase);
 	return rc;
 }

@@ -6,65 +6,6 @@
 
 #include "decode_priv.h"
 
-uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len)
-{
-	return LG_DESC_HDR_SIZE + LG_VQC_SIZE * (uint32_t)num_vq + 2u * feature_len + config_len;
-}
-
-bool lg_feature_test(const uint8_t *bits, uint8_t len, unsigned bit)
-{
-	return bit / 8 < len && (bits[bit / 8] >> (bit % 8)) & 1;
-}
-
-void lg_layout_init(struct lg_layout *l, uint64_t page_addr)
-{
-	memset(l, 0, sizeof *l);
-	l->page_addr = page_addr;
-	l->mem = page_addr;
-	l->page_len = LG_PAGE_SIZE;
-	l->era = LG_ERA_E2;
-}
-
-struct lg_device *lg_layout_add(struct lg_layout *l)
-{
-	struct lg_device *n = realloc(l->dev, (l->ndev + 1) * sizeof *n);
-	if (!n)
-		return NULL;
-	l->dev = n;
-	memset(&n[l->ndev], 0, sizeof n[0]);
-	return &n[l->ndev++];
-}
-
-void lg_layout_free(struct lg_layout *l)
-{
-	free(l->dev);
-	l->dev = NULL;
-	l->ndev = 0;
-}
-
-/* Copy up to n bytes at page offset off into dst, as far as they are present. */
-void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		dst[i] = off + i < l->page_len ? l->page[off + i] : 0;
-}
-
-/* Set up out with the page bytes (as far as present); every era's decoder starts here. */
-int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,
-		   enum lg_era era)
-{
-	if (!out || (!bytes && len))
-		return LG_ERR_PARAM;
-	lg_layout_init(out, page_addr);
-	if (len > LG_PAGE_SIZE)
-		len = LG_PAGE_SIZE;
-	if (len)
-		memcpy(out->page, bytes, len);
-	out->page_len = len;
-	out->era = era;
-	return 0;
-}
-
 int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct lg_layout *out)
 {
 	int rc = lg_layout_load(out, bytes, len, page_addr, LG_ERA_E2);
@@ -120,9 +61,10 @@ int lg_decode_page(const uint8_t *bytes, size_t len, uint64_t page_addr, struct 
 	return 0;
 }
 
-int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out)
+int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out,
+		    struct lg_error *err)
 {
-	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out);
+	return lg_decode_image_era(img, page_addr, LG_ERA_E2, out, err);
 }
 
 static bool num_ok(uint16_t num)
@@ -175,8 +117,9 @@ int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g)
 					best = b;
 			}
 		}
-	uint64_t typical = lg_vring_size(1u << best);
-	typical = (typical + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+	struct lg_ring_geom tg;
+	lg_ring_geom((uint16_t)(1u << best), 0, &tg);
+	uint64_t typical = tg.pages;
 
 	/* Each ring's vote: the page's pfn if the ring is where the Launcher put it. */
 	size_t n = 0;

@@ -228,25 +228,35 @@ int lg_decode_page_era(const uint8_t *bytes, size_t len, uint64_t page_addr, enu
 }
 
 int lg_decode_image_era(const struct lg_image *img, uint64_t page_addr, enum lg_era era,
-			struct lg_layout *out)
+			struct lg_layout *out, struct lg_error *err)
 {
 	uint8_t buf[LG_PAGE_SIZE];
+	if (!img || !out)
+		return lg_fail(err, LG_ERR_PARAM, "no image or no layout to decode into");
 	uint64_t have = lg_image_backed(img, page_addr, LG_PAGE_SIZE);
 	if (have) {
-		int rc = lg_image_read(img, page_addr, buf, (size_t)have);
+		int rc = lg_image_read(img, page_addr, buf, (size_t)have, err);
 		if (rc < 0)
 			return rc;
 	}
 	int rc = lg_decode_page_era(buf, (size_t)have, page_addr, era, out);
-	if (rc < 0 || out->era != LG_ERA_E0)
-		return rc;
+	if (rc < 0)
+		return lg_fail(err, rc, "decoding the page at %#llx: %s",
+			       (unsigned long long)page_addr, lg_strerror(rc));
+	if (out->era != LG_ERA_E0)
+		return 0;
 	/* E0 device memory (the block page, the net MAC slots) is in the device area. */
 	for (size_t d = 0; d < out->ndev; d++) {
 		struct lg_e0_slot *s = &out->dev[d].e0;
 		uint64_t a = (uint64_t)s->pfn << LG_PAGE_SHIFT;
-		if (s->num_pages && lg_image_covers(img, a, LG_E0_PAGE_HEAD) &&
-		    lg_image_read(img, a, s->page_head, LG_E0_PAGE_HEAD) == 0)
-			s->page_read = true;
+		if (!s->num_pages || !lg_image_covers(img, a, LG_E0_PAGE_HEAD))
+			continue;
+		rc = lg_image_read(img, a, s->page_head, LG_E0_PAGE_HEAD, err);
+		if (rc < 0) {
+			lg_layout_free(out);
+			return rc;
+		}
+		s->page_read = true;
 	}
 	return 0;
 }

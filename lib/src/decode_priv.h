@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* decode_priv.h — what the era decoders share (decode.c, decode_era.c). */
+/* decode_priv.h — what the era decoders (decode.c, decode_era.c) share with the model (model.c). */
 #ifndef LGKIT_DECODE_PRIV_H
 #define LGKIT_DECODE_PRIV_H
 
-#include "lgkit/lgkit.h"
+#include "err_priv.h"
 
 /* Reset out and copy the page bytes (at most 4096; len may be shorter). */
 int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,

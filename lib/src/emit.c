@@ -66,25 +66,6 @@ int lg_layout_pack(struct lg_layout *l)
 	return 0;
 }
 
-uint64_t lg_layout_area_end(const struct lg_layout *l)
-{
-	if (l->pfn_limit && l->pfn_limit <= (UINT64_MAX >> LG_PAGE_SHIFT))
-		return l->pfn_limit << LG_PAGE_SHIFT;
-	uint64_t end = l->page_addr + LG_PAGE_SIZE;
-	for (size_t d = 0; d < l->ndev; d++)
-		for (unsigned q = 0; q < l->dev[d].num_vq; q++) {
-			struct lg_ring_geom g;
-			const struct lg_vq *v = &l->dev[d].vq[q];
-			if (!v->num || !v->pfn)
-				continue;
-			lg_ring_geom(v->num, v->pfn, &g);
-			uint64_t e = g.desc + g.pages * LG_PAGE_SIZE;
-			if (e > end)
-				end = e;
-		}
-	return end;
-}
-
 int lg_emit_size(const struct lg_layout *l, enum lg_emit_kind kind, uint64_t *size)
 {
 	if (!l || !size)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* err.c — text for LG_ERR_* codes, from the one X-macro list in lgkit.h. */
+/* err.c — text for LG_ERR_* codes, from the one X-macro list in lgkit.h (lg_fail(), which
+ * fills a caller's struct lg_error, is in err_priv.h). */
 #include "lgkit/lgkit.h"
 
 const char *lg_strerror(int err)

@@ -24,6 +24,7 @@ void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g)
 	g->size = lg_vring_size(num);
 	g->end = g->desc + g->size;
 	g->pages = (g->size + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
+	g->next = g->desc + g->pages * LG_PAGE_SIZE;
 }
 
 void lg_vq_alloc_init(struct lg_vq_alloc *a, uint64_t page_addr)

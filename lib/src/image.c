@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +11,6 @@
 #include <unistd.h>
 
 #include "image_priv.h"
-
-int lg_fail(struct lg_error *err, int code, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-		va_end(ap);
-		err->code = code;
-	}
-	return code;
-}
 
 struct lg_image *lg_image_new(enum lg_image_kind kind)
 {
@@ -160,15 +147,18 @@ bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len)
 	return lg_image_backed(img, gpa, len) == len;
 }
 
-int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len)
+int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len,
+		  struct lg_error *err)
 {
 	uint8_t *out = buf;
 	if (gpa + len < gpa)
-		return LG_ERR_OVERFLOW;
+		return lg_fail(err, LG_ERR_OVERFLOW, "%zu bytes at %#llx run past 2^64", len,
+			       (unsigned long long)gpa);
 	while (len) {
 		const struct lg_range *r = find_range(img, gpa);
 		if (!r)
-			return LG_ERR_NOT_IN_IMAGE;
+			return lg_fail(err, LG_ERR_NOT_IN_IMAGE, "address %#llx is not in the image",
+				       (unsigned long long)gpa);
 		uint64_t off = gpa - r->gpa;
 		uint64_t n = r->len - off;
 		if (n > len)
@@ -176,7 +166,9 @@ int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t le
 		if (r->data) {
 			memcpy(out, r->data + off, (size_t)n);
 		} else {
-			int rc = img->read ? img->read(img, r, off, out, (size_t)n) : LG_ERR_INTERNAL;
+			int rc = img->read ? img->read(img, r, off, out, (size_t)n, err)
+					   : lg_fail(err, LG_ERR_INTERNAL, "no reader for %#llx",
+						     (unsigned long long)gpa);
 			if (rc < 0)
 				return rc;
 		}
@@ -438,7 +430,8 @@ int lg_seq_bytes(struct lg_seq *s, size_t ri, uint64_t gpa, size_t len, const ui
 	return 0;
 }
 
-int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head)
+int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head,
+		struct lg_error *err)
 {
 	const struct lg_image *img = s->img;
 	if (ri >= img->nranges)
@@ -454,14 +447,8 @@ int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len
 		return rc;
 	}
 	if (s->st && img->seq_read)
-		return img->seq_read(img, s->st, r, gpa - r->gpa, buf, len, head);
-	return img->read ? img->read(img, r, gpa - r->gpa, buf, len) : LG_ERR_INTERNAL;
-}
-
-void lg_seq_blame(struct lg_seq *s)
-{
-	if (s->st && s->img->seq_blame)
-		s->img->seq_blame(s->img, s->st);
+		return img->seq_read(img, s->st, r, gpa - r->gpa, buf, len, head, err);
+	return img->read ? img->read(img, r, gpa - r->gpa, buf, len, err) : LG_ERR_INTERNAL;
 }
 
 /* ---------------------------------------------------------------- streams */

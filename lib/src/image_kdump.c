@@ -75,7 +75,6 @@ struct kdump {
 	unsigned next_victim;
 	uint8_t *zbuf; /* compressed bytes of one page */
 	ZSTD_DCtx *zstd; /* made at the first zstd page */
-	char error[256];
 	uint64_t touched; /* file bytes read since the mapping was last released */
 };
 
@@ -354,19 +353,19 @@ static const char *stream_where(const struct kdump *k, uint64_t off, char *buf, 
 }
 
 /* Decode the page whose descriptor is number idx (pfn for messages) into the cache. */
-static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t **page)
+static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t **page,
+		     struct lg_error *err)
 {
 	uint8_t pd[PD_SIZE];
 	char where[64];
 	uint64_t pda = k->pd_off + idx * PD_SIZE;
 	int rc = vread(k, pda, pd, sizeof pd);
-	if (rc < 0) {
-		snprintf(k->error, sizeof k->error,
-			 "page descriptor %llu for pfn %#llx at offset %#llx is past the end of the "
-			 "file",
-			 (unsigned long long)idx, (unsigned long long)pfn, (unsigned long long)pda);
-		return LG_ERR_TRUNCATED;
-	}
+	if (rc < 0)
+		return lg_fail(err, LG_ERR_TRUNCATED,
+			       "page descriptor %llu for pfn %#llx at offset %#llx is past the end "
+			       "of the file",
+			       (unsigned long long)idx, (unsigned long long)pfn,
+			       (unsigned long long)pda);
 	uint64_t off = lg_le64(pd);
 	uint32_t size = lg_le32(pd + 8), flags = lg_le32(pd + 12);
 	for (unsigned i = 0; i < CACHE_PAGES; i++)
@@ -376,28 +375,23 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 		}
 	struct cache_ent *ce = &k->cache[k->next_victim];
 	k->next_victim = (k->next_victim + 1) % CACHE_PAGES;
-	if (!ce->page && !(ce->page = malloc(k->block))) {
-		snprintf(k->error, sizeof k->error, "page at pfn %#llx: out of memory",
-			 (unsigned long long)pfn);
-		return LG_ERR_NOMEM;
-	}
+	if (!ce->page && !(ce->page = malloc(k->block)))
+		return lg_fail(err, LG_ERR_NOMEM, "page at pfn %#llx: out of memory",
+			       (unsigned long long)pfn);
 	ce->key = 0;
 	const struct codec *c = flags ? codec_of(flags) : NULL;
-	if ((flags && !c) || size == 0 || size > k->block || (!c && size != k->block)) {
-		snprintf(k->error, sizeof k->error,
-			 "page at pfn %#llx: descriptor at offset %#llx has size %u and flags %#x; "
-			 "expected one codec (0x1 zlib, 0x2 lzo, 0x4 snappy, 0x20 zstd) and 1..%u "
-			 "bytes, or flags 0 and %u bytes",
-			 (unsigned long long)pfn, (unsigned long long)pda, size, flags, k->block,
-			 k->block);
-		return LG_ERR_BADFORMAT;
-	}
-	if (vread(k, off, c ? k->zbuf : ce->page, size) < 0) {
-		snprintf(k->error, sizeof k->error,
-			 "page at pfn %#llx: its %u bytes at offset %#llx run past the end of the file",
-			 (unsigned long long)pfn, size, (unsigned long long)off);
-		return LG_ERR_TRUNCATED;
-	}
+	if ((flags && !c) || size == 0 || size > k->block || (!c && size != k->block))
+		return lg_fail(err, LG_ERR_BADFORMAT,
+			       "page at pfn %#llx: descriptor at offset %#llx has size %u and flags "
+			       "%#x; expected one codec (0x1 zlib, 0x2 lzo, 0x4 snappy, 0x20 zstd) "
+			       "and 1..%u bytes, or flags 0 and %u bytes",
+			       (unsigned long long)pfn, (unsigned long long)pda, size, flags,
+			       k->block, k->block);
+	if (vread(k, off, c ? k->zbuf : ce->page, size) < 0)
+		return lg_fail(err, LG_ERR_TRUNCATED,
+			       "page at pfn %#llx: its %u bytes at offset %#llx run past the end of "
+			       "the file",
+			       (unsigned long long)pfn, size, (unsigned long long)off);
 	release_map(k, PD_SIZE + size);
 	if (c) {
 		size_t got = 0;
@@ -409,13 +403,12 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 				snprintf(more, sizeof more, "more than %u bytes", k->block);
 			else if (d == DEC_OK)
 				snprintf(more, sizeof more, "only %zu bytes", got);
-			snprintf(k->error, sizeof k->error,
-				 "page at pfn %#llx: the %u %s bytes at offset %#llx%s do not "
-				 "decompress to a %u-byte page (%s)",
-				 (unsigned long long)pfn, size, c->name, (unsigned long long)off,
-				 stream_where(k, off, where, sizeof where), k->block,
-				 d == DEC_BAD ? why : more);
-			return LG_ERR_BADFORMAT;
+			return lg_fail(err, LG_ERR_BADFORMAT,
+				       "page at pfn %#llx: the %u %s bytes at offset %#llx%s do not "
+				       "decompress to a %u-byte page (%s)",
+				       (unsigned long long)pfn, size, c->name, (unsigned long long)off,
+				       stream_where(k, off, where, sizeof where), k->block,
+				       d == DEC_BAD ? why : more);
 		}
 	}
 	ce->key = off + 1;
@@ -424,17 +417,17 @@ static int load_page(struct kdump *k, uint64_t idx, uint64_t pfn, const uint8_t 
 }
 
 static int read_pages(struct kdump *k, const struct lg_range *r, uint64_t off, void *buf,
-		      size_t len)
+		      size_t len, struct lg_error *err)
 {
 	uint8_t *out = buf;
 	while (len) {
 		uint64_t gpa = r->gpa + off;
 		uint64_t pfn = gpa / k->block, in = gpa % k->block;
 		uint64_t idx = r->aux + (pfn - r->gpa / k->block);
-		const uint8_t *page;
-		int rc = load_page(k, idx, pfn, &page);
-		if (rc < 0)
-			return rc;
+		const uint8_t *page = NULL;
+		int rc = load_page(k, idx, pfn, &page, err);
+		if (rc < 0 || !page)
+			return rc < 0 ? rc : LG_ERR_INTERNAL;
 		size_t n = (size_t)(k->block - in);
 		if (n > len)
 			n = len;
@@ -447,9 +440,9 @@ static int read_pages(struct kdump *k, const struct lg_range *r, uint64_t off, v
 }
 
 static int kdump_read(const struct lg_image *img, const struct lg_range *r, uint64_t off,
-		      void *buf, size_t len)
+		      void *buf, size_t len, struct lg_error *err)
 {
-	return read_pages(img->priv, r, off, buf, len);
+	return read_pages(img->priv, r, off, buf, len, err);
 }
 
 /* ---------------------------------------------------------------- sequential readers
@@ -473,7 +466,6 @@ static void *kdump_seq_new(const struct lg_image *img)
 	memset(q->k.cache, 0, sizeof q->k.cache);
 	q->k.next_victim = 0;
 	q->k.zstd = NULL;
-	q->k.error[0] = 0;
 	q->k.touched = 0;
 	if (!(q->k.zbuf = malloc(k->block))) {
 		free(q);
@@ -492,13 +484,6 @@ static void kdump_seq_free(void *st)
 	if (q->z_ready)
 		inflateEnd(&q->z);
 	free(q);
-}
-
-static void kdump_seq_blame(const struct lg_image *img, void *st)
-{
-	struct kdump *k = img->priv;
-	const struct kseq *q = st;
-	memcpy(k->error, q->k.error, sizeof k->error);
 }
 
 /* The first n bytes of the page whose descriptor is idx when it is stored as it is (read
@@ -535,7 +520,7 @@ static int page_head(struct kseq *q, uint64_t idx, uint8_t *buf, size_t n)
 }
 
 static int kdump_seq_read(const struct lg_image *img, void *st, const struct lg_range *r,
-			  uint64_t off, void *buf, size_t len, bool head)
+			  uint64_t off, void *buf, size_t len, bool head, struct lg_error *err)
 {
 	struct kseq *q = st;
 	struct kdump *k = &q->k;
@@ -546,15 +531,7 @@ static int kdump_seq_read(const struct lg_image *img, void *st, const struct lg_
 		if (page_head(q, idx, buf, len) == 0)
 			return 0;
 	}
-	return read_pages(k, r, off, buf, len);
-}
-
-const char *lg_image_error(const struct lg_image *img)
-{
-	if (!img || img->kind != LG_IMAGE_KDUMP || !img->priv)
-		return NULL;
-	const struct kdump *k = img->priv;
-	return k->error[0] ? k->error : NULL;
+	return read_pages(k, r, off, buf, len, err);
 }
 
 /* Walk both bitmaps: ranges of dumped pages, with the rank of their first descriptor. */
@@ -703,7 +680,6 @@ int lg_image_open_kdump(const char *path, const uint8_t *map, size_t len, struct
 	img->seq_new = kdump_seq_new;
 	img->seq_free = kdump_seq_free;
 	img->seq_read = kdump_seq_read;
-	img->seq_blame = kdump_seq_blame;
 	k->path = path;
 	k->map = map;
 	k->len = len;

@@ -3,7 +3,7 @@
 #ifndef LGKIT_IMAGE_PRIV_H
 #define LGKIT_IMAGE_PRIV_H
 
-#include "lgkit/lgkit.h"
+#include "err_priv.h"
 
 struct lg_range {
 	uint64_t gpa;        /* first guest-physical address */
@@ -18,9 +18,11 @@ struct lg_image {
 	size_t nranges, cap;
 	void *map; /* munmap'd on close when non-NULL */
 	size_t map_len;
-	/* For ranges without data: copy [off, off+len) of range r into buf. */
+	/* For ranges without data: copy [off, off+len) of range r into buf; on failure err (may
+	 * be NULL) names the page and the file offset.  Not safe for two threads at once: a
+	 * backend may keep a cache in priv (kdump does). */
 	int (*read)(const struct lg_image *img, const struct lg_range *r, uint64_t off, void *buf,
-		    size_t len);
+		    size_t len, struct lg_error *err);
 	void (*destroy)(struct lg_image *img); /* frees priv */
 	void *priv;
 	bool has_note;
@@ -38,9 +40,7 @@ struct lg_image {
 	/* As read(), with st's own state.  head: only these bytes of their page matter, a codec
 	 * may stop decoding after them (damage past them then goes unseen). */
 	int (*seq_read)(const struct lg_image *img, void *st, const struct lg_range *r,
-			uint64_t off, void *buf, size_t len, bool head);
-	/* Make st's last error the image's (lg_image_error). */
-	void (*seq_blame)(const struct lg_image *img, void *st);
+			uint64_t off, void *buf, size_t len, bool head, struct lg_error *err);
 };
 
 /* Allocate an empty image. */
@@ -83,15 +83,10 @@ bool lg_seq_direct(const struct lg_seq *s, size_t ri);
 /* [gpa, gpa+len) of range ri, wholly inside it, len <= LG_SEQ_CHUNK: *p points at them
  * (the caller's memory, or s->buf after pread).  Errors: LG_ERR_PARAM, LG_ERR_IO. */
 int lg_seq_bytes(struct lg_seq *s, size_t ri, uint64_t gpa, size_t len, const uint8_t **p);
-/* Copy [gpa, gpa+len) of range ri into buf; head: see seq_read. */
-int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head);
+/* Copy [gpa, gpa+len) of range ri into buf; head: see seq_read.  err as lg_image_read(). */
+int lg_seq_read(struct lg_seq *s, size_t ri, uint64_t gpa, void *buf, size_t len, bool head,
+		struct lg_error *err);
 /* Whether two lg_seq readers may read img at once. */
 bool lg_seq_parallel(const struct lg_image *img);
-/* After lg_seq_read failed: make its message the image's (lg_image_error). */
-void lg_seq_blame(struct lg_seq *s);
-
-/* Fill err (when non-NULL) and return code. */
-int lg_fail(struct lg_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif

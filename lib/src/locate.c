@@ -19,33 +19,34 @@ const char *lg_page_source_name(enum lg_page_source src)
 	return "unknown";
 }
 
-/* The boot header the Launcher writes into the zero page (ABI.md 1.5): hdr.version 0x207
+/* The boot header the Launcher writes into the zero page (docs/abi.md §4): hdr.version 0x207
  * or later and hardware_subarch 1 (lguest). */
 static bool looks_like_zero_page(const struct lg_image *img)
 {
 	uint8_t v[2], s[4];
-	return lg_image_read(img, LG_BP_HDR_VERSION, v, 2) == 0 &&
-	       lg_image_read(img, LG_BP_HARDWARE_SUBARCH, s, 4) == 0 && lg_le16(v) >= 0x207 &&
+	return lg_image_read(img, LG_BP_HDR_VERSION, v, 2, NULL) == 0 &&
+	       lg_image_read(img, LG_BP_HARDWARE_SUBARCH, s, 4, NULL) == 0 && lg_le16(v) >= 0x207 &&
 	       lg_le32(s) == 1;
 }
 
-/* The e820 RAM entry that starts at 0, as the Launcher wrote it (ABI.md §1.5). */
+/* The e820 RAM entry that starts at 0, as the Launcher wrote it (docs/abi.md §4). */
 static int e820_mem(const struct lg_image *img, uint64_t *mem, struct lg_error *err)
 {
 	uint8_t nent;
-	int rc = lg_image_read(img, LG_BP_E820_ENTRIES, &nent, 1);
-	if (rc < 0) { /* say why: a page that does not decode is not a missing page */
-		const char *why = lg_image_error(img);
+	struct lg_error why = {0};
+	int rc = lg_image_read(img, LG_BP_E820_ENTRIES, &nent, 1, &why);
+	if (rc < 0) /* say why: a page that does not decode is not a missing page */
 		return lg_fail(err, LG_ERR_NOTFOUND, "its zero page cannot be read: %s",
-			       why && rc != LG_ERR_NOT_IN_IMAGE ? why : lg_strerror(rc));
-	}
+			       rc != LG_ERR_NOT_IN_IMAGE ? why.msg : lg_strerror(rc));
 	if (nent == 0 || nent > LG_BP_E820_MAX)
 		return lg_fail(err, LG_ERR_NOTFOUND,
 			       "zero page e820_entries at 0x1e8 is %u, expected 1..128", nent);
 	for (unsigned i = 0; i < nent; i++) {
 		uint8_t e[LG_BP_E820_ENTRY_SIZE];
-		if (lg_image_read(img, LG_BP_E820_MAP + i * LG_BP_E820_ENTRY_SIZE, e, sizeof e) < 0)
-			break;
+		rc = lg_image_read(img, LG_BP_E820_MAP + i * LG_BP_E820_ENTRY_SIZE, e, sizeof e, &why);
+		if (rc < 0)
+			return lg_fail(err, LG_ERR_NOTFOUND, "zero page e820_map[%u] cannot be read: %s",
+				       i, why.msg);
 		uint64_t addr = lg_le64(e), size = lg_le64(e + 8);
 		uint32_t type = lg_le32(e + 16);
 		if (type == LG_E820_RAM && addr == 0 && size) {
@@ -99,10 +100,10 @@ int lg_locate_page(const struct lg_image *img, uint64_t *page_addr, enum lg_page
 	/* The lowest address is a guess: take it only when a device starts there (an
 	 * empty page, an all-zero or sparse file, is no page found). */
 	uint8_t first = 0;
-	int rc = lg_image_read(img, img->ranges[0].gpa, &first, 1);
+	int rc = lg_image_read(img, img->ranges[0].gpa, &first, 1, &why);
 	if (rc < 0)
 		return lg_fail(err, rc, "reading the first byte at %#llx: %s",
-			       (unsigned long long)img->ranges[0].gpa, lg_strerror(rc));
+			       (unsigned long long)img->ranges[0].gpa, why.msg);
 	if (first == 0)
 		return lg_fail(err, LG_ERR_NOTFOUND,
 			       "the image's first byte, at 0x%llx, is 0: no device starts there%s%s%s; "

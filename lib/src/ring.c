@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ring.c — section C of docs/CHECKS.md: the state of the rings a dump holds, and the
+/* ring.c — section C of docs/checks.md: the state of the rings a dump holds, and the
  * public ring walker of lgkit/ring.h.
  *
  * One walker serves three masters: lg_chain_walk() (stop at the first broken rule, for a
@@ -26,7 +26,7 @@
  *    them), only the newest one per id, and only while that chain is intact: none of its
  *    descriptors reached by an outstanding chain or a newer used chain, no rule broken,
  *    every table in the image.  (Freed indirect tables may have been reused by the guest:
- *    it stays a warning, as CHECKS.md says.)
+ *    it stays a warning, as docs/checks.md says.)
  *  - event_idx_window (EVENT_IDX offered and acked): used_event and avail_event must lie
  *    in [used.idx - num, avail.idx + num] (u16); anything else is "far outside".
  */
@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "check_priv.h"
+#include "err_priv.h"
 #include "lgkit/emit.h"
 #include "lgkit/ring.h"
 
@@ -72,6 +73,8 @@ struct walker {
 	bool conflict;       /* reached a descriptor owned by another tag */
 	bool incomplete;     /* a table not in the image, or the budget spent */
 	int err;             /* an image read error (not a rule) */
+	struct lg_error *why; /* its message (may be NULL) */
+	struct lg_error *fault_to; /* WALK_FIRST: the first broken rule's message (or NULL) */
 	/* WALK_REPORT */
 	struct lg_ckctx *c;
 	size_t d;
@@ -107,9 +110,12 @@ static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, u
 			return;
 		w->ch->fault = (int)id;
 		w->ch->fault_addr = addr;
-		va_start(ap, fmt);
-		vsnprintf(w->ch->fault_msg, sizeof w->ch->fault_msg, fmt, ap);
-		va_end(ap);
+		if (w->fault_to) {
+			va_start(ap, fmt);
+			vsnprintf(w->fault_to->msg, sizeof w->fault_to->msg, fmt, ap);
+			va_end(ap);
+			w->fault_to->code = LG_ERR_RING;
+		}
 		w->stop = true;
 		return;
 	case WALK_REPORT: {
@@ -308,7 +314,7 @@ static void add_table(struct walker *w, uint64_t addr, uint32_t len, uint16_t di
 		size_t cap = w->tcap ? w->tcap * 2 : 16;
 		struct region *n = realloc(w->tables, cap * sizeof *n);
 		if (!n) {
-			w->err = LG_ERR_NOMEM;
+			w->err = lg_fail(w->why, LG_ERR_NOMEM, "out of memory");
 			return;
 		}
 		w->tables = n;
@@ -372,10 +378,10 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 	if (!tbl || !seen) {
 		free(tbl);
 		free(seen);
-		w->err = LG_ERR_NOMEM;
+		w->err = lg_fail(w->why, LG_ERR_NOMEM, "out of memory");
 		return;
 	}
-	int rc = lg_image_read(w->img, addr, tbl, len);
+	int rc = lg_image_read(w->img, addr, tbl, len, w->why);
 	if (rc < 0) { /* an on-demand page that would not decode: nothing to walk */
 		free(tbl);
 		free(seen);
@@ -500,48 +506,55 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 /* A ring's {flags, idx} at addr and the event field after its ring_bytes of entries
  * (avail: used_event; used: avail_event). */
 static int read_ring_head(const struct lg_image *img, uint64_t addr, uint64_t ring_bytes,
-			  uint16_t *flags, uint16_t *idx, uint16_t *event)
+			  uint16_t *flags, uint16_t *idx, uint16_t *event, struct lg_error *err)
 {
 	uint8_t b[4];
-	int rc = lg_image_read(img, addr, b, 4);
+	int rc = lg_image_read(img, addr, b, 4, err);
 	if (rc < 0)
 		return rc;
 	*flags = lg_le16(b);
 	*idx = lg_le16(b + 2);
-	if ((rc = lg_image_read(img, addr + 4 + ring_bytes, b, 2)) < 0)
+	if ((rc = lg_image_read(img, addr + 4 + ring_bytes, b, 2, err)) < 0)
 		return rc;
 	*event = lg_le16(b);
 	return 0;
 }
 
-int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs)
+int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs,
+		 struct lg_error *err)
 {
 	int rc;
-	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0)
+	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0) {
+		lg_fail(err, LG_ERR_PARAM,
+			"no ring: num %u is not a power of two in 1..32768 or pfn is 0", num);
 		return LG_ERR_PARAM;
+	}
 	memset(rs, 0, sizeof *rs);
 	rs->num = num;
 	lg_ring_geom(num, pfn, &rs->geom);
 	if (rs->geom.end < rs->geom.desc)
-		return LG_ERR_OVERFLOW;
+		return lg_fail(err, LG_ERR_OVERFLOW, "the ring at pfn %#x runs past 2^64", pfn);
 	if (!lg_image_covers(img, rs->geom.desc, rs->geom.size))
-		return LG_ERR_NOT_IN_IMAGE;
+		return lg_fail(err, LG_ERR_NOT_IN_IMAGE,
+			       "the ring [%#llx, %#llx) is not wholly in the image",
+			       (unsigned long long)rs->geom.desc, (unsigned long long)rs->geom.end);
 	if ((rc = read_ring_head(img, rs->geom.avail, 2ull * num, &rs->avail_flags,
-				 &rs->avail_idx, &rs->used_event)) < 0 ||
+				 &rs->avail_idx, &rs->used_event, err)) < 0 ||
 	    (rc = read_ring_head(img, rs->geom.used, 8ull * num, &rs->used_flags, &rs->used_idx,
-				 &rs->avail_event)) < 0)
+				 &rs->avail_event, err)) < 0)
 		return rc;
 	rs->pending = (uint16_t)(rs->avail_idx - rs->used_idx);
 	return 0;
 }
 
 int lg_ring_avail_head(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t idx,
-		       uint16_t *head)
+		       uint16_t *head, struct lg_error *err)
 {
 	uint8_t b[2];
 	if (!img || !rs || !head || rs->num == 0)
-		return LG_ERR_PARAM;
-	int rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * (uint16_t)(idx % rs->num), b, 2);
+		return lg_fail(err, LG_ERR_PARAM, "no image, ring or head");
+	int rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * (uint16_t)(idx % rs->num), b, 2,
+			       err);
 	if (rc < 0)
 		return rc;
 	*head = lg_le16(b);
@@ -549,13 +562,14 @@ int lg_ring_avail_head(const struct lg_image *img, const struct lg_ring_state *r
 }
 
 /* Copy the descriptor table (16*num bytes). */
-static int copy_table(const struct lg_image *img, const struct lg_ring_state *rs, uint8_t **out)
+static int copy_table(const struct lg_image *img, const struct lg_ring_state *rs, uint8_t **out,
+		      struct lg_error *err)
 {
 	size_t n = (size_t)rs->num * LG_VRING_DESC_SIZE;
 	*out = malloc(n);
 	if (!*out)
-		return LG_ERR_NOMEM;
-	int rc = lg_image_read(img, rs->geom.desc, *out, n);
+		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
+	int rc = lg_image_read(img, rs->geom.desc, *out, n, err);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -564,25 +578,28 @@ static int copy_table(const struct lg_image *img, const struct lg_ring_state *rs
 }
 
 int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t head,
-		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out)
+		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out,
+		  struct lg_error *err)
 {
 	struct lg_walk_opts none = {0};
 	struct lg_chain local;
 	if (!img || !rs || rs->num == 0 || rs->num > LG_VQ_NUM_MAX || head >= rs->num)
-		return LG_ERR_PARAM;
+		return lg_fail(err, LG_ERR_PARAM, "no image or ring, or head %u is not below num %u",
+			       head, rs ? rs->num : 0u);
 	if (!out)
 		out = &local;
 	struct walker w = {.img = img, .rs = rs, .o = opts ? opts : &none, .mode = WALK_FIRST,
-			   .tag = 1, .ind_budget = IND_BUDGET, .fn = fn, .fnctx = ctx};
+			   .tag = 1, .ind_budget = IND_BUDGET, .fn = fn, .fnctx = ctx, .why = err,
+			   .fault_to = err};
 	uint8_t *desc = NULL;
-	int rc = copy_table(img, rs, &desc);
+	int rc = copy_table(img, rs, &desc, err);
 	if (rc < 0)
 		return rc;
 	w.desc = desc;
 	w.owner = calloc(rs->num, sizeof *w.owner);
 	if (!w.owner) {
 		free(desc);
-		return LG_ERR_NOMEM;
+		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
 	}
 	walk_chain(&w, head, out);
 	free(w.owner);
@@ -592,20 +609,23 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 	if (out->fault >= 0)
 		return LG_ERR_RING;
 	if (w.incomplete)
-		return LG_ERR_NOT_IN_IMAGE;
+		return lg_fail(err, LG_ERR_NOT_IN_IMAGE,
+			       "the chain from head %u has an indirect table that was not walked (not "
+			       "wholly in the image, or past the budget of %u entries)",
+			       head, IND_BUDGET);
 	return 0;
 }
 
-/* head_range for the head in avail.ring[slot], as every walk that stops at it says it. */
+/* head_range for the head in avail.ring[slot], as every walk that stops at it says it
+ * (err, when given, gets the message). */
 static void head_range_fault(struct lg_chain *ch, const struct lg_ring_state *rs, uint16_t slot,
-			     uint16_t head)
+			     uint16_t head, struct lg_error *err)
 {
 	memset(ch, 0, sizeof *ch);
 	ch->head = head;
 	ch->fault = LG_CHK_HEAD_RANGE;
 	ch->fault_addr = rs->geom.avail + 4 + 2ull * slot;
-	snprintf(ch->fault_msg, sizeof ch->fault_msg, "avail.ring[%u] is %u, not below num %u", slot,
-		 head, rs->num);
+	lg_fail(err, LG_ERR_RING, "avail.ring[%u] is %u, not below num %u", slot, head, rs->num);
 }
 
 /* idx_window's message: avail.idx runs more than num entries past base (used.idx for a
@@ -618,12 +638,12 @@ static void idx_window_msg(char *buf, size_t n, uint16_t avail_idx, uint16_t bas
 }
 
 int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t last_seen,
-		 uint16_t *head, struct lg_chain *fault)
+		 uint16_t *head, struct lg_chain *fault, struct lg_error *err)
 {
 	uint8_t b[2];
 	if (!img || !rs || !head || !fault || rs->num == 0 || rs->num > LG_VQ_NUM_MAX)
-		return LG_ERR_PARAM;
-	int rc = lg_image_read(img, rs->geom.avail + 2, b, 2);
+		return lg_fail(err, LG_ERR_PARAM, "no image, ring, head or fault, or a bad num");
+	int rc = lg_image_read(img, rs->geom.avail + 2, b, 2, err);
 	if (rc < 0)
 		return rc;
 	uint16_t idx = lg_le16(b), pending = (uint16_t)(idx - last_seen);
@@ -631,19 +651,22 @@ int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uin
 		memset(fault, 0, sizeof *fault);
 		fault->fault = LG_CHK_IDX_WINDOW;
 		fault->fault_addr = rs->geom.avail + 2;
-		idx_window_msg(fault->fault_msg, sizeof fault->fault_msg, idx, last_seen,
-			       "chains taken", rs->num);
+		if (err) {
+			idx_window_msg(err->msg, sizeof err->msg, idx, last_seen, "chains taken",
+				       rs->num);
+			err->code = LG_ERR_RING;
+		}
 		return LG_ERR_RING;
 	}
 	if (!pending)
 		return 0;
 	uint16_t slot = last_seen % rs->num;
-	rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * slot, b, 2);
+	rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * slot, b, 2, err);
 	if (rc < 0)
 		return rc;
 	uint16_t h = lg_le16(b);
 	if (h >= rs->num) {
-		head_range_fault(fault, rs, slot, h);
+		head_range_fault(fault, rs, slot, h, err);
 		return LG_ERR_RING;
 	}
 	*head = h;
@@ -651,45 +674,49 @@ int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uin
 }
 
 int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *rs,
-			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max)
+			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max,
+			struct lg_error *err)
 {
 	struct lg_walk_opts none = {0};
 	if (!img || !rs || rs->num == 0 || rs->num > LG_VQ_NUM_MAX || (!chains && max))
-		return LG_ERR_PARAM;
-	if (rs->pending > rs->num)
+		return lg_fail(err, LG_ERR_PARAM, "no image, ring or chains, or a bad num");
+	if (rs->pending > rs->num) {
+		if (err) {
+			idx_window_msg(err->msg, sizeof err->msg, rs->avail_idx, rs->used_idx,
+				       "used.idx", rs->num);
+			err->code = LG_ERR_RING;
+		}
 		return LG_ERR_RING;
+	}
 	uint16_t n = rs->pending;
 	size_t avail_len = 2ull * rs->num;
 	uint8_t *avail = malloc(avail_len);
 	uint8_t *desc = NULL;
 	struct walker w = {.img = img, .rs = rs, .o = opts ? opts : &none, .mode = WALK_FIRST,
-			   .ind_budget = IND_BUDGET};
+			   .ind_budget = IND_BUDGET, .why = err};
 	w.owner = calloc(rs->num, sizeof *w.owner);
 	int rc = avail && w.owner ? 0 : LG_ERR_NOMEM;
+	if (rc < 0)
+		lg_fail(err, rc, "out of memory");
 	if (rc == 0)
-		rc = lg_image_read(img, rs->geom.avail + 4, avail, avail_len);
+		rc = lg_image_read(img, rs->geom.avail + 4, avail, avail_len, err);
 	if (rc == 0)
-		rc = copy_table(img, rs, &desc);
+		rc = copy_table(img, rs, &desc, err);
 	w.desc = desc;
 	for (uint16_t k = 0; rc == 0 && k < n && k < max; k++) {
 		uint16_t slot = (uint16_t)(rs->used_idx + k) % rs->num;
 		uint16_t head = lg_le16(avail + 2 * slot);
 		struct lg_chain *ch = &chains[k];
 		if (head >= rs->num) {
-			head_range_fault(ch, rs, slot, head);
+			head_range_fault(ch, rs, slot, head, NULL);
 			continue;
 		}
 		if (w.owner[head] && w.owner[head] >> 16 == head) {
 			/* head_distinct: the same head again (an earlier chain started here). */
-			uint16_t first = (uint16_t)(rs->used_idx + (w.owner[head] & 0xffffu) - 1u) %
-					 rs->num;
 			memset(ch, 0, sizeof *ch);
 			ch->head = head;
 			ch->fault = LG_CHK_HEAD_DISTINCT;
 			ch->fault_addr = rs->geom.avail + 4 + 2ull * slot;
-			snprintf(ch->fault_msg, sizeof ch->fault_msg,
-				 "avail.ring[%u] is head %u again: also in avail.ring[%u]", slot, head,
-				 first);
 			continue;
 		}
 		/* Tags carry the head in their high half (head_distinct, chain_disjoint). */
@@ -787,7 +814,7 @@ static void check_used(struct walker *w, const uint8_t *used)
 	uint16_t n = rs->used_idx < num ? rs->used_idx : num;
 	uint8_t *seen = calloc((num + 7u) / 8, 1);
 	if (!seen) {
-		w->err = LG_ERR_NOMEM;
+		w->err = lg_fail(w->why, LG_ERR_NOMEM, "out of memory");
 		return;
 	}
 	for (uint16_t k = 0; k < n && !w->c->stop; k++) {
@@ -795,6 +822,7 @@ static void check_used(struct walker *w, const uint8_t *used)
 		const uint8_t *e = used + (size_t)slot * LG_VRING_USED_ELEM_SIZE;
 		uint32_t id = lg_le32(e), len = lg_le32(e + 4);
 		uint64_t ea = rs->geom.used + 4 + (uint64_t)slot * LG_VRING_USED_ELEM_SIZE;
+		lg_ck_sub_begin(w->c);
 		if (id >= num) {
 			snprintf(field, sizeof field, "used.ring[%u].id", slot);
 			issue(w, LG_CHK_USED_ID_RANGE, LG_SEV_OFF, ea, field,
@@ -831,17 +859,40 @@ static void check_used(struct walker *w, const uint8_t *used)
 	free(seen);
 }
 
-int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
+/* A read inside the ring's check failed (a page of an on-demand image that does not
+ * decode, memory): the caller's err names the ring and rd's reason. */
+static int ring_unreadable(struct lg_ckctx *c, size_t d, unsigned q, const struct lg_vq *vq,
+			   const struct lg_error *rd)
+{
+	char path[64], where[64];
+	lg_vq_names(c->l, d, (int)q, NULL, path, sizeof path, where, sizeof where);
+	return lg_fail(c->err, rd->code ? rd->code : LG_ERR_INTERNAL,
+		       "%s: checking the ring at pfn %#x: %s", where, vq->pfn,
+		       rd->code ? rd->msg : "a read failed without a reason");
+}
+
+/* Section C for the engine's current ring (c->d, c->q), which ring_in_image found in
+ * the image: every check of the section runs in this one walk; lg_report() drops those
+ * whose prerequisites failed, and lg_ck_sub_begin() starts each chain and used element. */
+int lg_check_ring_state(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
+	size_t d = c->d;
+	unsigned q = c->q;
 	const struct lg_device *dv = &l->dev[d];
 	const struct lg_vq *vq = &dv->vq[q];
 	struct lg_ring_state rs;
 	struct lg_walk_opts o;
 	char field[48];
-	int rc = lg_ring_read(c->img, vq->num, vq->pfn, &rs);
+	if (!c->rings_readable)
+		return 0;
+	c->st->rings_checked++;
+	struct lg_error rd = {0}; /* a read that failed: passed on to the caller's err */
+	int rc = lg_ring_read(c->img, vq->num, vq->pfn, &rs, &rd);
+	if (rc == LG_ERR_PARAM || rc == LG_ERR_OVERFLOW || rc == LG_ERR_NOT_IN_IMAGE)
+		return 0; /* vq_num, vq_pfn and ring_in_image report these */
 	if (rc < 0)
-		return rc == LG_ERR_NOMEM ? rc : 0; /* ring_in_image covers a missing ring */
+		return ring_unreadable(c, d, q, vq, &rd);
 	lg_walk_opts_for(l, d, &o);
 
 	uint16_t num = rs.num;
@@ -853,14 +904,16 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 	struct region *targets = NULL;
 	uint64_t *tmax = NULL;
 	struct walker w = {.img = c->img, .rs = &rs, .o = &o, .mode = WALK_REPORT, .owner = owner,
-			   .ind_budget = IND_BUDGET, .c = c, .d = d, .q = q};
+			   .ind_budget = IND_BUDGET, .c = c, .d = d, .q = q, .why = &rd};
 	rc = avail && used && owner && heads && first ? 0 : LG_ERR_NOMEM;
+	if (rc < 0)
+		lg_fail(&rd, rc, "out of memory");
 	if (rc == 0)
-		rc = lg_image_read(c->img, rs.geom.avail + 4, avail, avail_len);
+		rc = lg_image_read(c->img, rs.geom.avail + 4, avail, avail_len, &rd);
 	if (rc == 0)
-		rc = lg_image_read(c->img, rs.geom.used + 4, used, used_len);
+		rc = lg_image_read(c->img, rs.geom.used + 4, used, used_len, &rd);
 	if (rc == 0)
-		rc = copy_table(c->img, &rs, &desc);
+		rc = copy_table(c->img, &rs, &desc, &rd);
 	if (rc != 0 || !desc)
 		goto out;
 	w.desc = desc;
@@ -888,6 +941,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 			uint16_t slot = (uint16_t)(rs.used_idx + k) % num;
 			uint16_t head = lg_le16(avail + 2 * slot);
 			uint64_t ha = rs.geom.avail + 4 + 2ull * slot;
+			lg_ck_sub_begin(c);
 			snprintf(field, sizeof field, "avail.ring[%u]", slot);
 			if (head >= num) {
 				issue(&w, LG_CHK_HEAD_RANGE, LG_SEV_OFF, ha, field,
@@ -914,6 +968,7 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 			free(q1.owner);
 			free(q1.tables);
 			rc = LG_ERR_NOMEM;
+			lg_fail(&rd, rc, "out of memory");
 			goto out;
 		}
 		for (size_t k = 0; k < nheads && !q1.err; k++) {
@@ -930,20 +985,24 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 			goto out;
 		}
 		rc = build_targets(&w, l, &targets, &tmax, &w.ntargets);
-		if (rc < 0)
+		if (rc < 0) {
+			lg_fail(&rd, rc, "out of memory");
 			goto out;
+		}
 		w.targets = targets;
 		w.tmax = tmax;
 		/* Pass 2: report. */
 		for (size_t k = 0; k < nheads && !c->stop && !w.err; k++) {
 			struct lg_chain ch;
 			w.tag = (uint32_t)heads[k] << 16 | (uint32_t)(k + 1);
+			lg_ck_sub_begin(c);
 			walk_chain(&w, heads[k], &ch);
 		}
 	}
 	if (!c->stop && !w.err)
 		check_used(&w, used);
 
+	lg_ck_sub_begin(c);
 	if (window_ok && !c->stop &&
 	    lg_feature_test(dv->host_features, dv->feature_len, LG_F_RING_EVENT_IDX) &&
 	    lg_feature_test(dv->guest_features, dv->feature_len, LG_F_RING_EVENT_IDX)) {
@@ -963,8 +1022,10 @@ int lg_check_ring_state(struct lg_ckctx *c, size_t d, unsigned q)
 				      ev[e].name, ev[e].value, (uint16_t)(rs.used_idx - num),
 				      (uint16_t)(rs.avail_idx + num));
 	}
-	rc = w.err == LG_ERR_NOMEM ? LG_ERR_NOMEM : 0;
+	rc = w.err;
 out:
+	if (rc < 0)
+		ring_unreadable(c, d, q, vq, &rd);
 	free(w.tables);
 	free(targets);
 	free(tmax);

@@ -77,14 +77,16 @@ static bool better(const struct lg_scan_candidate *a, const struct lg_scan_candi
 }
 
 static int rank(const struct lg_image *img, const struct lg_scan_opts *o, uint64_t a,
-		const uint8_t *page, unsigned ndev, unsigned nvq, struct lg_scan_candidate *c)
+		const uint8_t *page, unsigned ndev, unsigned nvq, struct lg_scan_candidate *c,
+		struct lg_error *err)
 {
 	struct lg_layout l;
 	struct lg_check_stats st;
 	int rc = lg_decode_page(page, LG_PAGE_SIZE, a, &l);
 	if (rc < 0)
-		return rc;
-	rc = lg_check_layout(&l, img, o->cfg, NULL, NULL, &st);
+		return lg_fail(err, rc, "decoding the candidate at %#llx: %s", (unsigned long long)a,
+			       lg_strerror(rc));
+	rc = lg_check_layout(&l, img, o->cfg, NULL, NULL, &st, err);
 	memset(c, 0, sizeof *c);
 	c->page_addr = a;
 	c->ndev = ndev;
@@ -142,7 +144,7 @@ struct part {
 	struct lg_scan_candidate *best;
 	size_t max, kept;
 	int found, rc;
-	bool blame; /* rc came from the reader: its message is the image's error */
+	struct lg_error err; /* why rc, when it is an error */
 	bool own;   /* best was allocated here */
 	struct lg_seq seq;
 	uint8_t page[LG_PAGE_SIZE];
@@ -184,7 +186,7 @@ static int consider(struct part *p, uint64_t a, const uint8_t *page)
 	struct lg_scan_candidate c;
 	if (ps->threaded)
 		pthread_mutex_lock(&ps->lock);
-	int rc = rank(ps->img, ps->o, a, page, ndev, nvq, &c);
+	int rc = rank(ps->img, ps->o, a, page, ndev, nvq, &c, &p->err);
 	/* Checking a candidate reads its rings through the mapping: a dump full of plausible
 	 * pages must not map the whole file in the end. */
 	if ((atomic_fetch_add(&ps->ranked, 1) + 1) % RANK_RELEASE == 0 && ps->img->map)
@@ -251,7 +253,11 @@ static int walk(struct part *p, uint64_t total)
 					n = 1;
 				const uint8_t *buf;
 				if ((rc = lg_seq_bytes(&p->seq, i, a, (size_t)n * LG_PAGE_SIZE, &buf)) < 0)
-					return rc;
+					return lg_fail(&p->err, rc,
+						       "reading %llu pages at %#llx: %s (did the file "
+						       "shrink?)",
+						       (unsigned long long)n, (unsigned long long)a,
+						       lg_strerror(rc));
 				for (uint64_t k = 0; k < n; k++) {
 					const uint8_t *pg = buf + k * LG_PAGE_SIZE;
 					if (head_plausible(pg) &&
@@ -261,12 +267,11 @@ static int walk(struct part *p, uint64_t total)
 				a += n * LG_PAGE_SIZE;
 			} else {
 				uint8_t h[16];
-				if ((rc = lg_seq_read(&p->seq, i, a, h, sizeof h, true)) < 0 ||
+				if ((rc = lg_seq_read(&p->seq, i, a, h, sizeof h, true, &p->err)) < 0 ||
 				    (head_plausible(h) &&
-				     (rc = lg_seq_read(&p->seq, i, a, p->page, LG_PAGE_SIZE, false)) < 0)) {
-					p->blame = true;
+				     (rc = lg_seq_read(&p->seq, i, a, p->page, LG_PAGE_SIZE, false,
+						       &p->err)) < 0))
 					return rc;
-				}
 				if (head_plausible(h) && (rc = consider(p, a, p->page)) < 0)
 					return rc;
 				a += LG_PAGE_SIZE;
@@ -337,11 +342,12 @@ static uint64_t weight(const struct lg_image *img, size_t i)
 #define AUTO_MIN_BYTES (16ull << 20) /* smaller images: one thread */
 
 int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
-		    unsigned threads, struct lg_scan_candidate *out, size_t max)
+		    unsigned threads, struct lg_scan_candidate *out, size_t max,
+		    struct lg_error *err)
 {
 	struct lg_scan_opts none = {0};
 	if (!img || (!out && max))
-		return LG_ERR_PARAM;
+		return lg_fail(err, LG_ERR_PARAM, "no image, or no room for candidates");
 	if (!opts)
 		opts = &none;
 	size_t nr = img->nranges;
@@ -369,7 +375,7 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 	atomic_init(&ps.ranked, 0);
 	struct part *parts = calloc(threads, sizeof *parts);
 	if (!parts)
-		return LG_ERR_NOMEM;
+		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
 	ps.parts = parts;
 	int rc = 0;
 	/* Cut points: part k starts where k/threads of the data lie behind. */
@@ -420,6 +426,8 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 	if (rc == 0 && threads > 1 &&
 	    (pthread_mutex_init(&ps.lock, NULL) != 0 || pthread_cond_init(&ps.cond, NULL) != 0))
 		rc = LG_ERR_NOMEM;
+	if (rc < 0)
+		lg_fail(err, rc, "setting up the scan: %s", lg_strerror(rc));
 	if (rc == 0) {
 		/* The others in threads of their own; a part whose thread did not start runs here
 		 * after part 0. */
@@ -470,8 +478,10 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 		for (unsigned k = 0; k < threads && rc == 0; k++) {
 			if (parts[k].rc < 0) {
 				rc = parts[k].rc;
-				if (parts[k].blame)
-					lg_seq_blame(&parts[k].seq);
+				if (parts[k].err.code == rc && err)
+					*err = parts[k].err;
+				else
+					lg_fail(err, rc, "scanning: %s", lg_strerror(rc));
 			}
 			found += parts[k].found;
 			for (size_t j = 0; k > 0 && j < parts[k].kept; j++)
@@ -497,7 +507,7 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 }
 
 int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
-	    struct lg_scan_candidate *out, size_t max)
+	    struct lg_scan_candidate *out, size_t max, struct lg_error *err)
 {
-	return lg_scan_threads(img, opts, 0, out, max);
+	return lg_scan_threads(img, opts, 0, out, max, err);
 }

@@ -19,7 +19,7 @@
 
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
-#include "image_priv.h"
+#include "err_priv.h"
 
 /* ---------------------------------------------------------------- typed config fields */
 

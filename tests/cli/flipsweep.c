@@ -16,6 +16,7 @@
 #include "locate_cli.h"
 
 #define VERDICT_MAX 1024
+#define VERDICT_NAMES 128 /* distinct checks in one verdict, at most */
 
 static uint8_t page[LG_PAGE_SIZE];
 static FILE *report; /* our stderr: lgcheck's messages go to /dev/null */
@@ -42,16 +43,14 @@ static void verdict(const char *tmp, size_t off, unsigned bit, char *out, size_t
 		snprintf(out, n, "2");
 		return;
 	}
-	struct lg_check_config cfg;
-	lg_check_config_init(&cfg);
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	if (lg_check_layout(&loc.l, loc.img, &cfg, lgt_collect, &fs, &st) < 0 || fs.nomem) {
+	if (lg_check_layout(&loc.l, loc.img, NULL, lgt_collect, &fs, &st, NULL) < 0 || fs.nomem) {
 		fprintf(stderr, "flipsweep: checking failed\n");
 		exit(2);
 	}
-	const char *names[LG_CHECK_COUNT];
-	char buf[LG_CHECK_COUNT][48];
+	const char *names[VERDICT_NAMES];
+	char buf[VERDICT_NAMES][48];
 	size_t k = 0;
 	for (size_t i = 0; i < fs.n; i++) {
 		char one[48];
@@ -60,7 +59,7 @@ static void verdict(const char *tmp, size_t off, unsigned bit, char *out, size_t
 		bool dup = false;
 		for (size_t j = 0; j < k; j++)
 			dup |= strcmp(names[j], one) == 0;
-		if (!dup && k < LG_CHECK_COUNT) {
+		if (!dup && k < VERDICT_NAMES) {
 			memcpy(buf[k], one, sizeof one);
 			names[k] = buf[k];
 			k++;

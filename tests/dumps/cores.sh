@@ -126,8 +126,14 @@ broken kdump-badzlib "lgcheck: $T/kdump-badzlib.core: cannot decode the page at 
 checks=$((checks + 1))
 grep -q " in the flattened file) do not decompress" "$T/kdump-badzlib.msg" ||
 	fail kdump-badzlib "no flattened-file offset in: $(cat "$T/kdump-badzlib.msg")"
-# A ring page that does not decode stops the check of its ring, naming the page.
-broken kdump-badring "lgcheck: $T/kdump-badring.core: @MSG@"
+# A ring page that does not decode stops the check of its ring: lg_check_layout() fails
+# with the page named in its struct lg_error (nothing else tells lgcheck), lgcheck exits 2
+# saying which ring it was checking and which page would not decode.
+broken kdump-badring "lgcheck: $T/kdump-badring.core: checking failed: device[0] (block) vq[0]: checking the ring at pfn 0x101: @MSG@"
+run "$LGCHECK" "$T/kdump-badring.core"
+checks=$((checks + 1))
+[ "$err" = "lgcheck: $T/kdump-badring.core: checking failed: device[0] (block) vq[0]: checking the ring at pfn 0x101: $(cat "$T/kdump-badring.msg")data error)" ] ||
+	fail kdump-badring "expected exactly the ring and mkcore's message: $(cat "$T/kdump-badring.msg")"
 # Page 0 that does not decode: the zero page is there, but unreadable, and lgcheck says why.
 broken kdump-badzero-lzo "lgcheck: $T/kdump-badzero-lzo.core: cannot locate the descriptor page: the image covers address 0 but its zero page cannot be read: @MSG@"
 run "$LGCHECK" "$T/kdump-badzero-lzo.core"

@@ -57,11 +57,11 @@ static int same(const char *a, const char *b)
 		}
 		for (uint64_t off = 0; off < la; off += CHUNK) {
 			size_t len = la - off < CHUNK ? (size_t)(la - off) : CHUNK;
-			int ra = lg_image_read(ia, ga + off, ba, len);
-			int rb = lg_image_read(ib, ga + off, bb, len);
+			struct lg_error ea = {0}, eb = {0};
+			int ra = lg_image_read(ia, ga + off, ba, len, &ea);
+			int rb = lg_image_read(ib, ga + off, bb, len, &eb);
 			if (ra < 0 || rb < 0) {
-				const char *e = lg_image_error(ra < 0 ? ia : ib);
-				printf("kdread: %s: %s\n", ra < 0 ? a : b, e ? e : lg_strerror(ra < 0 ? ra : rb));
+				printf("kdread: %s: %s\n", ra < 0 ? a : b, ra < 0 ? ea.msg : eb.msg);
 				return 1;
 			}
 			if (memcmp(ba, bb, len) != 0) {
@@ -137,15 +137,14 @@ static int kdumpfile(const char *path)
 			break;
 		size_t len = PAGE;
 		s = kdump_read(ctx, KDUMP_MACHPHYSADDR, kn * PAGE, kd, &len);
-		int r = lg_image_read(img, kn * PAGE, lg, PAGE);
+		struct lg_error why = {0};
+		int r = lg_image_read(img, kn * PAGE, lg, PAGE, &why);
 		if (s != KDUMP_OK || len != PAGE) {
 			printf("kdread: pfn %#llx: libkdumpfile: %s\n", (unsigned long long)kn,
 			       kdump_get_err(ctx));
 			rc = 1;
 		} else if (r < 0) {
-			const char *e = lg_image_error(img);
-			printf("kdread: pfn %#llx: lgkit: %s\n", (unsigned long long)kn,
-			       e ? e : lg_strerror(r));
+			printf("kdread: pfn %#llx: lgkit: %s\n", (unsigned long long)kn, why.msg);
 			rc = 1;
 		} else if (memcmp(kd, lg, PAGE) != 0) {
 			printf("kdread: pfn %#llx: the bytes differ\n", (unsigned long long)kn);

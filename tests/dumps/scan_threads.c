@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* scan_threads FILE... — lg_scan gives the same result with 1, 2, 3, 4 and 8 threads: the
- * same count or error (and lg_image_error message), the same candidates in the same order,
+ * same count or error (and its message), the same candidates in the same order,
  * field by field.  Each FILE is opened as lgcheck does (a file that does not open is
  * skipped, and counted); then the same over images made here with many plausible pages,
  * some on either side of every cut, so that ranking and ties cross the parts.
@@ -16,17 +16,17 @@
 
 struct result {
 	int rc;
-	char err[256];
+	char err[sizeof ((struct lg_error *)0)->msg];
 	struct lg_scan_candidate c[MAX];
 };
 
 static void scan(const struct lg_image *img, unsigned threads, size_t max, struct result *r)
 {
 	memset(r, 0, sizeof *r);
-	r->rc = lg_scan_threads(img, NULL, threads, r->c, max);
-	const char *e = lg_image_error(img);
-	if (r->rc < 0 && e)
-		snprintf(r->err, sizeof r->err, "%s", e);
+	struct lg_error why = {0};
+	r->rc = lg_scan_threads(img, NULL, threads, r->c, max, &why);
+	if (r->rc < 0)
+		snprintf(r->err, sizeof r->err, "%s", why.msg);
 }
 
 static int same(const char *what, const struct result *a, const struct result *b, unsigned t)

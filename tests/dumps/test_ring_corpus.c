@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_ring_corpus — section C of CHECKS.md, one row at a time.
+/* test_ring_corpus — section C of docs/checks.md, one row at a time.
  *
  * A simulated running guest fills the rings (ringsim.c): several outstanding chains,
  * indirect tables (negotiated), EVENT_IDX, u16 indices that wrapped.  That state must be
@@ -55,17 +55,17 @@ static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 {
 	struct lg_image *img;
 	struct lg_layout l;
-	struct lg_check_config cfg;
 	struct lg_check_stats st;
 	memset(g, 0, sizeof *g);
 	if (lg_image_from_memory(s->m, s->size, 0, &img) < 0)
 		return -1;
-	int rc = lg_decode_image(img, s->page_addr, &l);
+	int rc = lg_decode_image(img, s->page_addr, &l, NULL);
 	if (rc == 0) {
 		l.pfn_limit = pfn_limit;
-		lg_check_config_init(&cfg);
-		cfg.image_has_area = true;
-		rc = lg_check_layout(&l, img, &cfg, sink, g, &st);
+		struct lg_check_config *cfg = lg_check_config_new();
+		lg_check_config_set_image_has_area(cfg, true);
+		rc = cfg ? lg_check_layout(&l, img, cfg, sink, g, &st, NULL) : LG_ERR_NOMEM;
+		lg_check_config_free(cfg);
 		if (rc == 0 && st.rings_checked != 2)
 			rc = -2;
 		lg_layout_free(&l);
@@ -328,11 +328,11 @@ int main(int argc, char **argv)
 		struct lg_walk_opts o = {.indirect_ok = true, .mem_end = PAGE, .area_start = PAGE,
 					 .area_end = PAGE + 5 * 4096};
 		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == 0, "ring_read");
 		EXPECT(rs.pending == 4, "pending %u, expected 4", rs.pending);
 		EXPECT(rs.avail_idx < 100 && rs.used_idx < 100, "indices %u/%u did not wrap",
 		       rs.avail_idx, rs.used_idx);
-		int n = lg_ring_outstanding(img, &rs, &o, ch, 16);
+		int n = lg_ring_outstanding(img, &rs, &o, ch, 16, NULL);
 		EXPECT(n == 4, "outstanding %d", n);
 		EXPECT(n == 4 && ch[0].head == s.mk.a && ch[0].nbufs == 2 && ch[0].fault < 0,
 		       "chain A");
@@ -344,37 +344,37 @@ int main(int argc, char **argv)
 		EXPECT(n == 4 && ch[3].nbufs == 1 && ch[3].in_bytes >= 64 && ch[3].out_bytes == 0,
 		       "chain D");
 		struct lg_chain one;
-		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one) == 0, "walk C");
+		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one, NULL) == 0, "walk C");
 		o.indirect_ok = false;
-		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one) == LG_ERR_RING &&
+		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one, NULL) == LG_ERR_RING &&
 			       one.fault == LG_CHK_IND_NOT_NEGOTIATED,
 		       "walk C without INDIRECT: fault %d", one.fault);
-		EXPECT(lg_chain_walk(img, &rs, 16, &o, NULL, NULL, &one) == LG_ERR_PARAM, "head 16");
+		EXPECT(lg_chain_walk(img, &rs, 16, &o, NULL, NULL, &one, NULL) == LG_ERR_PARAM, "head 16");
 		/* The callback may stop the walk: no error, one buffer delivered. */
 		o.indirect_ok = true;
-		EXPECT(lg_chain_walk(img, &rs, s.mk.b, &o, stop_first, NULL, &one) == 0 &&
+		EXPECT(lg_chain_walk(img, &rs, s.mk.b, &o, stop_first, NULL, &one, NULL) == 0 &&
 			       one.nbufs == 1,
 		       "stopped walk: %u buffers", one.nbufs);
 		/* Buffers outside guest memory stop the walk with buf_in_ram. */
 		struct lg_walk_opts tight = {.indirect_ok = true, .mem_end = 0x1000, .area_start = PAGE,
 					     .area_end = PAGE + 5 * 4096};
-		EXPECT(lg_chain_walk(img, &rs, s.mk.a, &tight, NULL, NULL, &one) == LG_ERR_RING &&
+		EXPECT(lg_chain_walk(img, &rs, s.mk.a, &tight, NULL, NULL, &one, NULL) == LG_ERR_RING &&
 			       one.fault == LG_CHK_BUF_IN_RAM,
 		       "tight memory: fault %d", one.fault);
 		lg_image_close(img);
 		/* Only the device area in the image: the ring reads, the indirect table does not. */
 		EXPECT(lg_image_from_memory(s.m + PAGE, 5 * 4096, PAGE, &img) == 0, "area image");
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "area ring");
-		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one) == LG_ERR_NOT_IN_IMAGE,
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == 0, "area ring");
+		EXPECT(lg_chain_walk(img, &rs, s.mk.c, &o, NULL, NULL, &one, NULL) == LG_ERR_NOT_IN_IMAGE,
 		       "table outside the image");
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 4), &rs) == LG_ERR_NOT_IN_IMAGE,
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 4), &rs, NULL) == LG_ERR_NOT_IN_IMAGE,
 		       "ring past the image");
-		EXPECT(lg_ring_read(img, 12, (uint32_t)((PAGE >> 12) + 1), &rs) == LG_ERR_PARAM,
+		EXPECT(lg_ring_read(img, 12, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == LG_ERR_PARAM,
 		       "num 12");
 		/* A window wider than num: the chains are not listed. */
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring");
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == 0, "ring");
 		rs.pending = 17;
-		EXPECT(lg_ring_outstanding(img, &rs, &o, ch, 16) == LG_ERR_RING, "idx_window");
+		EXPECT(lg_ring_outstanding(img, &rs, &o, ch, 16, NULL) == LG_ERR_RING, "idx_window");
 		lg_image_close(img);
 		sim_free(&s);
 	}
@@ -392,8 +392,8 @@ int main(int argc, char **argv)
 		struct lg_walk_opts o = {.indirect_ok = true, .mem_end = PAGE, .area_start = PAGE,
 					 .area_end = PAGE + 5 * 4096};
 		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
-		int n = lg_ring_outstanding(img, &rs, &o, ch, 16);
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == 0, "ring_read");
+		int n = lg_ring_outstanding(img, &rs, &o, ch, 16, NULL);
 		int want = k == C_HEAD_DISTINCT ? LG_CHK_HEAD_DISTINCT : LG_CHK_CHAIN_DISJOINT;
 		EXPECT(n == 4 && ch[0].fault < 0 && ch[1].fault == want,
 		       "%s: listing faults %d, %d, expected -1, %d", cases[k].name,
@@ -410,21 +410,26 @@ int main(int argc, char **argv)
 		struct lg_chain f;
 		uint16_t head = 0xffff, want;
 		EXPECT(lg_image_from_memory(s.m, s.size, 0, &img) == 0, "image");
-		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs) == 0, "ring_read");
-		EXPECT(lg_ring_avail_head(img, &rs, rs.used_idx, &want) == 0, "avail_head");
-		EXPECT(lg_ring_take(img, &rs, rs.used_idx, &head, &f) == 1 && head == want,
+		EXPECT(lg_ring_read(img, 16, (uint32_t)((PAGE >> 12) + 1), &rs, NULL) == 0, "ring_read");
+		EXPECT(lg_ring_avail_head(img, &rs, rs.used_idx, &want, NULL) == 0, "avail_head");
+		EXPECT(lg_ring_take(img, &rs, rs.used_idx, &head, &f, NULL) == 1 && head == want,
 		       "take: head %u, expected %u", head, want);
-		EXPECT(lg_ring_take(img, &rs, rs.avail_idx, &head, &f) == 0, "take: nothing left");
-		int rc = lg_ring_take(img, &rs, (uint16_t)(rs.avail_idx - 17), &head, &f);
+		EXPECT(lg_ring_take(img, &rs, rs.avail_idx, &head, &f, NULL) == 0, "take: nothing left");
+		struct lg_error why = {0};
+		int rc = lg_ring_take(img, &rs, (uint16_t)(rs.avail_idx - 17), &head, &f, &why);
 		EXPECT(rc == LG_ERR_RING && f.fault == LG_CHK_IDX_WINDOW &&
-			       f.fault_addr == rs.geom.avail + 2,
-		       "take 17 behind: rc %d fault %d", rc, f.fault);
+			       f.fault_addr == rs.geom.avail + 2 && why.code == LG_ERR_RING &&
+			       strstr(why.msg, "= 17 outstanding entries, more than num 16"),
+		       "take 17 behind: rc %d fault %d: %s", rc, f.fault, why.msg);
 		uint16_t slot = rs.used_idx % 16;
 		lg_put16(s.m + rs.geom.avail + 4 + 2 * slot, 99);
-		rc = lg_ring_take(img, &rs, rs.used_idx, &head, &f);
+		rc = lg_ring_take(img, &rs, rs.used_idx, &head, &f, &why);
+		char want_msg[64];
+		snprintf(want_msg, sizeof want_msg, "avail.ring[%u] is 99, not below num 16", slot);
 		EXPECT(rc == LG_ERR_RING && f.fault == LG_CHK_HEAD_RANGE &&
-			       f.fault_addr == rs.geom.avail + 4 + 2ull * slot,
-		       "take a head of 99: rc %d fault %d", rc, f.fault);
+			       f.fault_addr == rs.geom.avail + 4 + 2ull * slot &&
+			       strcmp(why.msg, want_msg) == 0,
+		       "take a head of 99: rc %d fault %d: %s", rc, f.fault, why.msg);
 		lg_put16(s.m + rs.geom.avail + 4 + 2 * slot, want);
 		uint8_t *d = s.m + rs.geom.desc + 16ull * want;
 		lg_put64(d, PAGE + 16); /* on the descriptor page */
@@ -433,10 +438,10 @@ int main(int argc, char **argv)
 		struct lg_walk_opts o = {.mem_end = PAGE, .area_start = PAGE,
 					 .area_end = PAGE + 5 * 4096};
 		struct lg_chain ch;
-		EXPECT(lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch) == 0,
+		EXPECT(lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch, NULL) == 0,
 		       "a dump's walk accepts the buffer (lgcheck reports it separately)");
 		o.device_side = true;
-		rc = lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch);
+		rc = lg_chain_walk(img, &rs, want, &o, NULL, NULL, &ch, NULL);
 		EXPECT(rc == LG_ERR_RING && ch.fault == LG_CHK_BUF_INTO_RINGS &&
 			       ch.fault_addr == rs.geom.desc + 16ull * want,
 		       "device-side walk: rc %d fault %d", rc, ch.fault);

@@ -22,14 +22,12 @@ static void check_at(const uint8_t *data, size_t size, uint64_t base, enum lg_er
 	struct lg_layout l;
 	if (lg_image_from_memory(data, size, base, &img) < 0)
 		return;
-	if (lg_decode_image_era(img, base, era, &l) == 0) {
-		struct lg_check_config cfg;
+	if (lg_decode_image_era(img, base, era, &l, NULL) == 0) {
 		struct lg_check_stats st;
 		size_t n = 0;
-		lg_check_config_init(&cfg);
 		if (size > 1 && data[size - 1] & 1)
 			l.pfn_limit = (base >> LG_PAGE_SHIFT) + (data[size - 2] & 0x3f);
-		lg_check_layout(&l, img, &cfg, sink, &n, &st);
+		lg_check_layout(&l, img, NULL, sink, &n, &st, NULL);
 		uint64_t guess;
 		if (base == 0 && lg_infer_page_addr(&l, &guess) == 0 && guess > 0 &&
 		    guess + size > guess) {

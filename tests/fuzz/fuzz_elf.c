@@ -28,9 +28,9 @@ void lgkit_fuzz_use_image(const struct lg_image *img)
 		uint64_t a, len;
 		lg_image_range(img, i, &a, &len);
 		total += len;
-		lg_image_read(img, a, buf, len < sizeof buf ? (size_t)len : sizeof buf);
+		lg_image_read(img, a, buf, len < sizeof buf ? (size_t)len : sizeof buf, NULL);
 		if (len > sizeof buf)
-			lg_image_read(img, a + len - sizeof buf, buf, sizeof buf);
+			lg_image_read(img, a + len - sizeof buf, buf, sizeof buf, NULL);
 	}
 	struct lg_note note;
 	(void)lg_image_note(img, &note);
@@ -38,23 +38,20 @@ void lgkit_fuzz_use_image(const struct lg_image *img)
 	enum lg_page_source src;
 	struct lg_error err;
 	struct lg_layout l;
-	if (lg_locate_page(img, &page, &src, &err) == 0 && lg_decode_image(img, page, &l) == 0) {
-		struct lg_check_config cfg;
+	if (lg_locate_page(img, &page, &src, &err) == 0 && lg_decode_image(img, page, &l, NULL) == 0) {
 		struct lg_check_stats st;
 		size_t n = 0;
-		lg_check_config_init(&cfg);
 		if (lg_image_note(img, &note)) {
 			l.mem = note.mem;
 			l.pfn_limit = note.pfn_limit;
 		}
-		lg_check_layout(&l, img, &cfg, sink, &n, &st);
+		lg_check_layout(&l, img, NULL, sink, &n, &st, NULL);
 		lg_layout_free(&l);
 	}
 	if (total <= (64u << 20)) {
 		struct lg_scan_candidate c[4];
-		lg_scan(img, NULL, c, 4);
+		lg_scan(img, NULL, c, 4, NULL);
 	}
-	(void)lg_image_error(img);
 }
 
 #ifndef LGKIT_FUZZ_NO_MAIN

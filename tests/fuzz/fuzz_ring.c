@@ -60,29 +60,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lg_image *img;
 	struct lg_layout l;
 	if (lg_image_from_memory(m, total, 0, &img) == 0) {
-		if (lg_decode_image(img, RAM, &l) == 0) {
-			struct lg_check_config cfg;
+		if (lg_decode_image(img, RAM, &l, NULL) == 0) {
+			struct lg_check_config *cfg = lg_check_config_new();
 			struct lg_check_stats st;
 			size_t cnt = 0;
-			lg_check_config_init(&cfg);
-			cfg.image_has_area = true;
+			lg_check_config_set_image_has_area(cfg, true);
 			if (feat & 16)
 				l.pfn_limit = (RAM >> LG_PAGE_SHIFT) + 1 + (feat >> 5);
-			lg_check_layout(&l, img, &cfg, sink, &cnt, &st);
+			lg_check_layout(&l, img, cfg, sink, &cnt, &st, NULL);
+			lg_check_config_free(cfg);
 
 			struct lg_ring_state rs;
 			struct lg_walk_opts o;
 			lg_walk_opts_for(&l, 0, &o);
-			if (lg_ring_read(img, num, (RAM >> LG_PAGE_SHIFT) + 1, &rs) == 0) {
+			if (lg_ring_read(img, num, (RAM >> LG_PAGE_SHIFT) + 1, &rs, NULL) == 0) {
 				struct lg_chain ch[256];
-				lg_ring_outstanding(img, &rs, &o, ch, 256);
+				lg_ring_outstanding(img, &rs, &o, ch, 256, NULL);
 				uint64_t sum = 0;
 				for (uint32_t h = 0; h < num; h++) {
 					struct lg_chain one;
-					lg_chain_walk(img, &rs, (uint16_t)h, &o, on_buf, &sum, &one);
+					lg_chain_walk(img, &rs, (uint16_t)h, &o, on_buf, &sum, &one, NULL);
 				}
 				uint16_t head;
-				lg_ring_avail_head(img, &rs, rs.avail_idx, &head);
+				lg_ring_avail_head(img, &rs, rs.avail_idx, &head, NULL);
 			}
 			lg_layout_free(&l);
 		}

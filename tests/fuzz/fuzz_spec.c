@@ -63,7 +63,7 @@ static void one(const char *text, size_t len, unsigned flags)
 	if (lg_emit_size(&a, LG_EMIT_AREA, &sz) == 0)
 		REQUIRE(sz >= LG_PAGE_SIZE && sz % LG_PAGE_SIZE == 0);
 	struct lg_check_stats st;
-	REQUIRE(lg_check_layout(&a, NULL, NULL, NULL, NULL, &st) == 0);
+	REQUIRE(lg_check_layout(&a, NULL, NULL, NULL, NULL, &st, NULL) == 0);
 
 	free(j1);
 	free(j2);

@@ -56,7 +56,7 @@ static void test_pack(void)
 	EXPECT(lg_layout_pack(&l) == 0 && !l.terminated && l.end == 4096,
 	       "exactly full: terminated %d end %u", l.terminated, l.end);
 	struct lg_check_stats st;
-	lg_check_layout(&l, NULL, NULL, NULL, NULL, &st);
+	lg_check_layout(&l, NULL, NULL, NULL, NULL, &st, NULL);
 	EXPECT(st.errors == 0, "an exactly full page has %u errors", st.errors);
 	l.dev[5].feature_len = 2; /* 4098: too much */
 	uint32_t old_end = l.end;

@@ -96,13 +96,13 @@ static enum lg_era run(const struct area *a, size_t len, enum lg_era era, struct
 	struct lg_layout l;
 	memset(s, 0, sizeof *s);
 	EXPECT(lg_image_from_memory(areabuf, len, a->mem, &img) == 0, "image");
-	EXPECT(lg_decode_image_era(img, a->mem, era, &l) == 0, "decode");
+	EXPECT(lg_decode_image_era(img, a->mem, era, &l, NULL) == 0, "decode");
 	l.pfn_limit = a->pfn_limit;
-	struct lg_check_config cfg;
-	lg_check_config_init(&cfg);
-	cfg.image_has_area = true;
+	struct lg_check_config *cfg = lg_check_config_new();
+	lg_check_config_set_image_has_area(cfg, true);
 	struct lg_check_stats st;
-	EXPECT(lg_check_layout(&l, img, &cfg, sink, s, &st) == 0, "check");
+	EXPECT(cfg && lg_check_layout(&l, img, cfg, sink, s, &st, NULL) == 0, "check");
+	lg_check_config_free(cfg);
 	enum lg_era got = l.era;
 	lg_layout_free(&l);
 	lg_image_close(img);
@@ -175,7 +175,7 @@ static void test_mangles(void)
 		       s.names, m->want);
 	}
 	/* Every section-D check has a mangle that fires it. */
-	for (int id = 0; id < LG_CHECK_COUNT; id++) {
+	for (int id = 0; id < (int)lg_check_count(); id++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)id);
 		if (ci->section != 'D')
 			continue;

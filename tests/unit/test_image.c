@@ -35,8 +35,8 @@ int main(int argc, char **argv)
 	EXPECT(!lg_image_covers(img, 0x1ffffff, 2), "not one byte before");
 	EXPECT(lg_image_backed(img, 0x2000ffc, 100) == 4, "4 bytes backed at the end");
 	uint8_t x[8];
-	EXPECT(lg_image_read(img, 0x2000ffc, x, 8) == LG_ERR_NOT_IN_IMAGE, "read past end");
-	EXPECT(lg_image_read(img, UINT64_MAX - 2, x, 8) == LG_ERR_OVERFLOW, "wrap");
+	EXPECT(lg_image_read(img, 0x2000ffc, x, 8, NULL) == LG_ERR_NOT_IN_IMAGE, "read past end");
+	EXPECT(lg_image_read(img, UINT64_MAX - 2, x, 8, NULL) == LG_ERR_OVERFLOW, "wrap");
 	EXPECT(lg_image_covers(img, UINT64_MAX, 2) == false, "wrap covers");
 	lg_image_close(img);
 	EXPECT(lg_image_from_memory(buf, 16, UINT64_MAX - 8, &img) == LG_ERR_OVERFLOW,

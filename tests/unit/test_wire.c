@@ -15,14 +15,14 @@ int main(void)
 	lg_put64(o, 0x8807060504030201ull);
 	EXPECT(memcmp(o, b, 8) == 0, "put64");
 
-	/* Sizes from ABI.md §1.3 and the vectors: console 21, rng 13, block 33, net 39. */
+	/* Sizes from docs/abi.md §2 and the vectors: console 21, rng 13, block 33, net 39. */
 	EXPECT(lg_desc_size(2, 0, 0) == 21, "console");
 	EXPECT(lg_desc_size(1, 0, 0) == 13, "rng");
 	EXPECT(lg_desc_size(1, 2, 16) == 33, "block");
 	EXPECT(lg_desc_size(2, 4, 10) == 39, "net");
 	EXPECT(lg_desc_size(255, 255, 255) == 2810, "largest");
 
-	/* vring_size with the 3.0+ event fields (ABI.md §6.4). */
+	/* vring_size with the 3.0+ event fields (docs/abi.md §5). */
 	EXPECT(lg_vring_size(128) == 5126, "128 -> %llu", (unsigned long long)lg_vring_size(128));
 	EXPECT(lg_vring_size(256) == 10246, "256 -> %llu", (unsigned long long)lg_vring_size(256));
 	EXPECT(lg_vring_size(0) == 0, "0");
@@ -51,15 +51,19 @@ int main(void)
 	EXPECT(strcmp(lg_strerror(12345), "unknown error") == 0, "unknown code");
 	EXPECT(lg_check_lookup("vq_num_pow2") == LG_CHK_VQ_NUM_POW2, "lookup check");
 	EXPECT(lg_check_lookup("no_such") == LG_ERR_NOTFOUND, "unknown check");
-	for (int i = 0; i < LG_CHECK_COUNT; i++) {
+	for (unsigned i = 0; i < lg_check_count(); i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
-		EXPECT(ci && ci->name && ci->summary && ci->prereq, "check %d complete", i);
-		/* Every prerequisite names a real check. */
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s", ci->prereq);
-		for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
-			EXPECT(lg_check_lookup(tok) >= 0, "%s: prerequisite %s exists", ci->name, tok);
+		EXPECT(ci && ci->name && ci->summary, "check %u complete", i);
+		/* Every prerequisite is a real check other than itself. */
+		int p;
+		for (unsigned k = 0; (p = lg_check_prereq((enum lg_check_id)i, k)) >= 0; k++)
+			EXPECT((unsigned)p < lg_check_count() && (unsigned)p != i,
+			       "%s: prerequisite %d exists", ci->name, p);
+		EXPECT(p == LG_ERR_NOTFOUND, "%s: the prerequisite list ends", ci->name);
 	}
+	EXPECT(lg_check_info((enum lg_check_id)lg_check_count()) == NULL, "no check past the count");
+	EXPECT(lg_check_prereq((enum lg_check_id)lg_check_count(), 0) == LG_ERR_PARAM,
+	       "prerequisites of no check");
 
 	/* Note encoding round trip. */
 	struct lg_note n = {0x4000000, 0x4000000, 0x4013}, m;

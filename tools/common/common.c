@@ -24,15 +24,16 @@ int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const
 			arg, name);
 		return -1;
 	}
-	cfg->sev[id] = off ? LG_SEV_OFF : opt == 'E' ? LG_SEV_ERROR : LG_SEV_WARNING;
-	cfg->user_set[id] = true;
-	return 0;
+	return lg_check_config_set(cfg, (enum lg_check_id)id,
+				   off ? LG_SEV_OFF : opt == 'E' ? LG_SEV_ERROR : LG_SEV_WARNING) < 0
+		       ? -1
+		       : 0;
 }
 
 int lgt_list_checks(FILE *out, bool json)
 {
 	if (!json) {
-		for (int i = 0; i < LG_CHECK_COUNT; i++) {
+		for (unsigned i = 0; i < lg_check_count(); i++) {
 			const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
 			fprintf(out, "%-20s %c %-7s %s\n", ci->name, ci->section,
 				lg_severity_name(ci->severity), ci->summary);
@@ -41,7 +42,7 @@ int lgt_list_checks(FILE *out, bool json)
 	}
 	/* JSON: an array of {name, section, severity, summary}, one entry a check. */
 	cJSON *a = cJSON_CreateArray();
-	for (int i = 0; a && i < LG_CHECK_COUNT; i++) {
+	for (unsigned i = 0; a && i < lg_check_count(); i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
 		char sec[2] = {ci->section, 0};
 		cJSON *o = cJSON_CreateObject();

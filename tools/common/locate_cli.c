@@ -12,11 +12,11 @@
 static int decode(const char *prog, const char *file, struct lgt_located *out, uint64_t addr,
 		  enum lg_era era)
 {
-	int rc = lg_decode_image_era(out->img, addr, era, &out->l);
+	struct lg_error why = {0};
+	int rc = lg_decode_image_era(out->img, addr, era, &out->l, &why);
 	if (rc < 0) {
-		const char *why = lg_image_error(out->img);
 		lgt_errorf(prog, "%s: cannot decode the page at %#llx: %s", file,
-			(unsigned long long)addr, why ? why : lg_strerror(rc));
+			(unsigned long long)addr, why.msg);
 		return -1;
 	}
 	return 0;

@@ -93,7 +93,8 @@ static int scan_progress_lines(void *ctx, uint64_t done, uint64_t total)
 }
 
 static int run_scan(const char *file, const struct lg_image *img,
-		    const struct lg_check_config *cfg, struct lg_scan_candidate *cand, size_t max)
+		    const struct lg_check_config *cfg, struct lg_scan_candidate *cand, size_t max,
+		    struct lg_error *err)
 {
 	int last = -1;
 	struct line_progress lp = {file, {0, 0}};
@@ -105,7 +106,7 @@ static int run_scan(const char *file, const struct lg_image *img,
 		o.progress = scan_progress_lines;
 		o.ctx = &lp;
 	}
-	return lg_scan(img, &o, cand, max);
+	return lg_scan(img, &o, cand, max, err);
 }
 
 struct scan_ctx {
@@ -119,10 +120,10 @@ static int scan_finder(void *ctx, const char *file, const struct lg_image *img,
 		       uint64_t *page_addr)
 {
 	struct scan_ctx *sc = ctx;
-	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX);
+	struct lg_error why = {0};
+	sc->ncand = run_scan(file, img, sc->cfg, sc->cand, LGC_SCAN_MAX, &why);
 	if (sc->ncand < 0) {
-		const char *why = lg_image_error(img);
-		lgt_errorf(prog, "%s: scan failed: %s", file, why ? why : lg_strerror(sc->ncand));
+		lgt_errorf(prog, "%s: scan failed: %s", file, why.msg);
 		return -1;
 	}
 	if (sc->ncand == 0) {
@@ -203,7 +204,7 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 
 /* What the options say, the same for every FILE. */
 struct lgc_opts {
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg; /* owned by main */
 	struct lgt_locate_opts lo; /* --base, --page-addr, --raw */
 	uint64_t mem, pfn_limit;
 	bool have_mem, layout, quiet, scan;
@@ -226,7 +227,7 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 
 	memset(st, 0, sizeof *st);
 	lgt_clear_error();
-	struct scan_ctx sc = {&o->cfg, cand, -1};
+	struct scan_ctx sc = {o->cfg, cand, -1};
 	struct lgt_locate_opts lo = o->lo;
 	lo.iopts.name = file;
 	lo.finder = o->scan ? scan_finder : NULL;
@@ -241,17 +242,13 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	if (o->pfn_limit)
 		l->pfn_limit = o->pfn_limit;
 
-	int rc = lg_check_layout(l, img, &o->cfg, lgt_collect, &fs, st);
+	/* A read that failed (a page of a kdump image that would not decode): the report
+	 * would be incomplete, so say which ring and page, and stop. */
+	struct lg_error why = {0};
+	int rc = lg_check_layout(l, img, o->cfg, lgt_collect, &fs, st, &why);
 	if (rc < 0 || fs.nomem) {
-		const char *why = lg_image_error(img);
 		lgt_errorf(prog, "%s: checking failed: %s", file,
-			   why ? why : lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
-		goto close;
-	}
-	/* A page of an on-demand image (kdump) that would not decode: the report would be
-	 * incomplete, so say which page and stop. */
-	if (lg_image_error(img)) {
-		lgt_errorf(prog, "%s: %s", file, lg_image_error(img));
+			   rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		goto close;
 	}
 
@@ -315,8 +312,12 @@ int main(int argc, char **argv)
 
 	o.fmt = LGT_TEXT;
 	o.era = LG_ERA_AUTO;
-	lg_check_config_init(&o.cfg);
-	struct lgt_check_cli cli = {prog, usage, &o.cfg, &o.lo, -1, false, false};
+	o.cfg = lg_check_config_new();
+	if (!o.cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
+	struct lgt_check_cli cli = {prog, usage, o.cfg, &o.lo, -1, false, false};
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
@@ -408,5 +409,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: writing the report failed\n", prog);
 		worst = 2;
 	}
+	lg_check_config_free(o.cfg);
 	return worst;
 }

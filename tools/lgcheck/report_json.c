@@ -28,13 +28,14 @@ void lgc_ring_load(const struct lg_image *img, const struct lg_layout *l, size_t
 {
 	const struct lg_vq *vq = &l->dev[d].vq[q];
 	memset(r, 0, sizeof *r);
-	r->rc = img ? lg_ring_read(img, vq->num, vq->pfn, &r->rs) : LG_ERR_PARAM;
+	r->rc = img ? lg_ring_read(img, vq->num, vq->pfn, &r->rs, NULL) : LG_ERR_PARAM;
 	if (r->rc < 0 || r->rs.pending == 0 || r->rs.pending > r->rs.num)
 		return;
 	struct lg_walk_opts o;
 	lg_walk_opts_for(l, d, &o);
 	r->ch = calloc(r->rs.pending, sizeof *r->ch);
-	r->n = r->ch ? lg_ring_outstanding(img, &r->rs, &o, r->ch, r->rs.pending) : LG_ERR_NOMEM;
+	r->n = r->ch ? lg_ring_outstanding(img, &r->rs, &o, r->ch, r->rs.pending, NULL)
+		     : LG_ERR_NOMEM;
 }
 
 void lgc_ring_free(struct lgc_ring *r)
@@ -286,9 +287,15 @@ static cJSON *sarif_rules(void)
 					       "eras before E2"};
 	const size_t nsections = sizeof sections / sizeof sections[0];
 	cJSON *rules = cJSON_CreateArray();
-	for (int i = 0; rules && i < LG_CHECK_COUNT; i++) {
+	for (unsigned i = 0; rules && i < lg_check_count(); i++) {
 		const struct lg_check_info *ci = lg_check_info((enum lg_check_id)i);
-		char text[600];
+		char text[600], pre[300] = "";
+		size_t n = 0;
+		for (int k = 0, p; (p = lg_check_prereq((enum lg_check_id)i, (unsigned)k)) >= 0 &&
+				   n < sizeof pre;
+		     k++)
+			n += (size_t)snprintf(pre + n, sizeof pre - n, "%s%s", k ? " " : "",
+					      lg_check_info((enum lg_check_id)p)->name);
 		cJSON *rule = cJSON_CreateObject();
 		cJSON_AddItemToArray(rules, rule);
 		cJSON_AddStringToObject(rule, "id", ci->name);
@@ -298,8 +305,7 @@ static cJSON *sarif_rules(void)
 			 ci->summary, ci->section,
 			 (size_t)(ci->section - 'A') < nsections ? sections[ci->section - 'A'] : "other",
 			 lg_severity_name(ci->severity),
-			 ci->prereq[0] ? "; reports nothing for an item where this fired first: " : "",
-			 ci->prereq);
+			 pre[0] ? "; reports nothing for an item where this fired first: " : "", pre);
 		cJSON *fd = cJSON_AddObjectToObject(rule, "fullDescription");
 		cJSON_AddStringToObject(fd, "text", text);
 		snprintf(text, sizeof text, "%s#%s", LGCHECK_CHECKS_URI, ci->name);

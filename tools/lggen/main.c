@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 		LGT_CHECK_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config cfg;
+	struct lg_check_config *cfg = lg_check_config_new();
 	struct lgt_locate_opts lo = {0};
 	enum lg_emit_kind kind = LG_EMIT_PAGE;
 	const char *outpath = NULL, *cmdline = NULL;
@@ -196,11 +196,14 @@ int main(int argc, char **argv)
 	bool have_mem = false, force = false, do_decode = false;
 	int c, exit_now, nkind = 0;
 	bool list_json = false;
-	struct lgt_check_cli cli = {prog, usage, &cfg, &lo, -1, false, false};
+	struct lgt_check_cli cli = {prog, usage, cfg, &lo, -1, false, false};
 
 	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
-	lg_check_config_init(&cfg);
+	if (!cfg) {
+		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
+		return 2;
+	}
 	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
@@ -307,10 +310,12 @@ int main(int argc, char **argv)
 
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	rc = lg_check_layout(&l, NULL, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	rc = lg_check_layout(&l, NULL, cfg, lgt_collect, &fs, &st, &why);
+	lg_check_config_free(cfg);
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
-			lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		lg_layout_free(&l);
 		return 2;

@@ -429,19 +429,28 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 		fprintf(stderr, "lglaunch: cannot wrap guest memory as an image\n");
 		return -1;
 	}
-	struct lg_check_config cfg;
-	lg_check_config_init(&cfg);
-	cfg.image_has_area = true;
+	struct lg_check_config *cfg = lg_check_config_new();
+	if (!cfg) {
+		fprintf(stderr, "lglaunch: checking the layout: %s\n", lg_strerror(LG_ERR_NOMEM));
+		lg_image_close(img);
+		return -1;
+	}
+	lg_check_config_set_image_has_area(cfg, true);
 	/* Errors refuse the boot and warnings are worth a look; notes only when asked. */
-	for (int i = 0; !vm->verbose && i < LG_CHECK_COUNT; i++)
-		if (cfg.sev[i] == LG_SEV_NOTE || (o->quiet && cfg.sev[i] == LG_SEV_WARNING))
-			cfg.sev[i] = LG_SEV_OFF;
+	for (unsigned i = 0; !vm->verbose && i < lg_check_count(); i++) {
+		enum lg_severity sev = lg_check_config_get(cfg, (enum lg_check_id)i);
+		if (sev == LG_SEV_NOTE || (o->quiet && sev == LG_SEV_WARNING))
+			lg_check_config_set(cfg, (enum lg_check_id)i, LG_SEV_OFF);
+	}
 	struct lgt_findings fs = {0};
 	struct lg_check_stats st;
-	int rc = lg_check_layout(l, img, &cfg, lgt_collect, &fs, &st);
+	struct lg_error why = {0};
+	int rc = lg_check_layout(l, img, cfg, lgt_collect, &fs, &st, &why);
+	lg_check_config_free(cfg);
 	lg_image_close(img);
 	if (rc < 0 || fs.nomem) {
-		fprintf(stderr, "lglaunch: checking the layout: %s\n", lg_strerror(rc < 0 ? rc : LG_ERR_NOMEM));
+		fprintf(stderr, "lglaunch: checking the layout: %s\n",
+			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		return -1;
 	}

@@ -92,15 +92,16 @@ static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, uint16_t *he
 {
 	struct lg_ring_state rs = ring_of(vq);
 	struct lg_chain f;
-	int rc = lg_ring_take(vm->img, &rs, idx, head, &f);
+	struct lg_error why = {0};
+	int rc = lg_ring_take(vm->img, &rs, idx, head, &f, &why);
 	if (rc >= 0)
 		return rc;
 	if (rc == LG_ERR_RING)
 		lgl_report(vm, (enum lg_check_id)f.fault, f.fault_addr, vq->dev, (int)vq->index, "%s",
-			   f.fault_msg);
+			   why.msg);
 	else
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%u]: reading the available ring: %s\n",
-			vq->dev->index, vq->dev->ops->name, vq->index, lg_strerror(rc));
+			vq->dev->index, vq->dev->ops->name, vq->index, why.msg);
 	lgl_device_fail(vm, vq->dev);
 	return -1;
 }
@@ -170,7 +171,8 @@ static enum lgl_pop walk_at(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, 
 				  .area_start = m->ram, .area_end = m->limit, .device_side = true};
 	struct pop_ctx p = {.vm = vm, .vq = vq, .c = c};
 	struct lg_chain ch;
-	int rc = lg_chain_walk(vm->img, &rs, head, &wo, on_buf, &p, &ch);
+	struct lg_error why = {0};
+	int rc = lg_chain_walk(vm->img, &rs, head, &wo, on_buf, &p, &ch, &why);
 	if (p.unusable) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: buffer [%#llx, +%#x) of head %u "
 				"has no host mapping\n",
@@ -178,12 +180,12 @@ static enum lgl_pop walk_at(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, 
 		goto bad;
 	}
 	if (rc == LG_ERR_RING && ch.fault >= 0) {
-		lgl_report(vm, (enum lg_check_id)ch.fault, ch.fault_addr, dev, q, "%s", ch.fault_msg);
+		lgl_report(vm, (enum lg_check_id)ch.fault, ch.fault_addr, dev, q, "%s", why.msg);
 		goto bad;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: walking the chain from head %u: %s\n",
-			dev->index, dev->ops->name, q, head, lg_strerror(rc));
+			dev->index, dev->ops->name, q, head, why.msg);
 		goto bad;
 	}
 	return LGL_POP_OK;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lgkit/emit.h — the layout model to bytes: the descriptor page, the device area (page and
  * ring pages up to the pfn limit) and a whole raw guest memory image, laid out as the real
- * lguest Launcher laid them out (docs/ABI.md §1, §2, §5).
+ * lguest Launcher laid them out (docs/abi.md §2, §3, §4).
  *
  * Promise: nothing here prints, exits or allocates; the bytes come from the devices of the
  * model (struct lg_device), never from a stale copy.

@@ -3,8 +3,36 @@
  *
  * Promise: nothing in this library prints, exits, or trusts its input.  Every function
  * that can fail returns 0 (or a count) on success and a negative LG_ERR_* code on
+ * failure.  A function that can fail for a reason the code alone does not tell (which
+ * page of a dump would not decompress, which field of a spec is wrong) takes a
+ * struct lg_error *err as its last parameter: on failure it receives the code and one
+ * sentence naming the place and what was expected.  err may be NULL; there is no other
+ * channel (no "last error" to poll afterwards).
+ *
+ * Threads.  The library has no global mutable state: calls on different objects may run
+ * at once.  An image is read-only for its callers, but reading a kdump image decodes
+ * pages into a cache kept in the image, so everything that reads through one kdump image
+ * (lg_image_read, lg_decode_image*, lg_locate_page, lg_check_layout with that image, the
+ * lgkit/ring.h readers, lg_scan*) must run one at a time for that image; raw, ELF and
+ * memory images may be read from several threads at once.  lg_scan_threads() gives each
+ * of its threads a reader of its own and checks candidates under a lock, so it is safe
+ * on any image.  A struct lg_layout and a struct lg_error belong to one thread at a time.
  * failure; where the caller passes a struct lg_error, it receives one sentence naming
  * the place and what was expected.
+ *
+ * What is stable (liblgkit.so.0, symbol version LGKIT_0.1, while lgkit is 0.x):
+ *  - the functions declared in the lgkit/ headers: only those functions are
+ *    exported (a version script made from them; test abi.symbols);
+ *  - check ids and names: ids are append-only (lgkit/checks.def; test abi.check_ids), so a
+ *    program may store or pass them; it learns how many there are from lg_check_count(),
+ *    never from a constant it was built with;
+ *  - the check configuration is opaque (lg_check_config_new() and friends), so a new check
+ *    changes no struct a program allocates (nor does a new device type: types are data);
+ *  - structs the library hands out by pointer (lg_check_info) only ever grow at the end;
+ *  - error codes, severities, eras and the wire constants keep their values.
+ * Structs a program allocates itself (lg_layout, lg_finding, lg_check_stats, lg_error,
+ * lg_ring_geom, lg_note, …) are fixed for the LGKIT_0.1 node; changing one is a new node
+ * and, once lgkit is 1.0, a new soname.
  */
 #ifndef LGKIT_H
 #define LGKIT_H
@@ -112,8 +140,10 @@ int lg_image_range(const struct lg_image *img, size_t i, uint64_t *gpa, uint64_t
 
 /* Copy len bytes at gpa.  Errors: LG_ERR_NOT_IN_IMAGE if any byte is in a hole
  * (nothing is guaranteed about buf then), LG_ERR_OVERFLOW if gpa+len wraps,
- * LG_ERR_BADFORMAT/LG_ERR_IO from backends that decode on demand. */
-int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len);
+ * LG_ERR_BADFORMAT/LG_ERR_TRUNCATED/LG_ERR_NOMEM from backends that decode on demand (a
+ * kdump page that does not decompress: err names the page's pfn and its file offset). */
+int lg_image_read(const struct lg_image *img, uint64_t gpa, void *buf, size_t len,
+		  struct lg_error *err);
 
 /* How many bytes starting at gpa are backed without a hole (0 if gpa is in a hole),
  * saturated at max. */
@@ -121,10 +151,6 @@ uint64_t lg_image_backed(const struct lg_image *img, uint64_t gpa, uint64_t max)
 
 /* True when every byte of [gpa, gpa+len) is backed. */
 bool lg_image_covers(const struct lg_image *img, uint64_t gpa, uint64_t len);
-
-/* The message of the last failure of a backend that decodes on demand (a kdump page that
- * does not inflate, …), naming the page and the file offset; NULL when there was none. */
-const char *lg_image_error(const struct lg_image *img);
 
 /* For a caller's SIGBUS handler (a mapped file that shrank while it was read): true and
  * *off set to the file offset when addr lies in the image's mapping of its file.
@@ -161,9 +187,11 @@ struct lg_ring_geom {
 	uint64_t size;  /* vring_size(num, 4096), with the 3.0+ event fields */
 	uint64_t end;   /* desc + size */
 	uint64_t pages; /* ceil(size / 4096): what the Launcher allocated */
+	uint64_t next;  /* desc + pages * 4096: where the Launcher put the next ring */
 };
 
-/* Geometry of a ring of num entries at pfn; num 0 gives size 0. */
+/* Geometry of a ring of num entries at pfn (docs/abi.md §5); num 0 gives size 0.  The one
+ * place ring addresses, sizes and ends are computed (lib/src/geom.c). */
 void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g);
 uint64_t lg_vring_size(uint32_t num);
 
@@ -183,7 +211,7 @@ void lg_vq_alloc_placed(struct lg_vq_alloc *a, uint16_t num, uint64_t pfn, uint6
 
 /* ---------------------------------------------------------------- layout model */
 
-/* Eras of the device page (docs/ABI.md §0.2, §8; lgcheck(1) ERAS).  E0 is 2.6.23's
+/* Eras of the device page (docs/abi.md §1; lgcheck(1) ERAS).  E0 is 2.6.23's
  * fixed array of 16 twelve-byte slots, E1 2.6.24's type-length-value config, E2 the
  * 5-byte header of 2.6.25 … 3.19.  Every era is decoded into the same model below; what
  * only one era has is kept in lg_e0_slot / lg_e1_desc. */
@@ -334,8 +362,10 @@ int lg_infer_base(const struct lg_layout *l, struct lg_base_guess *g);
 /* lg_infer_base()'s address alone. */
 int lg_infer_page_addr(const struct lg_layout *l, uint64_t *page_addr);
 
-/* Decode the page at page_addr read through an image. */
-int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out);
+/* Decode the page at page_addr read through an image.  Errors: LG_ERR_NOMEM, LG_ERR_PARAM
+ * and the image's read errors (err names the page that would not decode). */
+int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_layout *out,
+		    struct lg_error *err);
 
 /* The same, for a given era or LG_ERA_AUTO (lg_era_detect()).  lg_decode_page() and
  * lg_decode_image() decode E2.  E0: each slot with a type becomes a device (virtio type
@@ -345,7 +375,7 @@ int lg_decode_image(const struct lg_image *img, uint64_t page_addr, struct lg_la
 int lg_decode_page_era(const uint8_t *bytes, size_t len, uint64_t page_addr, enum lg_era era,
 		       struct lg_layout *out);
 int lg_decode_image_era(const struct lg_image *img, uint64_t page_addr, enum lg_era era,
-			struct lg_layout *out);
+			struct lg_layout *out, struct lg_error *err);
 
 /* An empty layout (for building one device by device, e.g. from a spec). */
 void lg_layout_init(struct lg_layout *l, uint64_t page_addr);
@@ -412,25 +442,35 @@ enum lg_severity {
 };
 const char *lg_severity_name(enum lg_severity s);
 
-/* One X-macro table: X(id, "name", section, default severity, "prerequisites", "summary") */
+/* The check table (lgkit/checks.def): X(id, number, "name", section, default severity,
+ * scope, eras, run, prerequisites, "summary").  Ids are append-only: a check keeps its
+ * number for ever, a new one takes the next (see checks.def). */
 #include "lgkit/checks.def"
 
 enum lg_check_id {
-#define LG_X_CHECK(id, name, sect, sev, prereq, summary) id,
+#define LG_X_CHECK(id, num, name, sect, sev, scope, eras, run, prereq, summary) id = num,
 	LG_CHECKS(LG_X_CHECK)
 #undef LG_X_CHECK
-	LG_CHECK_COUNT
 };
 
+/* How many checks this liblgkit has: ids are 0 .. lg_check_count() - 1.  A program
+ * loops to this, not to a count it was built with: a newer liblgkit may have more. */
+unsigned lg_check_count(void);
+
+/* Owned by the library, never NULL for a valid id.  Fields are only ever appended. */
 struct lg_check_info {
 	const char *name;
-	char section; /* 'A' page, 'B' virtqueues, 'C' ring state */
-	enum lg_severity severity;
-	const char *prereq; /* space-separated names, "" for none */
+	char section; /* 'A' page, 'B' virtqueues, 'C' ring state, 'D' eras before E2 */
+	enum lg_severity severity; /* the default */
 	const char *summary;
 };
-const struct lg_check_info *lg_check_info(enum lg_check_id id);
+const struct lg_check_info *lg_check_info(enum lg_check_id id); /* NULL past the end */
 int lg_check_lookup(const char *name); /* id or LG_ERR_NOTFOUND */
+
+/* The i-th prerequisite of a check (0, 1, …): a check reports nothing for an item where
+ * one of its prerequisites failed.  Returns its id, or LG_ERR_NOTFOUND past the last
+ * (LG_ERR_PARAM for an unknown id). */
+int lg_check_prereq(enum lg_check_id id, unsigned i);
 
 struct lg_finding {
 	enum lg_check_id check;
@@ -445,14 +485,25 @@ struct lg_finding {
 /* Return non-zero to stop delivering findings. */
 typedef int (*lg_sink_fn)(void *ctx, const struct lg_finding *f);
 
-struct lg_check_config {
-	enum lg_severity sev[LG_CHECK_COUNT];
-	/* Set by -W/-E: the severity then applies to every finding of the check, also to
-	 * those it reports below its default (buf_into_rings on a readable buffer). */
-	bool user_set[LG_CHECK_COUNT];
-	bool image_has_area; /* the image was expected to hold the rings */
-};
-void lg_check_config_init(struct lg_check_config *cfg);
+/* Which checks report at what severity, and what the image was meant to hold.  Opaque:
+ * it grows with the check table without breaking programs built before. */
+struct lg_check_config;
+
+/* A configuration with every check at its default severity; NULL when out of memory.
+ * Free it with lg_check_config_free() (NULL is fine). */
+struct lg_check_config *lg_check_config_new(void);
+void lg_check_config_free(struct lg_check_config *cfg);
+
+/* Set a check's severity (LG_SEV_OFF turns it off).  Set this way (as -W/-E do), the
+ * severity applies to every finding of the check, also to those it reports below its
+ * default (buf_into_rings on a readable buffer).  Errors: LG_ERR_PARAM (unknown id or
+ * severity, NULL cfg). */
+int lg_check_config_set(struct lg_check_config *cfg, enum lg_check_id id, enum lg_severity sev);
+/* The severity a check reports at (LG_SEV_OFF for an unknown id). */
+enum lg_severity lg_check_config_get(const struct lg_check_config *cfg, enum lg_check_id id);
+/* The image was expected to hold the rings (a device area or a memory image): a ring it
+ * does not hold is ring_in_image, where a bare page only says the rings were not read. */
+void lg_check_config_set_image_has_area(struct lg_check_config *cfg, bool has_area);
 
 struct lg_check_stats {
 	unsigned errors, warnings, notes;
@@ -460,13 +511,16 @@ struct lg_check_stats {
 	unsigned rings_checked;
 };
 
-/* Run sections A and B over the layout and, when img is given and holds them, the
- * ring-state checks of section C.  Never stops at the first problem, never reads
- * outside img.  Returns 0; LG_ERR_NOMEM; or the error of a ring read that failed in an
- * on-demand image (lg_image_error() names the page). */
+/* Run the checks of the table over the layout: sections A, B and D, and, when img is
+ * given and holds them, the ring-state checks of section C.  Never stops at the first
+ * problem, never reads outside img.  cfg NULL means the defaults.  Returns 0;
+ * LG_ERR_NOMEM; LG_ERR_PARAM; or the error of a read that failed in an image that decodes
+ * on demand (a kdump page under a ring or an indirect table that does not decompress): the
+ * findings delivered so far stand, the report is incomplete, and err names the ring being
+ * checked and the page. */
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
-		    struct lg_check_stats *stats);
+		    struct lg_check_stats *stats, struct lg_error *err);
 
 #ifdef __cplusplus
 }

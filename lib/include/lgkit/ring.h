@@ -6,7 +6,7 @@
  * Promise: every byte of the ring, of an indirect table and of nothing else is read through
  * lg_image_read(), copied once and only the copy used ("copy, then trust only the copy");
  * nothing is read outside the image; all index arithmetic is u16.  The walker follows the
- * rules of section C of docs/CHECKS.md and stops at the first one a chain breaks, naming it
+ * rules of section C of docs/checks.md and stops at the first one a chain breaks, naming it
  * by its check id; lg_check_layout() runs the same walk to report every violation.
  */
 #ifndef LGKIT_RING_H
@@ -31,14 +31,19 @@ struct lg_ring_state {
 	uint16_t pending;         /* (u16)(avail_idx - used_idx): the outstanding window W */
 };
 
+/* Every function here takes err last (may be NULL): on failure it gets the code and a
+ * sentence; for LG_ERR_RING the rule broken (names the field, the value and the limit), for
+ * an image's read error the page that would not decode (lg_image_read()). */
+
 /* Read the ring of num entries at pfn.  num must be a power of two in 1..32768 and pfn
  * non-zero.  Errors: LG_ERR_PARAM (num/pfn), LG_ERR_OVERFLOW, LG_ERR_NOT_IN_IMAGE (the ring
  * is not wholly in the image), and the image's own read errors. */
-int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs);
+int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs,
+		 struct lg_error *err);
 
 /* avail.ring[idx % num] (idx is a free-running index).  Errors as lg_ring_read(). */
 int lg_ring_avail_head(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t idx,
-		       uint16_t *head);
+		       uint16_t *head, struct lg_error *err);
 
 /* Where buffers may point: RAM [0, mem_end) and the device area [area_start, area_end).
  * All zero: buffer ranges are not checked (only wrap-around is). */
@@ -76,7 +81,6 @@ struct lg_chain {
 	bool indirect;        /* the chain used an indirect table */
 	int fault;            /* -1, or the enum lg_check_id of the first rule broken */
 	uint64_t fault_addr;  /* guest-physical address of the offending field */
-	char fault_msg[160];  /* names the field, the value and the limit */
 };
 
 /* Walk the chain starting at descriptor head (< num) of the ring rs, calling fn (may be
@@ -84,30 +88,34 @@ struct lg_chain {
  * chain (desc_next_range, desc_loop, desc_flags, desc_out_after_in, chain_len_overflow,
  * ind_len, ind_nested, ind_with_next, ind_not_negotiated, ind_too_long, buf_in_ram,
  * buf_32bit; a zero-length buffer is delivered, not a fault) and returns LG_ERR_RING
- * with out->fault set.  Other errors: LG_ERR_PARAM (head >= num), LG_ERR_NOT_IN_IMAGE (the
- * descriptor table or an indirect table is not in the image), LG_ERR_NOMEM, the image's
- * read errors. */
+ * with out->fault and out->fault_addr set and err saying what is wrong.  Other errors:
+ * LG_ERR_PARAM (head >= num), LG_ERR_NOT_IN_IMAGE (the descriptor table or an indirect
+ * table is not in the image), LG_ERR_NOMEM, the image's read errors. */
 int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t head,
-		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out);
+		  const struct lg_walk_opts *opts, lg_buf_fn fn, void *ctx, struct lg_chain *out,
+		  struct lg_error *err);
 
 /* The device side of taking the next chain.  last_seen is the device's own count of the
  * chains it took (its copy; never re-read from the ring).  Reads avail.idx and
  * avail.ring[last_seen % num] once each and applies the rules lgcheck applies to the same
  * fields: idx_window (avail.idx more than num entries past last_seen) and head_range (a
  * head not below num).  Returns 1 with *head set when a chain is available, 0 when none
- * is, LG_ERR_RING with fault->fault, fault_addr and fault_msg set when a rule is broken,
- * or the image's read errors.  Nothing is consumed: the device counts last_seen on. */
+ * is, LG_ERR_RING with fault->fault and fault_addr set (err says what is wrong) when a
+ * rule is broken, or the image's read errors.  Nothing is consumed: the device counts
+ * last_seen on. */
 int lg_ring_take(const struct lg_image *img, const struct lg_ring_state *rs, uint16_t last_seen,
-		 uint16_t *head, struct lg_chain *fault);
+		 uint16_t *head, struct lg_chain *fault, struct lg_error *err);
 
 /* The outstanding chains: the heads avail.ring[used_idx .. avail_idx), walked without
  * stopping the listing at a bad chain (its fault is recorded in its entry; a head out of
  * range, a head seen again, or a descriptor an earlier chain reached gives head_range,
  * head_distinct or chain_disjoint).  Fills up to
  * max entries of chains and returns how many there are (min(pending, num)), or an error as
- * lg_ring_read().  A window wider than num (idx_window) gives LG_ERR_RING. */
+ * lg_ring_read().  A window wider than num (idx_window) gives LG_ERR_RING.  A chain's
+ * own fault is no error: it is listed in its entry (fault, fault_addr). */
 int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *rs,
-			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max);
+			const struct lg_walk_opts *opts, struct lg_chain *chains, size_t max,
+			struct lg_error *err);
 
 /* The walk options the layout implies for device d (indirect_ok from its features,
  * RAM and device area from the layout). */

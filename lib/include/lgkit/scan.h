@@ -53,19 +53,22 @@ struct lg_scan_opts {
  * (+50 when the first ring starts right after the page, as the Launcher places it), at
  * least -LG_SCAN_LOOSE / 2 + 1, and LG_SCAN_LOOSE less when the page is not clean.
  * Fills out[0..max) best first (ties: lower address) and returns how many candidates
- * there were (which may exceed max).  Errors: LG_ERR_PARAM, LG_ERR_NOMEM, and decode errors
- * of on-demand images (lg_image_error() tells which page). */
+ * there were (which may exceed max).  Errors: LG_ERR_PARAM, LG_ERR_NOMEM, LG_ERR_IO (the
+ * file shrank or could not be read), and decode errors of on-demand images (err names the
+ * page). */
 int lg_scan(const struct lg_image *img, const struct lg_scan_opts *opts,
-	    struct lg_scan_candidate *out, size_t max);
+	    struct lg_scan_candidate *out, size_t max, struct lg_error *err);
 
 /* lg_scan with the image cut into `threads` parts of about equal data, each read by a thread
  * of its own (at most 8).  0, what lg_scan does: one per CPU the process may run on
  * (sched_getaffinity: taskset limits it), up to 4; one for less than 16 MiB of data.  The
  * result is the same whatever the number: the same candidates in the same order, the same
- * count, the same error.  A kdump image is read by each thread with its own decoding state;
- * checking a candidate takes a lock.  The progress callback runs in the caller's thread. */
+ * count, the same error (and message).  A kdump image is read by each thread with its own
+ * decoding state; checking a candidate takes a lock.  The progress callback runs in the
+ * caller's thread. */
 int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
-		    unsigned threads, struct lg_scan_candidate *out, size_t max);
+		    unsigned threads, struct lg_scan_candidate *out, size_t max,
+		    struct lg_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lgkit/wire.h — the lguest (era E2) wire format: sizes, offsets and little-endian loads.
  *
- * Every constant here comes from docs/ABI.md (Linux 2.6.25 … 3.19 lguest_launcher.h,
+ * Every constant here is stated in docs/abi.md (Linux 2.6.25 … 3.19 lguest_launcher.h,
  * virtio_ring.h, bootparam.h).  Input bytes are only ever read through the lg_le*()
  * loads below, never by casting a pointer into a dump.
  */
@@ -68,7 +68,7 @@
 #define LG_F_RING_INDIRECT_DESC 28u
 #define LG_F_RING_EVENT_IDX 29u
 
-/* Zero page (struct boot_params) fields the Launcher writes (ABI.md §5). */
+/* Zero page (struct boot_params) fields the Launcher writes (docs/abi.md §4). */
 #define LG_BP_E820_ENTRIES 0x1E8u
 #define LG_BP_HDR_VERSION 0x206u
 #define LG_BP_TYPE_OF_LOADER 0x210u

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* model.c — the layout model (struct lg_layout, lgkit.h): making one, adding devices,
+ * freeing it, and the facts every user of the model derives the same way (a descriptor's
+ * size, a feature bit, where the device area ends).  The decoders (decode.c,
+ * decode_era.c), the spec loader (spec.c), the emitters (emit.c) and the checks build on
+ * these; ring geometry is geom.c's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode_priv.h"
+#include "lgkit/emit.h"
+
+uint32_t lg_desc_size(uint8_t num_vq, uint8_t feature_len, uint8_t config_len)
+{
+	return LG_DESC_HDR_SIZE + LG_VQC_SIZE * (uint32_t)num_vq + 2u * feature_len + config_len;
+}
+
+bool lg_feature_test(const uint8_t *bits, uint8_t len, unsigned bit)
+{
+	return bit / 8 < len && (bits[bit / 8] >> (bit % 8)) & 1;
+}
+
+void lg_layout_init(struct lg_layout *l, uint64_t page_addr)
+{
+	memset(l, 0, sizeof *l);
+	l->page_addr = page_addr;
+	l->mem = page_addr;
+	l->page_len = LG_PAGE_SIZE;
+	l->era = LG_ERA_E2;
+}
+
+struct lg_device *lg_layout_add(struct lg_layout *l)
+{
+	struct lg_device *n = realloc(l->dev, (l->ndev + 1) * sizeof *n);
+	if (!n)
+		return NULL;
+	l->dev = n;
+	memset(&n[l->ndev], 0, sizeof n[0]);
+	return &n[l->ndev++];
+}
+
+void lg_layout_free(struct lg_layout *l)
+{
+	free(l->dev);
+	l->dev = NULL;
+	l->ndev = 0;
+}
+
+/* Copy up to n bytes at page offset off into dst, as far as they are present. */
+void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		dst[i] = off + i < l->page_len ? l->page[off + i] : 0;
+}
+
+/* Set up out with the page bytes (as far as present); every era's decoder starts here. */
+int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint64_t page_addr,
+		   enum lg_era era)
+{
+	if (!out || (!bytes && len))
+		return LG_ERR_PARAM;
+	lg_layout_init(out, page_addr);
+	if (len > LG_PAGE_SIZE)
+		len = LG_PAGE_SIZE;
+	if (len)
+		memcpy(out->page, bytes, len);
+	out->page_len = len;
+	out->era = era;
+	return 0;
+}
+
+uint64_t lg_layout_area_end(const struct lg_layout *l)
+{
+	if (l->pfn_limit && l->pfn_limit <= (UINT64_MAX >> LG_PAGE_SHIFT))
+		return l->pfn_limit << LG_PAGE_SHIFT;
+	uint64_t end = l->page_addr + LG_PAGE_SIZE;
+	for (size_t d = 0; d < l->ndev; d++)
+		for (unsigned q = 0; q < l->dev[d].num_vq; q++) {
+			struct lg_ring_geom g;
+			const struct lg_vq *v = &l->dev[d].vq[q];
+			if (!v->num || !v->pfn)
+				continue;
+			lg_ring_geom(v->num, v->pfn, &g);
+			if (g.next > end)
+				end = g.next;
+		}
+	return end;
+}

@@ -38,21 +38,20 @@ mapfile -t srcs < <(cd "$root" && ls lib/src/*.c tools/*/*.c)
 echo "static analysis: no findings"
 
 step "fuzz targets (${fuzz_seconds}s each)"
-CC=clang cmake -S "$root" -B "$out/fuzz" -DLGKIT_FUZZ=ON -DLGKIT_SANITIZE=ON \
-	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DLGKIT_LAUNCH_TESTS=OFF >/dev/null
-cmake --build "$out/fuzz" -j"$jobs"
-vectors="$root/../shared/vectors/real-launcher"
+# Each run starts from a scratch copy of the committed corpus, seeds and vectors
+# (tests/fuzz/targets.sh), so nothing is written into the checkout; tests/fuzz/merge.sh
+# merges what a run finds back into tests/fuzz/corpus.
+. "$root/tests/fuzz/targets.sh"
+fuzz_build "$root" "$out/fuzz"
 for target in "$out"/fuzz/tests/fuzz/fuzz_*; do
 	[ -x "$target" ] || continue
 	name=$(basename "$target" | sed 's/^fuzz_//')
 	corpus="$out/fuzz/corpus-$name"
-	mkdir -p "$corpus"
-	cp "$root/tests/fuzz/corpus/$name"/* "$corpus/" 2>/dev/null || true
-	if [ -d "$vectors" ]; then cp "$vectors"/*.bin "$corpus/"; fi
-	if [ -d "$root/tests/fuzz/seeds/$name" ]; then cp "$root/tests/fuzz/seeds/$name"/* "$corpus/"; fi
-	echo "fuzz_$name: ${fuzz_seconds}s"
-	(cd "$out/fuzz" && "$target" -max_total_time="$fuzz_seconds" -max_len=131072 \
-		-print_final_stats=1 "$corpus" 2>&1 | tail -3)
+	rm -rf "$corpus"
+	fuzz_prepare "$root" "$name" "$corpus"
+	echo "fuzz_$name: ${fuzz_seconds}s from $(ls "$corpus" | wc -l) inputs"
+	(cd "$out/fuzz" && "$target" -max_total_time="$fuzz_seconds" \
+		-max_len="$(fuzz_max_len "$name")" -print_final_stats=1 "$corpus" 2>&1 | tail -3)
 done
 
 step "install, then build a consumer with find_package and with pkg-config"

@@ -128,13 +128,20 @@ static uint8_t e0_virtio_type(uint16_t t)
 static int decode_e0(struct lg_layout *l)
 {
 	uint8_t slot[LG_E0_SLOT_SIZE];
+	size_t cap = 0, n = 0;
+	for (unsigned s = 0; s < LG_E0_SLOTS; s++) {
+		lg_take(l, s * LG_E0_SLOT_SIZE, slot, sizeof slot);
+		n += lg_le16(slot + LG_E0_TYPE) != 0;
+	}
+	if (lg_layout_reserve(l, n, &cap) < 0) /* one allocation of the 3.9 KB devices */
+		return LG_ERR_NOMEM;
 	for (unsigned s = 0; s < LG_E0_SLOTS; s++) {
 		uint32_t off = s * LG_E0_SLOT_SIZE;
 		lg_take(l, off, slot, sizeof slot);
 		uint16_t type = lg_le16(slot + LG_E0_TYPE);
 		if (type == 0)
 			continue;
-		struct lg_device *d = lg_layout_add(l);
+		struct lg_device *d = lg_layout_push(l, &cap);
 		if (!d)
 			return LG_ERR_NOMEM;
 		d->offset = off;
@@ -160,12 +167,21 @@ static int decode_e0(struct lg_layout *l)
 static int decode_e1(struct lg_layout *l)
 {
 	uint32_t i = 0;
+	size_t cap = 0, n = 0;
+	for (; i < l->page_len && l->page[i]; n++) { /* the walk below, counting */
+		uint8_t hdr[LG_E1_HDR_SIZE];
+		lg_take(l, i, hdr, sizeof hdr);
+		i += LG_E1_HDR_SIZE + hdr[1];
+	}
+	if (lg_layout_reserve(l, n, &cap) < 0)
+		return LG_ERR_NOMEM;
+	i = 0;
 	while (i < l->page_len) {
 		if (l->page[i] == 0) {
 			l->terminated = true;
 			break;
 		}
-		struct lg_device *d = lg_layout_add(l);
+		struct lg_device *d = lg_layout_push(l, &cap);
 		if (!d)
 			return LG_ERR_NOMEM;
 		uint8_t hdr[LG_E1_HDR_SIZE];

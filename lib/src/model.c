@@ -29,14 +29,33 @@ void lg_layout_init(struct lg_layout *l, uint64_t page_addr)
 	l->era = LG_ERA_E2;
 }
 
+int lg_layout_reserve(struct lg_layout *l, size_t n, size_t *cap)
+{
+	if (n <= *cap)
+		return 0;
+	struct lg_device *d = realloc(l->dev, n * sizeof *d);
+	if (!d)
+		return LG_ERR_NOMEM;
+	l->dev = d;
+	*cap = n;
+	return 0;
+}
+
+struct lg_device *lg_layout_push(struct lg_layout *l, size_t *cap)
+{
+	/* Doubling when full: n devices added one by one cost log n reallocs of the 3.9 KB
+	 * devices, not n (each copying all before it). */
+	if (l->ndev >= *cap && lg_layout_reserve(l, 2 * l->ndev + 4, cap) < 0)
+		return NULL;
+	memset(&l->dev[l->ndev], 0, sizeof l->dev[0]);
+	return &l->dev[l->ndev++];
+}
+
 struct lg_device *lg_layout_add(struct lg_layout *l)
 {
-	struct lg_device *n = realloc(l->dev, (l->ndev + 1) * sizeof *n);
-	if (!n)
-		return NULL;
-	l->dev = n;
-	memset(&n[l->ndev], 0, sizeof n[0]);
-	return &n[l->ndev++];
+	/* The caller may have sized dev itself: assume no room to spare. */
+	size_t cap = l->ndev;
+	return lg_layout_push(l, &cap);
 }
 
 void lg_layout_free(struct lg_layout *l)

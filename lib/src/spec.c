@@ -2,9 +2,10 @@
 /* spec.c — JSON layout specs to the layout model and back (docs/spec.md).
  *
  * Loading happens in two passes over the cJSON tree, both in document order: the first
- * checks every key and type and stops at the first problem (so a file gets exactly one
- * message); the second allocates what the spec left out — irqs and ring pages — the way
- * the real Launcher's add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
+ * checks every key and type and reports every problem it finds, going on past each (what
+ * depends on a refused value is skipped); the second, only when the first found none,
+ * allocates what the spec left out — irqs and ring pages — the way the real Launcher's
+ * add_virtqueue() did, and packs the page.  cJSON keeps duplicate keys
  * and matches keys without regard to case, so objects are walked child by child and keys
  * compared exactly.  Numbers arrive as doubles: integers are accepted only where they are
  * exact (up to 2^53); larger values are written as strings.
@@ -20,6 +21,7 @@
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
 #include "err_priv.h"
+#include "spec_priv.h"
 
 /* ---------------------------------------------------------------- typed config fields */
 
@@ -38,31 +40,104 @@ static size_t fields_for(unsigned type, const struct lg_config_field **f)
 /* ---------------------------------------------------------------- messages */
 
 struct ld {
-	const char *name;
 	const char *text;
 	size_t len;
 	unsigned flags;
-	struct lg_error *err;
+	const cJSON *root;    /* the parsed text, for positions */
+	struct lg_spec_ix ix; /* built at the first problem */
+	bool have_ix;
+	lg_spec_sink_fn sink;
+	void *ctx;
+	int first;            /* the first problem's code, or 0 */
+	unsigned nerr;        /* problems so far */
+	bool stop;            /* the sink asked to stop, or memory ran out */
+	bool nomem;
 };
 
-static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct ld *c, int code, const char *path, const char *fmt, ...)
+/* Hand one problem at pos to the sink; returns code. */
+static int vreport(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		   const char *fmt, va_list ap)
 {
-	if (c->err) {
-		char m[400];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(m, sizeof m, fmt, ap);
-		va_end(ap);
-		if (path)
-			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s: %s", c->name, path, m);
-		else
-			snprintf(c->err->msg, sizeof c->err->msg, "%s: %s", c->name, m);
-		c->err->code = code;
-	}
+	if (!c->first)
+		c->first = code;
+	c->nerr++;
+	if (code == LG_ERR_NOMEM)
+		c->nomem = c->stop = true;
+	if (c->stop && code != LG_ERR_NOMEM)
+		return code;
+	struct lg_spec_diag d;
+	memset(&d, 0, sizeof d);
+	d.code = code;
+	d.line = pos.line;
+	d.col = pos.col;
+	snprintf(d.path, sizeof d.path, "%s", path ? path : "");
+	vsnprintf(d.msg, sizeof d.msg, fmt, ap);
+	if (c->sink && c->sink(c->ctx, &d))
+		c->stop = true;
 	return code;
+}
+
+static int report(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int report(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(c, code, pos, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int oom(struct ld *c);
+
+/* Where node (with key: its key) is, from the index built on the first call. */
+static struct lg_text_pos pos_of(struct ld *c, const cJSON *node, bool key)
+{
+	if (!c->have_ix && !c->nomem && c->root) {
+		if (lg_spec_ix_build(&c->ix, c->text, c->len, c->root) < 0)
+			oom(c); /* the problem at hand is not delivered: positions are gone */
+		else
+			c->have_ix = true;
+	}
+	if (!c->have_ix || !node)
+		return (struct lg_text_pos){1, 1};
+	return lg_spec_ix_find(&c->ix, node, key);
+}
+
+static int vfail(struct ld *c, int code, const cJSON *node, bool key, const char *path,
+		 const char *fmt, va_list ap)
+{
+	return vreport(c, code, pos_of(c, node, key), path, fmt, ap);
+}
+
+/* A problem with the value node, named by path. */
+static int fail(struct ld *c, int code, const cJSON *node, const char *path, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+static int fail(struct ld *c, int code, const cJSON *node, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(c, code, node, false, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* A problem with the key of the member node. */
+static int fail_key(struct ld *c, const cJSON *node, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_key(struct ld *c, const cJSON *node, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(c, LG_ERR_SPEC, node, true, path, fmt, ap);
+	va_end(ap);
+	return LG_ERR_SPEC;
+}
+
+static int oom(struct ld *c)
+{
+	return report(c, LG_ERR_NOMEM, (struct lg_text_pos){1, 1}, NULL, "out of memory");
 }
 
 #define PATHLEN 192
@@ -130,7 +205,7 @@ static int expected(struct ld *c, const char *path, const char *what, const cJSO
 {
 	char got[128];
 	describe(got, sizeof got, v);
-	return fail(c, LG_ERR_SPEC, path, "expected %s, got %s", what, got);
+	return fail(c, LG_ERR_SPEC, v, path, "expected %s, got %s", what, got);
 }
 
 /* ---------------------------------------------------------------- scalars */
@@ -221,7 +296,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 		if (!isfinite(d) || d < 0)
 			return expected(c, path, what, v);
 		if (d > EXACT_MAX && max > (uint64_t)EXACT_MAX)
-			return fail(c, LG_ERR_SPEC, path,
+			return fail(c, LG_ERR_SPEC, v, path,
 				    "expected a number below 2^53, got one above it, which a JSON "
 				    "number cannot hold exactly (it reads as %.17g, perhaps not the "
 				    "digits written): write it as a string (\"0x…\" or decimal)",
@@ -241,7 +316,7 @@ static int get_uint(struct ld *c, const cJSON *v, const char *path, enum ikind k
 			return expected(c, path, range, v);
 		char got[128];
 		describe(got, sizeof got, v);
-		return fail(c, LG_ERR_SPEC, path, "expected at most %llu (%#llx), got %s",
+		return fail(c, LG_ERR_SPEC, v, path, "expected at most %llu (%#llx), got %s",
 			    (unsigned long long)max, (unsigned long long)max, got);
 	}
 	*out = u;
@@ -297,46 +372,55 @@ static int parse_hex(const char *s, uint8_t *out, size_t max, size_t *n)
 
 /* ---------------------------------------------------------------- objects */
 
-/* Walk obj's members: each key must be one of keys[] (exact case) and appear once.
- * Fills got[i] with the member for keys[i] (or NULL). */
-static int members(struct ld *c, const cJSON *obj, const char *path, const char *const *keys,
-		   size_t nkeys, const cJSON **got)
+/* Fill got[i] with obj's first member named keys[i] exactly (or NULL).  Members that are
+ * not in got[] (unknown or repeated keys) are reported by bad_key() as the caller walks the
+ * object, so that problems come in document order. */
+static void members(const cJSON *obj, const char *const *keys, size_t nkeys, const cJSON **got)
 {
 	for (size_t i = 0; i < nkeys; i++)
 		got[i] = NULL;
-	for (const cJSON *m = obj->child; m; m = m->next) {
-		char mpath[PATHLEN];
-		pathf(mpath, "%s%s%s", strcmp(path, ".") ? path : "", ".",
-			 m->string ? m->string : "");
-		size_t i;
-		for (i = 0; i < nkeys; i++)
-			if (m->string && strcmp(m->string, keys[i]) == 0)
+	for (const cJSON *m = obj->child; m; m = m->next)
+		for (size_t i = 0; i < nkeys; i++)
+			if (m->string && strcmp(m->string, keys[i]) == 0) {
+				if (!got[i])
+					got[i] = m;
 				break;
-		if (i == nkeys) {
-			char list[256] = "";
-			size_t o = 0;
-			for (size_t k = 0; k < nkeys && o < sizeof list; k++)
-				o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
-						      k ? ", " : "", keys[k]);
-			char kx[96];
-			excerpt(kx, sizeof kx, m->string ? m->string : "",
-				m->string ? strlen(m->string) : 0, 40);
-			pathf(mpath, "%s", path);
-			return fail(c, LG_ERR_SPEC, mpath, "unknown key %s; expected one of: %s", kx,
-				    list);
-		}
-		if (got[i])
-			return fail(c, LG_ERR_SPEC, mpath,
-				    "duplicate key \"%s\" (each key may appear once)", keys[i]);
-		got[i] = m;
+			}
+}
+
+/* Which of the members got[0..n) v is; or -1 after reporting v's key as unknown or
+ * repeated (each key must be one of keys[] and appear once). */
+static int key_of(struct ld *c, const char *path, const char *const *keys, const cJSON *const *got,
+		  int n, const cJSON *v)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (got[i] == v)
+			return i;
+	for (i = 0; i < n; i++)
+		if (v->string && strcmp(v->string, keys[i]) == 0)
+			break;
+	if (i < n) {
+		char mpath[PATHLEN];
+		pathf(mpath, "%s.%s", strcmp(path, ".") ? path : "", keys[i]);
+		fail_key(c, v, mpath, "duplicate key \"%s\" (each key may appear once)", keys[i]);
+		return -1;
 	}
-	return 0;
+	char list[256] = "";
+	size_t o = 0;
+	for (int k = 0; k < n && o < sizeof list; k++)
+		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k ? ", " : "", keys[k]);
+	char kx[96];
+	excerpt(kx, sizeof kx, v->string ? v->string : "", v->string ? strlen(v->string) : 0, 40);
+	fail_key(c, v, path, "unknown key %s; expected one of: %s", kx, list);
+	return -1;
 }
 
 /* ---------------------------------------------------------------- pass 1: one device */
 
 /* What pass 1 learns about a queue before allocation. */
 struct qspec {
+	const cJSON *node; /* for messages of pass 2 */
 	uint16_t num;
 	bool has_irq, has_pfn;
 	uint16_t irq;
@@ -348,16 +432,18 @@ struct dspec {
 	unsigned nq;
 };
 
-static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsigned type,
-			uint8_t bits[255], unsigned *need_len)
+static void feature_list(struct ld *c, const cJSON *arr, const char *path, unsigned type,
+			 uint8_t bits[255], unsigned *need_len)
 {
-	if (!cJSON_IsArray(arr))
-		return expected(c, path, "an array of feature names or bit numbers", arr);
+	if (!cJSON_IsArray(arr)) {
+		expected(c, path, "an array of feature names or bit numbers", arr);
+		return;
+	}
 	int idx = 0;
 	int16_t where[2040];
 	for (unsigned b = 0; b < 2040; b++)
 		where[b] = -1;
-	for (const cJSON *e = arr->child; e; e = e->next, idx++) {
+	for (const cJSON *e = arr->child; e && !c->stop; e = e->next, idx++) {
 		char p[PATHLEN];
 		pathf(p, "%s[%d]", path, idx);
 		unsigned bit;
@@ -380,155 +466,165 @@ static int feature_list(struct ld *c, const cJSON *arr, const char *path, unsign
 					snprintf(tbuf, sizeof tbuf, "type %u", type);
 					tn = tbuf;
 				}
-				return fail(c, LG_ERR_SPEC, p,
-					    "unknown feature %s for a %s device; expected a bit "
-					    "number or one of: %s",
-					    kx, tn, list);
+				fail(c, LG_ERR_SPEC, e, p,
+				     "unknown feature %s for a %s device; expected a bit number or one "
+				     "of: %s",
+				     kx, tn, list);
+				continue;
 			}
 			bit = (unsigned)r;
 		} else {
 			uint64_t u;
-			if (!cJSON_IsNumber(e))
-				return expected(c, p, "a feature name or a bit number 0..2039", e);
-			int rc = get_uint(c, e, p, I_NUM, 2039, &u);
-			if (rc < 0)
-				return rc;
+			if (!cJSON_IsNumber(e)) {
+				expected(c, p, "a feature name or a bit number 0..2039", e);
+				continue;
+			}
+			if (get_uint(c, e, p, I_NUM, 2039, &u) < 0)
+				continue;
 			bit = (unsigned)u;
 		}
-		if (where[bit] >= 0)
-			return fail(c, LG_ERR_SPEC, p, "feature bit %u is already listed at [%d]",
-				    bit, where[bit]);
+		if (where[bit] >= 0) {
+			fail(c, LG_ERR_SPEC, e, p, "feature bit %u is already listed at [%d]", bit,
+			     where[bit]);
+			continue;
+		}
 		where[bit] = (int16_t)idx;
 		bits[bit / 8] |= (uint8_t)(1u << (bit % 8));
 		if (bit / 8 + 1 > *need_len)
 			*need_len = bit / 8 + 1;
 	}
-	return 0;
 }
 
-static int load_queue(struct ld *c, const cJSON *q, const char *path, struct qspec *out)
+static void load_queue(struct ld *c, const cJSON *q, const char *path, struct qspec *out)
 {
 	static const char *const keys[] = {"num", "irq", "pfn"};
 	const cJSON *m[3];
-	if (!cJSON_IsObject(q))
-		return expected(c, path, "an object such as {\"num\": 256}", q);
-	int rc = members(c, q, path, keys, 3, m);
-	if (rc < 0)
-		return rc;
-	char p[PATHLEN];
+	out->node = q;
+	if (!cJSON_IsObject(q)) {
+		expected(c, path, "an object such as {\"num\": 256}", q);
+		return;
+	}
+	members(q, keys, 3, m);
+	for (const cJSON *v = q->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, 3, v);
+		if (k < 0)
+			continue;
+		char p[PATHLEN];
+		uint64_t u = 0;
+		pathf(p, "%s.%s", path, keys[k]);
+		if (k == 0 && !(c->flags & LG_SPEC_LAX)) {
+			double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+			if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
+				expected(c, p, "a power of two from 1 to 32768", v);
+			else if (((uint64_t)d & ((uint64_t)d - 1)) != 0)
+				expected(c, p, "a power of two", v);
+			else
+				out->num = (uint16_t)d;
+		} else if (k == 0) {
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0)
+				out->num = (uint16_t)u;
+		} else if (k == 1) {
+			if (get_uint(c, v, p, I_NUM, UINT16_MAX, &u) == 0) {
+				out->has_irq = true;
+				out->irq = (uint16_t)u;
+			}
+		} else if (get_uint(c, v, p, I_WIDE, UINT32_MAX, &u) == 0) {
+			out->has_pfn = true;
+			out->pfn = (uint32_t)u;
+		}
+	}
+	/* After the members: an unknown key often says why one is missing. */
 	if (!m[0])
-		return fail(c, LG_ERR_SPEC, path, "missing key \"num\" (the ring size)");
-	pathf(p, "%s.num", path);
-	uint64_t u = 0;
-	if (c->flags & LG_SPEC_LAX) {
-		if ((rc = get_uint(c, m[0], p, I_NUM, UINT16_MAX, &u)) < 0)
-			return rc;
-	} else {
-		double d = cJSON_IsNumber(m[0]) ? m[0]->valuedouble : -1;
-		if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
-			return expected(c, p, "a power of two from 1 to 32768", m[0]);
-		u = (uint64_t)d;
-		if (u == 0 || u > LG_VQ_NUM_MAX)
-			return expected(c, p, "a power of two from 1 to 32768", m[0]);
-		if (u & (u - 1))
-			return expected(c, p, "a power of two", m[0]);
-	}
-	out->num = (uint16_t)u;
-	if (m[1]) {
-		pathf(p, "%s.irq", path);
-		if ((rc = get_uint(c, m[1], p, I_NUM, UINT16_MAX, &u)) < 0)
-			return rc;
-		out->has_irq = true;
-		out->irq = (uint16_t)u;
-	}
-	if (m[2]) {
-		pathf(p, "%s.pfn", path);
-		if ((rc = get_uint(c, m[2], p, I_WIDE, UINT32_MAX, &u)) < 0)
-			return rc;
-		out->has_pfn = true;
-		out->pfn = (uint32_t)u;
-	}
-	return 0;
+		fail(c, LG_ERR_SPEC, q, path, "missing key \"num\" (the ring size)");
 }
 
-static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
-		       unsigned *need)
+static void load_config(struct ld *c, const cJSON *cfg, const char *path, struct lg_device *d,
+			unsigned *need)
 {
-	if (!cJSON_IsObject(cfg))
-		return expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+	if (!cJSON_IsObject(cfg)) {
+		expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
+		return;
+	}
 	const cJSON *hex = NULL;
-	for (const cJSON *m = cfg->child; m; m = m->next)
+	for (const cJSON *m = cfg->child; m && !hex; m = m->next)
 		if (m->string && strcmp(m->string, "hex") == 0)
 			hex = m;
 	if (hex) {
 		static const char *const keys[] = {"hex"};
 		const cJSON *got[1];
-		int rc = members(c, cfg, path, keys, 1, got);
-		if (rc < 0)
-			return rc;
-		char p[PATHLEN];
-		pathf(p, "%s.hex", path);
-		size_t n;
-		if (!cJSON_IsString(hex))
-			return expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
-		rc = parse_hex(hex->valuestring, d->config, 255, &n);
-		if (rc == -2)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at most 255 bytes (config_len is 8 bits), got more");
-		if (rc < 0)
-			return expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
-		*need = (unsigned)n;
-		return 0;
+		members(cfg, keys, 1, got);
+		for (const cJSON *v = cfg->child; v && !c->stop; v = v->next) {
+			if (key_of(c, path, keys, got, 1, v) < 0)
+				continue;
+			char p[PATHLEN];
+			pathf(p, "%s.hex", path);
+			size_t n;
+			int rc = cJSON_IsString(hex) ? parse_hex(hex->valuestring, d->config, 255, &n)
+						     : -3;
+			if (rc == -3)
+				expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
+			else if (rc == -2)
+				fail(c, LG_ERR_SPEC, hex, p,
+				     "expected at most 255 bytes (config_len is 8 bits), got more");
+			else if (rc < 0)
+				expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
+			else
+				*need = (unsigned)n;
+		}
+		return;
 	}
 	const struct lg_config_field *f[MAXFIELDS];
 	size_t nf = fields_for(d->type, f);
 	if (!nf) {
 		if (!cfg->child)
-			return 0;
+			return;
 		const char *tn = lg_type_name(d->type);
 		char tbuf[32];
 		if (!tn) {
 			snprintf(tbuf, sizeof tbuf, "type %u", d->type);
 			tn = tbuf;
 		}
-		return fail(c, LG_ERR_SPEC, path,
-			    "a %s device has no typed config fields; expected {\"hex\": \"…\"}", tn);
+		fail(c, LG_ERR_SPEC, cfg, path,
+		     "a %s device has no typed config fields; expected {\"hex\": \"…\"}", tn);
+		return;
 	}
 	const char *keys[16];
 	const cJSON *got[16];
 	for (size_t i = 0; i < nf; i++)
 		keys[i] = f[i]->name;
-	int rc = members(c, cfg, path, keys, nf, got);
-	if (rc < 0)
-		return rc;
-	/* Values in document order, so the first bad one is the one reported. */
-	for (const cJSON *m = cfg->child; m; m = m->next) {
-		size_t i;
-		for (i = 0; i < nf; i++)
-			if (got[i] == m)
-				break;
+	members(cfg, keys, nf, got);
+	/* Values in document order, so problems are reported in that order. */
+	for (const cJSON *m = cfg->child; m && !c->stop; m = m->next) {
+		int i = key_of(c, path, keys, got, (int)nf, m);
+		if (i < 0)
+			continue;
 		char p[PATHLEN];
 		pathf(p, "%s.%s", path, f[i]->name);
 		uint8_t *dst = d->config + f[i]->off;
 		unsigned size = f[i]->size;
 		if (f[i]->kind == LG_FIELD_MAC) {
-			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst))
-				return expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"",
-						m);
+			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, dst)) {
+				expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"", m);
+				continue;
+			}
 		} else if (f[i]->kind == LG_FIELD_BYTES) {
-			if (!cJSON_IsString(m))
-				return expected(c, p, "a string such as \"share\"", m);
+			if (!cJSON_IsString(m)) {
+				expected(c, p, "a string such as \"share\"", m);
+				continue;
+			}
 			size_t n = strlen(m->valuestring);
-			if (n > 255u - f[i]->off)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected at most %u bytes (config_len is 8 bits), got %zu",
-					    255u - f[i]->off, n);
+			if (n > 255u - f[i]->off) {
+				fail(c, LG_ERR_SPEC, m, p,
+				     "expected at most %u bytes (config_len is 8 bits), got %zu",
+				     255u - f[i]->off, n);
+				continue;
+			}
 			memcpy(dst, m->valuestring, n);
 			size = (unsigned)n;
 		} else {
 			uint64_t u, max = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
-			if ((rc = get_uint(c, m, p, size >= 4 ? I_WIDE : I_NUM, max, &u)) < 0)
-				return rc;
+			if (get_uint(c, m, p, size >= 4 ? I_WIDE : I_NUM, max, &u) < 0)
+				continue;
 			for (unsigned b = 0; b < size; b++)
 				dst[b] = (uint8_t)(u >> (8 * b));
 		}
@@ -536,11 +632,11 @@ static int load_config(struct ld *c, const cJSON *cfg, const char *path, struct 
 		if (end > *need)
 			*need = end;
 	}
-	return 0;
 }
 
-static int load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
-		       struct dspec *ds)
+/* One device; false when it has problems (reported). */
+static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct lg_device *d,
+			struct dspec *ds)
 {
 	enum { K_TYPE, K_QUEUES, K_FEATURES, K_ACKED, K_FLEN, K_STATUS, K_CONFIG, K_CLEN,
 	       K_COMMENT, K_N };
@@ -550,116 +646,126 @@ static int load_device(struct ld *c, const cJSON *dj, const char *path, struct l
 	const cJSON *m[K_N];
 	char p[PATHLEN];
 	uint64_t u = 0;
-	int rc;
+	unsigned nerr = c->nerr;
 
-	if (!cJSON_IsObject(dj))
-		return expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
-					 "[{\"num\": 256}]}",
-				dj);
-	if ((rc = members(c, dj, path, keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_TYPE])
-		return fail(c, LG_ERR_SPEC, path,
-			    "missing key \"type\" (net, block, console, rng or a virtio id)");
-	if (!m[K_QUEUES])
-		return fail(c, LG_ERR_SPEC, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
+	if (!cJSON_IsObject(dj)) {
+		expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
+				  "[{\"num\": 256}]}",
+			 dj);
+		return false;
+	}
+	members(dj, keys, K_N, m);
 
-	/* The type first: feature names and config fields depend on it. */
-	pathf(p, "%s.type", path);
-	if (cJSON_IsString(m[K_TYPE])) {
+	/* The type first: feature names and config fields depend on it (without a type they
+	 * are not judged).  A bad type is reported in its place among the keys. */
+	const char *type_bad = NULL;
+	if (!m[K_TYPE]) {
+		/* reported above */
+	} else if (cJSON_IsString(m[K_TYPE])) {
 		int t = lg_type_lookup(m[K_TYPE]->valuestring);
 		if (t < 0 || t > 255)
-			return expected(c, p, "net, block, console, rng or a virtio id 1..255",
-					m[K_TYPE]);
-		d->type = (uint8_t)t;
+			type_bad = "net, block, console, rng or a virtio id 1..255";
+		else
+			d->type = (uint8_t)t;
 	} else if (cJSON_IsNumber(m[K_TYPE])) {
-		if (get_uint(c, m[K_TYPE], p, I_NUM, 255, &u) < 0 || u == 0)
-			return expected(c, p, "a virtio id 1..255 (0 would end the device list)",
-					m[K_TYPE]);
-		d->type = (uint8_t)u;
+		double t = m[K_TYPE]->valuedouble;
+		if (!(t >= 1 && t <= 255) || (double)(unsigned)t != t)
+			type_bad = "a virtio id 1..255 (0 would end the device list)";
+		else
+			d->type = (uint8_t)t;
 	} else {
-		return expected(c, p, "a device type name (net, block, console, rng) or a virtio id",
-				m[K_TYPE]);
+		type_bad = "a device type name (net, block, console, rng) or a virtio id";
 	}
+	bool type_ok = m[K_TYPE] && !type_bad;
 
 	unsigned flen = 0, clen = 0;
-	for (const cJSON *v = dj->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
-		if (k == K_TYPE)
+	uint64_t flen_v = 0, clen_v = 0;
+	bool flen_ok = false, clen_ok = false;
+	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, path, keys, m, K_N, v);
+		if (k < 0)
 			continue;
 		pathf(p, "%s.%s", path, keys[k]);
 		switch (k) {
+		case K_TYPE:
+			if (type_bad)
+				expected(c, p, type_bad, v);
+			break;
 		case K_QUEUES: {
-			if (!cJSON_IsArray(v))
-				return expected(c, p, "an array of queues such as [{\"num\": 256}]",
-						v);
+			if (!cJSON_IsArray(v)) {
+				expected(c, p, "an array of queues such as [{\"num\": 256}]", v);
+				break;
+			}
 			int n = cJSON_GetArraySize(v);
-			if (n > 255)
-				return fail(c, LG_ERR_SPEC, p,
-					    "expected at most 255 queues (num_vq is 8 bits), got %d",
-					    n);
+			if (n > 255) {
+				fail(c, LG_ERR_SPEC, v, p,
+				     "expected at most 255 queues (num_vq is 8 bits), got %d", n);
+				break;
+			}
 			int i = 0;
-			for (const cJSON *q = v->child; q; q = q->next, i++) {
+			for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
 				char qp[PATHLEN];
 				pathf(qp, "%s[%d]", p, i);
-				if ((rc = load_queue(c, q, qp, &ds->q[i])) < 0)
-					return rc;
+				load_queue(c, q, qp, &ds->q[i]);
 			}
 			ds->nq = (unsigned)n;
 			d->num_vq = (uint8_t)n;
 			break;
 		}
 		case K_FEATURES:
-			if ((rc = feature_list(c, v, p, d->type, d->host_features, &flen)) < 0)
-				return rc;
-			break;
 		case K_ACKED:
-			if ((rc = feature_list(c, v, p, d->type, d->guest_features, &flen)) < 0)
-				return rc;
+			if (type_ok)
+				feature_list(c, v, p, d->type,
+					     k == K_FEATURES ? d->host_features : d->guest_features,
+					     &flen);
 			break;
 		case K_STATUS:
-			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
-				return rc;
-			d->status = (uint8_t)u;
+			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
+				d->status = (uint8_t)u;
 			break;
 		case K_CONFIG:
-			if ((rc = load_config(c, v, p, d, &clen)) < 0)
-				return rc;
+			if (type_ok)
+				load_config(c, v, p, d, &clen);
 			break;
 		case K_COMMENT:
 			if (!cJSON_IsString(v))
-				return expected(c, p, "a string", v);
+				expected(c, p, "a string", v);
 			break;
-		default: /* lengths: below, once the contents are known */
-			if ((rc = get_uint(c, v, p, I_NUM, 255, &u)) < 0)
-				return rc;
+		case K_FLEN: /* lengths: below, once the contents are known */
+			flen_ok = get_uint(c, v, p, I_NUM, 255, &flen_v) == 0;
+			break;
+		default:
+			clen_ok = get_uint(c, v, p, I_NUM, 255, &clen_v) == 0;
 		}
 	}
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_TYPE])
+		fail(c, LG_ERR_SPEC, dj, path,
+		     "missing key \"type\" (net, block, console, rng or a virtio id)");
+	if (!m[K_QUEUES])
+		fail(c, LG_ERR_SPEC, dj, path, "missing key \"queues\" (e.g. [{\"num\": 256}])");
 	/* Explicit lengths may grow the bitmaps or config (zero-filled), never cut them. */
 	d->feature_len = (uint8_t)flen;
-	if (m[K_FLEN]) {
+	if (flen_ok) {
 		pathf(p, "%s.feature_len", path);
-		get_uint(c, m[K_FLEN], p, I_NUM, 255, &u);
-		if (u < flen)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at least %u to hold the highest feature bit listed, "
-				    "got %llu",
-				    flen, (unsigned long long)u);
-		d->feature_len = (uint8_t)u;
+		if (flen_v < flen)
+			fail(c, LG_ERR_SPEC, m[K_FLEN], p,
+			     "expected at least %u to hold the highest feature bit listed, got %llu",
+			     flen, (unsigned long long)flen_v);
+		else
+			d->feature_len = (uint8_t)flen_v;
 	}
 	d->config_len = (uint8_t)clen;
-	if (m[K_CLEN]) {
+	if (clen_ok) {
 		pathf(p, "%s.config_len", path);
-		get_uint(c, m[K_CLEN], p, I_NUM, 255, &u);
-		if (u < clen)
-			return fail(c, LG_ERR_SPEC, p,
-				    "expected at least %u to hold the config given, got %llu", clen,
-				    (unsigned long long)u);
-		d->config_len = (uint8_t)u;
+		if (clen_v < clen)
+			fail(c, LG_ERR_SPEC, m[K_CLEN], p,
+			     "expected at least %u to hold the config given, got %llu", clen,
+			     (unsigned long long)clen_v);
+		else
+			d->config_len = (uint8_t)clen_v;
 	}
-	return 0;
+	return c->nerr == nerr;
 }
 
 /* ---------------------------------------------------------------- load */
@@ -685,144 +791,106 @@ static const char *bad_in_string(const char *text, size_t len)
 	return NULL;
 }
 
-static void line_col(const struct ld *c, size_t pos, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		if (c->text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
 static int syntax_error(struct ld *c, const char *at)
 {
 	size_t pos = at && at >= c->text && at <= c->text + c->len ? (size_t)(at - c->text)
 								   : c->len;
-	unsigned line, col;
-	line_col(c, pos, &line, &col);
-	char where[64];
-	snprintf(where, sizeof where, "%u:%u", line, col);
 	/* Point at the first byte that is not blank. */
 	while (pos < c->len && (c->text[pos] == ' ' || c->text[pos] == '\t' ||
 				c->text[pos] == '\r' || c->text[pos] == '\n'))
 		pos++;
-	if (c->err) {
-		char ex[128];
-		if (pos >= c->len)
-			snprintf(ex, sizeof ex, "unexpected end of input (truncated?)");
-		else {
-			char q[80];
-			excerpt(q, sizeof q, c->text + pos, c->len - pos, 16);
-			snprintf(ex, sizeof ex, "unexpected text at %s", q);
-		}
-		snprintf(c->err->msg, sizeof c->err->msg, "%s:%s: JSON syntax error: %s", c->name,
-			 where, ex);
-		c->err->code = LG_ERR_SYNTAX;
-	}
-	return LG_ERR_SYNTAX;
+	struct lg_text_pos tp = lg_text_pos_at(c->text, c->len, pos);
+	if (pos >= c->len)
+		return report(c, LG_ERR_SYNTAX, tp, NULL,
+			      "invalid JSON: unexpected end of input (truncated?)");
+	char q[80];
+	excerpt(q, sizeof q, c->text + pos, c->len - pos, 16);
+	return report(c, LG_ERR_SYNTAX, tp, NULL, "invalid JSON: unexpected text at %s", q);
 }
 
-static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
-		     struct lg_layout *l)
+static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
+		      struct lg_layout *l)
 {
 	enum { K_SCHEMA, K_COMMENT, K_MEM, K_PAGE, K_PFNLIM, K_DEVICES, K_N };
 	static const char *const keys[K_N] = {"$schema", "comment", "mem", "page_addr",
 					      "pfn_limit", "devices"};
 	const cJSON *m[K_N];
 	uint64_t mem = 0, page = 0, pfnlim = 0;
-	int rc;
+	bool mem_ok = false, page_ok = false, pfnlim_ok = false;
 
-	if (!cJSON_IsObject(root))
-		return expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
-	if ((rc = members(c, root, ".", keys, K_N, m)) < 0)
-		return rc;
-	if (!m[K_DEVICES])
-		return fail(c, LG_ERR_SPEC, ".", "missing key \"devices\" (an array of devices)");
-	if (!m[K_MEM] && !o->mem)
-		return fail(c, LG_ERR_SPEC, ".",
-			    "missing key \"mem\" (guest RAM size, such as \"32M\")");
+	if (!cJSON_IsObject(root)) {
+		expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
+		return;
+	}
+	members(root, keys, K_N, m);
 	struct dspec *ds = NULL;
 	lg_layout_init(l, 0);
 
-	for (const cJSON *v = root->child; v; v = v->next) {
-		int k = 0;
-		while (m[k] != v)
-			k++;
+	for (const cJSON *v = root->child; v && !c->stop; v = v->next) {
+		int k = key_of(c, ".", keys, m, K_N, v);
+		if (k < 0)
+			continue;
 		char p[PATHLEN];
 		pathf(p, ".%s", keys[k]);
 		switch (k) {
 		case K_SCHEMA:
 		case K_COMMENT:
-			if (!cJSON_IsString(v)) {
-				rc = expected(c, p, "a string", v);
-				goto out;
-			}
+			if (!cJSON_IsString(v))
+				expected(c, p, "a string", v);
 			break;
 		case K_MEM:
-			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem)) < 0)
-				goto out;
-			if (mem == 0 || mem % LG_PAGE_SIZE) {
-				rc = expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)",
-					      v);
-				goto out;
-			}
-			if (mem > UINT64_MAX / 2) {
-				rc = expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
-				goto out;
-			}
+			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem) < 0)
+				break;
+			if (mem == 0 || mem % LG_PAGE_SIZE)
+				expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)", v);
+			else if (mem > UINT64_MAX / 2)
+				expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
+			else
+				mem_ok = true;
 			break;
 		case K_PAGE:
-			if ((rc = get_uint(c, v, p, I_SIZE, UINT64_MAX, &page)) < 0)
-				goto out;
-			if (page % LG_PAGE_SIZE) {
-				rc = expected(c, p, "a multiple of 4096", v);
-				goto out;
-			}
-			if (page > UINT64_MAX / 2) {
-				rc = expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
-				goto out;
-			}
+			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &page) < 0)
+				break;
+			if (page % LG_PAGE_SIZE)
+				expected(c, p, "a multiple of 4096", v);
+			else if (page > UINT64_MAX / 2)
+				expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
+			else
+				page_ok = true;
 			break;
 		case K_PFNLIM:
-			if ((rc = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
-					   &pfnlim)) < 0)
-				goto out;
+			pfnlim_ok = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
+					     &pfnlim) == 0;
 			break;
 		case K_DEVICES: {
 			if (!cJSON_IsArray(v)) {
-				rc = expected(c, p, "an array of devices", v);
-				goto out;
+				expected(c, p, "an array of devices", v);
+				break;
 			}
 			int i = 0;
 			uint32_t off = 0;
-			for (const cJSON *dj = v->child; dj; dj = dj->next, i++) {
+			bool sized = true; /* every device so far loaded, so off is known */
+			for (const cJSON *dj = v->child; dj && !c->stop; dj = dj->next, i++) {
 				char dp[PATHLEN];
 				pathf(dp, ".devices[%d]", i);
 				struct lg_device *d = lg_layout_add(l);
 				struct dspec *nds = realloc(ds, (size_t)(i + 1) * sizeof *ds);
+				if (nds)
+					ds = nds;
 				if (!d || !nds) {
-					free(nds);
-					ds = NULL;
-					rc = fail(c, LG_ERR_NOMEM, NULL, "out of memory");
-					goto out;
+					oom(c);
+					break;
 				}
-				ds = nds;
 				memset(&ds[i], 0, sizeof ds[i]);
-				if ((rc = load_device(c, dj, dp, d, &ds[i])) < 0)
-					goto out;
+				sized &= load_device(c, dj, dp, d, &ds[i]);
 				uint32_t size = lg_desc_size(d->num_vq, d->feature_len,
 							     d->config_len);
-				if (size > LG_PAGE_SIZE - off) {
-					rc = fail(c, LG_ERR_SPEC, dp,
-						  "descriptor of %u bytes at page offset %u ends at "
-						  "%u, past the end of the 4096-byte page",
-						  size, off, off + size);
-					goto out;
+				if (sized && size > LG_PAGE_SIZE - off) {
+					fail(c, LG_ERR_SPEC, dj, dp,
+					     "descriptor of %u bytes at page offset %u ends at %u, past "
+					     "the end of the 4096-byte page",
+					     size, off, off + size);
+					sized = false; /* once: the rest cannot fit either */
 				}
 				off += size;
 			}
@@ -830,16 +898,31 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 		}
 		}
 	}
-	if (o->mem)
+	/* After the members: an unknown key often says why one is missing. */
+	if (!m[K_DEVICES])
+		fail(c, LG_ERR_SPEC, root, ".", "missing key \"devices\" (an array of devices)");
+	if (!m[K_MEM] && !o->mem)
+		fail(c, LG_ERR_SPEC, root, ".",
+		     "missing key \"mem\" (guest RAM size, such as \"32M\")");
+	if (o->mem) {
 		mem = o->mem;
-	if (!m[K_PAGE])
-		page = mem;
-	if (page < mem) {
-		rc = fail(c, LG_ERR_SPEC, ".page_addr",
-			  "expected at least mem (%#llx): the page lies above RAM, got %#llx",
-			  (unsigned long long)mem, (unsigned long long)page);
-		goto out;
+		mem_ok = true;
 	}
+	if (!m[K_PAGE]) {
+		page = mem;
+		page_ok = mem_ok;
+	}
+	if (m[K_PAGE] && mem_ok && page_ok && page < mem)
+		fail(c, LG_ERR_SPEC, m[K_PAGE], ".page_addr",
+		     "expected at least mem (%#llx): the page lies above RAM, got %#llx",
+		     (unsigned long long)mem, (unsigned long long)page);
+	if (page_ok && pfnlim_ok && pfnlim <= page >> LG_PAGE_SHIFT)
+		fail(c, LG_ERR_SPEC, m[K_PFNLIM], ".pfn_limit",
+		     "expected more than the page's frame %#llx (the limit counts the page), got "
+		     "%#llx",
+		     (unsigned long long)(page >> LG_PAGE_SHIFT), (unsigned long long)pfnlim);
+	if (c->nerr)
+		goto out;
 	l->mem = mem;
 	l->page_addr = page;
 
@@ -847,81 +930,105 @@ static int load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts 
 	 * (the first right after the page), irqs counting up from 1. */
 	struct lg_vq_alloc va;
 	lg_vq_alloc_init(&va, page);
-	for (size_t d = 0; ds && d < l->ndev; d++) {
+	for (size_t d = 0; ds && d < l->ndev && !c->stop; d++) {
 		struct lg_device *dv = &l->dev[d];
-		for (unsigned q = 0; q < ds[d].nq; q++) {
+		for (unsigned q = 0; q < ds[d].nq && !c->stop; q++) {
 			const struct qspec *qs = &ds[d].q[q];
 			uint64_t pfn = qs->has_pfn ? qs->pfn : va.next_pfn;
 			uint64_t irq = qs->has_irq ? qs->irq : va.next_irq;
 			char p[PATHLEN];
-			if (pfn > UINT32_MAX) {
-				pathf(p, ".devices[%zu].queues[%u]", d, q);
-				rc = fail(c, LG_ERR_SPEC, p,
-					  "the ring would be at page frame %#llx, which does not fit "
-					  "the 32-bit pfn field",
-					  (unsigned long long)pfn);
-				goto out;
-			}
-			if (irq > UINT16_MAX) {
-				pathf(p, ".devices[%zu].queues[%u]", d, q);
-				rc = fail(c, LG_ERR_SPEC, p,
-					  "the irq would be %llu, which does not fit the 16-bit field",
-					  (unsigned long long)irq);
-				goto out;
-			}
+			pathf(p, ".devices[%zu].queues[%u]", d, q);
+			if (pfn > UINT32_MAX)
+				fail(c, LG_ERR_SPEC, qs->node, p,
+				     "the ring would be at page frame %#llx, which does not fit the "
+				     "32-bit pfn field",
+				     (unsigned long long)pfn);
+			if (irq > UINT16_MAX)
+				fail(c, LG_ERR_SPEC, qs->node, p,
+				     "the irq would be %llu, which does not fit the 16-bit field",
+				     (unsigned long long)irq);
 			dv->vq[q] = (struct lg_vq){qs->num, (uint16_t)irq, (uint32_t)pfn};
 			lg_vq_alloc_placed(&va, qs->num, pfn, irq);
 		}
 	}
-	if (m[K_PFNLIM]) {
-		if (pfnlim <= page >> LG_PAGE_SHIFT) {
-			rc = fail(c, LG_ERR_SPEC, ".pfn_limit",
-				  "expected more than the page's frame %#llx (the limit counts the "
-				  "page), got %#llx",
-				  (unsigned long long)(page >> LG_PAGE_SHIFT),
-				  (unsigned long long)pfnlim);
-			goto out;
-		}
-		l->pfn_limit = pfnlim;
-	} else {
-		l->pfn_limit = lg_layout_area_end(l) >> LG_PAGE_SHIFT;
-	}
-	rc = lg_layout_pack(l);
+	if (c->nerr)
+		goto out;
+	l->pfn_limit = m[K_PFNLIM] ? pfnlim : lg_layout_area_end(l) >> LG_PAGE_SHIFT;
+	int rc = lg_layout_pack(l);
 	if (rc < 0)
-		rc = fail(c, rc, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
+		fail(c, rc, root, NULL, "cannot lay the devices out: %s", lg_strerror(rc));
 out:
 	free(ds);
-	if (rc < 0)
+	if (c->nerr)
 		lg_layout_free(l);
-	return rc;
+}
+
+/* The first problem into a struct lg_error, as a compiler prints it. */
+struct first {
+	const char *name;
+	struct lg_error *err;
+};
+
+static int first_sink(void *ctx, const struct lg_spec_diag *d)
+{
+	const struct first *f = ctx;
+	if (f->err) {
+		f->err->code = d->code;
+		/* A long message is cut at the end: its place comes first. */
+		char *o = f->err->msg;
+		size_t k = (size_t)snprintf(o, sizeof f->err->msg, "%s:%u:%u: error: ", f->name,
+					    d->line, d->col);
+		if (k < sizeof f->err->msg && d->path[0])
+			k += (size_t)snprintf(o + k, sizeof f->err->msg - k, "%.*s: ",
+					      (int)(sizeof f->err->msg - k), d->path);
+		if (k < sizeof f->err->msg)
+			snprintf(o + k, sizeof f->err->msg - k, "%.*s", (int)(sizeof f->err->msg - k),
+				 d->msg);
+	}
+	return 1; /* one is enough */
 }
 
 int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
 		 struct lg_layout *out, struct lg_error *err)
 {
+	struct first f = {name ? name : "spec", err};
+	return lg_spec_load_each(text, len, opts, out, first_sink, &f);
+}
+
+int lg_spec_load_each(const char *text, size_t len, const struct lg_spec_opts *opts,
+		      struct lg_layout *out, lg_spec_sink_fn sink, void *ctx)
+{
+	static const struct lg_text_pos top = {1, 1};
 	struct lg_spec_opts dflt = {0};
-	struct ld c = {name ? name : "spec", text, len, 0, err};
+	struct ld c;
+	memset(&c, 0, sizeof c);
+	c.text = text;
+	c.len = len;
+	c.sink = sink;
+	c.ctx = ctx;
 	if (!opts)
 		opts = &dflt;
 	c.flags = opts->flags;
 	if (!out || (!text && len))
-		return fail(&c, LG_ERR_PARAM, NULL, "no spec given");
+		return report(&c, LG_ERR_PARAM, top, NULL, "no spec given");
 	lg_layout_init(out, 0);
 	if (opts->mem % LG_PAGE_SIZE || opts->mem > UINT64_MAX / 2)
-		return fail(&c, LG_ERR_PARAM, NULL, "mem %#llx is not a multiple of 4096 below 2^63",
-			    (unsigned long long)opts->mem);
+		return report(&c, LG_ERR_PARAM, top, NULL,
+			      "mem %#llx is not a multiple of 4096 below 2^63",
+			      (unsigned long long)opts->mem);
 	if (len > LG_SPEC_MAX_SIZE)
-		return fail(&c, LG_ERR_SPEC, NULL,
-			    "%zu bytes is too large for a layout spec (the limit is %u MiB)", len,
-			    LG_SPEC_MAX_SIZE >> 20);
+		return report(&c, LG_ERR_SPEC, top, NULL,
+			      "%zu bytes is too large for a layout spec (the limit is %u MiB)", len,
+			      LG_SPEC_MAX_SIZE >> 20);
 	size_t i = 0;
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
 		i++;
 	if (i == len)
-		return fail(&c, LG_ERR_SYNTAX, NULL,
-			    len ? "no JSON in the file, expected an object {\"mem\": …, "
-				  "\"devices\": […]}"
-				: "empty file, expected a JSON object {\"mem\": …, \"devices\": […]}");
+		return report(&c, LG_ERR_SYNTAX, top, NULL, "%s",
+			      len ? "no JSON in the file, expected an object {\"mem\": …, "
+				    "\"devices\": […]}"
+				  : "empty file, expected a JSON object {\"mem\": …, \"devices\": "
+				    "[…]}");
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
@@ -931,7 +1038,7 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		if (end == text + len - 1) {
 			char *pad = malloc(len + 1);
 			if (!pad)
-				return fail(&c, LG_ERR_NOMEM, NULL, "out of memory");
+				return oom(&c);
 			memcpy(pad, text, len);
 			pad[len] = ' ';
 			const char *pend = NULL;
@@ -944,38 +1051,33 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
 		}
 		return syntax_error(&c, end);
 	}
+	c.root = root;
 	/* Only blanks may follow the value. */
 	size_t pos = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
 	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
 			     text[pos] == '\n'))
 		pos++;
-	int rc;
 	const char *bad = NULL;
 	if (pos < len) {
-		rc = syntax_error(&c, text + pos);
+		syntax_error(&c, text + pos);
 	} else if ((bad = bad_in_string(text, len)) != NULL) {
-		unsigned line, col;
-		line_col(&c, (size_t)(bad - text), &line, &col);
-		rc = LG_ERR_SPEC;
-		if (err && *bad == '\\') {
-			snprintf(err->msg, sizeof err->msg,
-				 "%s:%u:%u: a JSON string holds \\u0000 (a NUL character), which no "
-				 "key or value of a spec may contain",
-				 c.name, line, col);
-			err->code = rc;
-		} else if (err) {
-			snprintf(err->msg, sizeof err->msg,
-				 "%s:%u:%u: a JSON string holds the control character 0x%02x "
-				 "unescaped, which JSON forbids (a string may not span lines or hold "
-				 "a NUL)",
-				 c.name, line, col, (unsigned char)*bad);
-			err->code = rc;
-		}
+		struct lg_text_pos bp = lg_text_pos_at(text, len, (size_t)(bad - text));
+		if (*bad == '\\')
+			report(&c, LG_ERR_SPEC, bp, NULL,
+			       "a JSON string holds \\u0000 (a NUL character), which no key or value "
+			       "of a spec may contain");
+		else
+			report(&c, LG_ERR_SPEC, bp, NULL,
+			       "a JSON string holds the control character 0x%02x unescaped, which "
+			       "JSON forbids (a string may not span lines or hold a NUL)",
+			       (unsigned char)*bad);
 	} else {
-		rc = load_tree(&c, root, opts, out);
+		load_tree(&c, root, opts, out);
 	}
+	if (c.have_ix)
+		lg_spec_ix_free(&c.ix);
 	cJSON_Delete(root);
-	return rc;
+	return c.nomem ? LG_ERR_NOMEM : c.first;
 }
 
 /* ---------------------------------------------------------------- dump */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_common.h"
 #include "lgkit/lgkit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -43,8 +44,10 @@ static void check_at(const uint8_t *data, size_t size, uint64_t base, enum lg_er
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* The era the page rule finds, and each era forced (lgcheck --era). */
-	for (int era = LG_ERA_AUTO; era <= LG_ERA_E2; era++)
-		check_at(data, size, 0, (enum lg_era)era);
+	/* Each era forced (lgcheck --era), the one the page rule finds through LG_ERA_AUTO
+	 * (which decodes exactly as forcing it does, so it is not decoded twice). */
+	enum lg_era found = lg_era_detect(data, size);
+	for (int era = LG_ERA_E0; era <= LG_ERA_E2; era++)
+		check_at(data, size, 0, era == (int)found ? LG_ERA_AUTO : (enum lg_era)era);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "image_priv.h"
 #include "lgkit/scan.h"
 

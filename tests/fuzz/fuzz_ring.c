@@ -2,11 +2,14 @@
 /* fuzz_ring — libFuzzer target: any bytes as the contents of one ring (and 64 KiB of RAM
  * its buffers may point into) behind a block device whose num and negotiated INDIRECT /
  * EVENT_IDX come from the first bytes.  Runs every section C check and the public walker
- * (lg_ring_read, lg_ring_outstanding, lg_chain_walk on every head). */
+ * (lg_ring_read, lg_ring_outstanding, lg_chain_walk on every head).
+ * Speed (>= 10 k inputs/s under ASan): the image is one reused mapping (fuzz_common.h), zeroed
+ * and filled per input, not a fresh 80 KiB calloc; what is checked is unchanged. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "lgkit/ring.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,9 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 2;
 	uint64_t rsize = lg_vring_size(num);
 	size_t total = RAM + LG_PAGE_SIZE + (size_t)rsize;
-	uint8_t *m = calloc(1, total);
+	uint8_t *m = fuzz_buf(total);
 	if (!m)
 		return 0;
+	memset(m, 0, total);
 	/* The ring from the input, then RAM from what is left. */
 	size_t n = size < rsize ? size : (size_t)rsize;
 	memcpy(m + RAM + LG_PAGE_SIZE, data, n);
@@ -88,6 +92,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		lg_image_close(img);
 	}
-	free(m);
 	return 0;
 }

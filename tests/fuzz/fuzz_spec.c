@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
 

@@ -231,10 +231,12 @@ spec)
 	fi
 	;;
 broken_spec)
-	# A broken spec or a layout with errors: refused, the guest never runs.
+	# A broken spec or a layout with errors: refused, the guest never runs; each problem or
+	# finding as lggen prints it, FILE:LINE:COL: error: .path: … (findings end in [CHECK]).
 	run --spec "$file" "$guest"
+	grep -Pq "^\Q$file\E:\d+:\d+: error: " "$work/err" || fail "no FILE:LINE:COL: error: line: $(cat "$work/err")"
 	case $rc in
-	1) expect_err "error ("; expect_err "the guest was not started" ;;
+	1) expect_err " (at 0x"; expect_err "the guest was not started" ;;
 	2) expect_err "$file:" ;;
 	*) fail "exit status $rc, expected 1 (layout errors) or 2 (spec refused)"; cat "$work/err" ;;
 	esac
@@ -259,7 +261,7 @@ spec_refused)
 END
 		run --spec "$work/bad.json" "$guest"
 		expect_rc 1
-		expect_err "error (vq_num_pow2)"
+		expect_err "$work/bad.json:1:72: error: .devices[0].queues[0].num: num 300 is not a power of two (at 0x2000005) [vq_num_pow2]"
 		[ ! -s "$work/out" ] || fail "the guest ran: $(cat "$work/out")"
 	fi
 	;;
@@ -441,7 +443,7 @@ rng vq1: 16 bytes, not all zero
 rng vq2: 16 bytes, not all zero
 all done, shutting down with status 0
 END
-	expect_err "warning (desc_num_vq): device[0] (rng): num_vq 3 does not suit a rng device"
+	expect_err "rng-three-queues.json:6:31: warning: .devices[0].queues: num_vq 3 does not suit a rng device: expected exactly 1 (at 0x2000001) [desc_num_vq]"
 	;;
 indirect)
 	# RING_INDIRECT_DESC offered by the spec and acked by the guest: its request comes
@@ -553,7 +555,7 @@ cli_voice)
 	expect_rc 0
 	[ ! -s "$work/err" ] || fail "-q printed: $(cat "$work/err")"
 	run --spec "$spec3" "$guest" now
-	expect_err "warning (desc_num_vq)"
+	expect_err "warning: .devices[0].queues: num_vq 3 does not suit a rng device"
 	expect_err "0 errors, 1 warning, 0 notes"
 	run -q --color always --num 300 "$guest"
 	expect_rc 1

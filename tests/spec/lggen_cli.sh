@@ -125,22 +125,25 @@ t 0 "$LGGEN" "$V" -o "$W/page.bin"
 t 0 "$LGGEN" - -o "$W/stdin.bin" <"$V"
 cmp -s "$W/page.bin" "$W/stdin.bin" && ok || bad "spec on stdin gives other bytes"
 
-# --force: a bad layout is written, with the diagnostics lgcheck prints for the same bytes.
+# --force: a bad layout is written, with the findings lgcheck reports for the same bytes
+# (lggen places them in the spec: FILE:LINE:COL: SEVERITY: .path: MESSAGE (at ADDR) [CHECK]).
 t 0 "$LGGEN" broken-layout/acked-not-offered.json --force --area -o "$W/forced.bin"
-grep -E '^[^ ]+:0x[0-9a-f]+: (error|warning|note) \(' "$W/err" | sed 's|^broken-layout/acked-not-offered.json:||' >"$W/lggen.diag"
+perl -ne 'print "$3 $1 ($4): $2\n" if /^[^ ]+:\d+:\d+: (error|warning|note): \.[^ ]*: (.*) \(at (0x[0-9a-f]+)\) \[(\w+)\]$/' \
+	"$W/err" >"$W/lggen.diag"
 "$LGCHECK" "$W/forced.bin" >"$W/lgcheck.out"
 rc=$?
 [ "$rc" = 1 ] && ok || bad "lgcheck on the forced layout: exit $rc"
-grep -E '^[^ ]+:0x[0-9a-f]+: (error|warning|note) \(' "$W/lgcheck.out" | sed "s|^$W/forced.bin:||" >"$W/lgcheck.diag"
+perl -ne 'print "$1 $2 ($3): $4\n" if /^[^ ]+:(0x[0-9a-f]+): (error|warning|note) \((\w+)\): [^:]*: (.*)$/' \
+	"$W/lgcheck.out" >"$W/lgcheck.diag"
 [ -s "$W/lggen.diag" ] && cmp -s "$W/lggen.diag" "$W/lgcheck.diag" && ok ||
 	bad "lggen and lgcheck disagree:
 $(cat "$W/lggen.diag")
 ---
 $(cat "$W/lgcheck.diag")"
-same "$(cat "$W/lggen.diag")" "0x2000010: error (feat_acked_subset): device[0] (block): acked feature byte 1 is 0x02 but offered is 0x00: bit 9 acked without being offered" "forced diagnostics"
+same "$(cat "$W/lggen.diag")" "0x2000010 error (feat_acked_subset): acked feature byte 1 is 0x02 but offered is 0x00: bit 9 acked without being offered" "forced diagnostics"
 # --force also accepts ring sizes the wire holds but the Guest refuses.
 t 0 "$LGGEN" broken/vq-num-not-pow2.json --force -o "$W/num300.bin"
-grep -q "^broken/vq-num-not-pow2.json:0x2000027: error (vq_num_pow2): device\[2\] (block) vq\[0\]: num 300 is not a power of two$" "$W/err" && ok || bad "num 300 with --force: $(cat "$W/err")"
+grep -q "^broken/vq-num-not-pow2.json:6:42: error: .devices\[2\].queues\[0\].num: num 300 is not a power of two (at 0x2000027) \[vq_num_pow2\]$" "$W/err" && ok || bad "num 300 with --force: $(cat "$W/err")"
 # -W turns a check off, as in lgcheck.
 t 0 "$LGGEN" broken-layout/irq-zero.json -W no-vq_irq_zero -o "$W/irq0.bin"
 

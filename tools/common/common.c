@@ -151,17 +151,16 @@ bool lgt_use_color(FILE *out)
 	return isatty(fileno(out)) && !(no && *no) && term && strcmp(term, "dumb") != 0;
 }
 
+const char *lgt_sev_color(enum lg_severity sev)
+{
+	return sev == LG_SEV_ERROR ? "\033[1;31m" : sev == LG_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
 void lgt_print_findings(FILE *out, const char *file, const struct lgt_findings *fs, bool color)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct lg_finding *f = &fs->f[i];
-		const char *c0 = "", *c1 = "";
-		if (color) {
-			c0 = f->severity == LG_SEV_ERROR     ? "\033[1;31m"
-			     : f->severity == LG_SEV_WARNING ? "\033[1;35m"
-							     : "\033[1;36m";
-			c1 = "\033[0m";
-		}
+		const char *c0 = color ? lgt_sev_color(f->severity) : "", *c1 = color ? "\033[0m" : "";
 		fprintf(out, "%s:%#llx: %s%s%s (%s): %s%s%s\n", file, (unsigned long long)f->addr,
 			c0, lg_severity_name(f->severity), c1, f->name, f->where,
 			f->where[0] ? ": " : "", f->msg);

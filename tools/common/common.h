@@ -77,6 +77,8 @@ int lgt_parse_format(const char *s, enum lgt_format *out);
 /* Colour when out is a terminal, TERM is not dumb and NO_COLOR is unset or empty. */
 bool lgt_use_color(FILE *out);
 
+/* The escape sequence that colours a severity's name (ended by "\033[0m"). */
+const char *lgt_sev_color(enum lg_severity sev);
 /* FILE:0xADDR: error (check): where: message — one line per finding. */
 void lgt_print_findings(FILE *out, const char *file, const struct lgt_findings *fs, bool color);
 /* "FILE: 2 errors, 1 warning, 0 notes" */

@@ -18,6 +18,7 @@
 #include "lgkit/spec.h"
 #include "locate_cli.h"
 #include "output.h"
+#include "specdiag.h"
 
 static const char *prog = "lggen";
 
@@ -292,19 +293,21 @@ int main(int argc, char **argv)
 	char *text = read_spec(path, &len);
 	if (!text)
 		return 2;
+	/* Diagnostics go where a compiler's go: stderr, in a compiler's shape. */
+	bool use_color = cli.color < 0 ? lgt_use_color(stderr) : cli.color;
 	if (len > LG_SPEC_MAX_SIZE) {
-		fprintf(stderr, "%s: more than %u MiB: too large for a layout spec\n", file,
-			LG_SPEC_MAX_SIZE >> 20);
+		fprintf(stderr, "%s:1:1: error: more than %u MiB: too large for a layout spec\n",
+			file, LG_SPEC_MAX_SIZE >> 20);
 		free(text);
 		return 1;
 	}
 	struct lg_spec_opts so = {force ? LG_SPEC_LAX : 0, have_mem ? mem : 0};
 	struct lg_layout l;
-	struct lg_error err = {0};
-	int rc = lg_spec_load(text, len, file, &so, &l, &err);
-	free(text);
+	struct lgt_spec_report rep = {stderr, file, use_color, 0, 0, 0, 0};
+	int rc = lg_spec_load_each(text, len, &so, &l, lgt_spec_sink, &rep);
+	lgt_spec_report_end(&rep);
 	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
+		free(text);
 		return rc == LG_ERR_NOMEM || rc == LG_ERR_PARAM ? 2 : 1;
 	}
 
@@ -318,18 +321,20 @@ int main(int argc, char **argv)
 			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));
 		lgt_findings_free(&fs);
 		lg_layout_free(&l);
+		free(text);
 		return 2;
 	}
-	/* Diagnostics go where a compiler's go: stderr, in lgcheck's format. */
-	bool use_color = cli.color < 0 ? lgt_use_color(stderr) : cli.color;
-	lgt_print_findings(stderr, file, &fs, use_color);
+	/* Each finding at the device, queue or key of the spec that made it. */
+	lgt_print_spec_findings(stderr, file, text, len, &fs, use_color);
+	free(text);
 	if (!cli.quiet && fs.n)
 		lgt_print_summary(stderr, file, &st);
 	lgt_findings_free(&fs);
 	if (st.errors && !force) {
-		fprintf(stderr, "%s: %s: the layout has errors; nothing written (--force writes it "
-				"anyway)\n",
-			prog, file);
+		if (!cli.quiet)
+			fprintf(stderr, "%s: %s: the layout has errors; nothing written (--force "
+					"writes it anyway)\n",
+				prog, file);
 		lg_layout_free(&l);
 		return 1;
 	}

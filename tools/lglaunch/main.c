@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "output.h"
+#include "specdiag.h"
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
 #include "lglaunch.h"
@@ -270,6 +271,10 @@ static int layout_from_flags(const struct opts *o, const struct devreq *req, uns
 }
 
 #ifdef LGL_HAVE_SPEC
+/* The spec's text, kept to place the checks' findings in it (check_before_boot). */
+static char *spec_text;
+static size_t spec_len;
+
 static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t *mem)
 {
 	FILE *f = fopen(o->spec, "rb");
@@ -283,13 +288,17 @@ static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t 
 	if (!buf)
 		return -1;
 	struct lg_spec_opts so = {.flags = LG_SPEC_LAX, .mem = o->mem_set ? o->mem : 0};
-	struct lg_error err = {0};
-	int rc = lg_spec_load(buf, n, o->spec, &so, l, &err);
-	free(buf);
+	/* Each problem as lggen prints it: FILE:LINE:COL: error: .path: message. */
+	struct lgt_spec_report rep = {stderr, o->spec,
+				      o->color < 0 ? lgt_use_color(stderr) : o->color, 0, 0, 0, 0};
+	int rc = lg_spec_load_each(buf, n, &so, l, lgt_spec_sink, &rep);
+	lgt_spec_report_end(&rep);
 	if (rc < 0) {
-		fprintf(stderr, "%s\n", err.msg);
+		free(buf);
 		return -1;
 	}
+	spec_text = buf;
+	spec_len = n;
 	*mem = l->mem;
 	if (l->page_addr != l->mem || l->mem % (1u << 20) || l->mem < (2u << 20) ||
 	    l->mem > (3ull << 30)) {
@@ -455,7 +464,13 @@ static int check_before_boot(struct lgl_vm *vm, const struct lg_layout *l, const
 		return -1;
 	}
 	if (st.errors || st.warnings || vm->verbose) {
-		lgt_print_findings(stderr, name, &fs, o->color < 0 ? lgt_use_color(stderr) : o->color);
+		bool color = o->color < 0 ? lgt_use_color(stderr) : o->color;
+#ifdef LGL_HAVE_SPEC
+		if (spec_text) /* at the spec's device, queue or key */
+			lgt_print_spec_findings(stderr, name, spec_text, spec_len, &fs, color);
+		else
+#endif
+			lgt_print_findings(stderr, name, &fs, color);
 		if (!o->quiet)
 			lgt_print_summary(stderr, name, &st);
 	}
@@ -561,5 +576,8 @@ out:
 	lgl_mem_free(&vm);
 	lg_layout_free(&l);
 	free(o.cmdline);
+#ifdef LGL_HAVE_SPEC
+	free(spec_text);
+#endif
 	return code;
 }

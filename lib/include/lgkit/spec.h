@@ -3,10 +3,10 @@
  * model, and the model back to a fully explicit spec.
  *
  * Promise: nothing here prints or exits, and the loader trusts nothing in its input: any
- * bytes give either a layout or exactly one message naming the file and the place (line and
- * column for syntax errors, a JSON path such as .devices[2].queues[0].num otherwise) and
- * what was expected.  A loaded layout is packed (lg_layout_pack): its page bytes, offsets
- * and pfn limit are set, ready for lg_check_layout() and lg_emit().
+ * bytes give either a layout or messages naming the line, column and JSON path of each
+ * problem (such as .devices[2].queues[0].num) and what was expected.  A loaded layout is
+ * packed (lg_layout_pack): its page bytes, offsets and pfn limit are set, ready for
+ * lg_check_layout() and lg_emit().
  */
 #ifndef LGKIT_SPEC_H
 #define LGKIT_SPEC_H
@@ -33,9 +33,10 @@ struct lg_spec_opts {
 /* Parse len bytes of JSON (no NUL needed) named name (for messages; NULL = "spec") into
  * *out, which must be released with lg_layout_free() on success; on failure *out holds
  * nothing to free.  opts may be NULL.
- * Errors: LG_ERR_SYNTAX (empty, not JSON, trailing text; err->msg is "NAME:LINE:COL: …"),
- * LG_ERR_SPEC (valid JSON that is not a valid spec; err->msg is "NAME: .path: expected …,
- * got …"), LG_ERR_NOMEM, LG_ERR_PARAM. */
+ * err->msg is the first problem (lg_spec_load_each() gives them all) as a compiler prints
+ * it: "NAME:LINE:COL: error: .path: expected …, got …" (no ".path: " for a syntax error).
+ * Errors: LG_ERR_SYNTAX (empty, not JSON, trailing text), LG_ERR_SPEC (valid JSON that is
+ * not a valid spec), LG_ERR_NOMEM, LG_ERR_PARAM. */
 int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
 		 struct lg_layout *out, struct lg_error *err);
 
@@ -46,6 +47,49 @@ int lg_spec_load(const char *text, size_t len, const char *name, const struct lg
  * Returns 0, or LG_ERR_SPEC for any other text or a value above 2^64 - 1 (*out is left
  * alone then); LG_ERR_PARAM. */
 int lg_parse_size(const char *s, uint64_t *out);
+
+/* One problem in a spec, and where it is. */
+struct lg_spec_diag {
+	int code;           /* LG_ERR_SYNTAX, LG_ERR_SPEC, LG_ERR_NOMEM, LG_ERR_PARAM */
+	unsigned line, col; /* from 1; the column counts characters (a tab as one); 1:1 for a
+			     * problem of the whole text (empty, too large) */
+	char path[192];     /* the value at fault: ".devices[2].queues[0].num", "." for the top
+			     * object; "" for a syntax error or a problem of the whole text */
+	char msg[400];      /* what was expected and what was found; no name, position or path */
+};
+
+/* Called once per problem, in document order, except that an object's missing keys come
+ * after its members (an unknown key often says why) and problems of the layout as a whole
+ * (page_addr below mem, rings and irqs that overflow) after those of single values.
+ * Return non-zero to stop loading. */
+typedef int (*lg_spec_sink_fn)(void *ctx, const struct lg_spec_diag *d);
+
+/* As lg_spec_load(), but give every problem the loader finds to sink (which may be NULL),
+ * not only the first.  The loader goes on past a bad value to the next one; what depends
+ * on a refused value is not judged (the feature names and config fields of a device whose
+ * type is refused; the allocation of rings and irqs when anything is refused).  Returns 0
+ * or the code of the first problem. */
+int lg_spec_load_each(const char *text, size_t len, const struct lg_spec_opts *opts,
+		      struct lg_layout *out, lg_spec_sink_fn sink, void *ctx);
+
+/* Where the named checks' findings are in a spec: parse text once, then look up places. */
+struct lg_spec_map;
+
+struct lg_spec_pos {
+	unsigned line, col; /* as in struct lg_spec_diag */
+	char path[192];     /* the spec's value: ".devices[0].queues[1].irq", or the nearest
+			     * one the spec writes (".devices[0].queues[1]" when irq is left to
+			     * the loader), "." for the page as a whole */
+};
+
+/* *out for lg_spec_map_free().  Errors: LG_ERR_SYNTAX (text is not JSON, or cJSON ran out
+ * of memory), LG_ERR_SPEC (larger than LG_SPEC_MAX_SIZE), LG_ERR_NOMEM, LG_ERR_PARAM. */
+int lg_spec_map_new(const char *text, size_t len, struct lg_spec_map **out);
+/* Where the spec says what a finding's path (struct lg_finding.path: "device[2].vq[1].irq",
+ * "device[0].status", "page") is about: the key's value, else the queue or device object
+ * that holds it, else the top object. */
+void lg_spec_map_find(const struct lg_spec_map *m, const char *place, struct lg_spec_pos *pos);
+void lg_spec_map_free(struct lg_spec_map *m);
 
 /* Write l as a fully explicit spec: every queue's irq and pfn, feature_len, config_len,
  * the pfn limit when known, and config as typed fields when they give back exactly the

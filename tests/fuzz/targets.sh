@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: MIT
+# targets.sh — sourced by tests/run-all.sh, tests/fuzz/merge.sh and bench/fuzz/run.sh: the
+# one place that says how each libFuzzer target is run.
+#
+# fuzz_max_len NAME: the largest input the target is given (-max_len).  Inputs are kept
+# small (libFuzzer copies each input, and ASan quarantines every copy), large enough for
+# what the target reads:
+#   decode  32 KiB: the page and the first rings after it (a num-256 ring is 3 pages)
+#   elf     32 KiB, kdump 32 KiB: headers, notes or bitmaps, and the pages they describe
+#   ring    16 KiB: 2 bytes of setup, a num-256 ring (10 KiB), the start of its RAM
+#   spec     4 KiB: the specs in samples/ are 1.3 KiB at most
+# Longer seeds (the real-Launcher device areas, up to 76 KiB) are read cut to this length.
+fuzz_max_len() {
+	case $1 in
+	decode | elf | kdump) echo 32768 ;;
+	ring) echo 16384 ;;
+	spec) echo 4096 ;;
+	*) echo 4096 ;;
+	esac
+}
+
+# fuzz_seed_dirs ROOT NAME: the folders a run of target NAME starts from, those that
+# exist: the committed corpus (tests/fuzz/corpus/NAME, what earlier runs found), the
+# hand-made seeds (tests/fuzz/seeds/NAME) and, for the targets that read memory images,
+# the real-Launcher vectors (ROOT/../shared/vectors/real-launcher, *.bin only).
+fuzz_seed_dirs() {
+	local root=$1 name=$2 d
+	for d in "$root/tests/fuzz/corpus/$name" "$root/tests/fuzz/seeds/$name"; do
+		if [ -d "$d" ]; then echo "$d"; fi
+	done
+}
+fuzz_vectors() {
+	local root=$1 name=$2 v="${LGKIT_VECTORS_DIR:-$1/../shared/vectors/real-launcher}"
+	case $name in
+	decode | elf | kdump) if [ -d "$v" ]; then ls "$v"/*.bin 2>/dev/null; fi ;;
+	esac
+}
+
+# fuzz_build ROOT OUT: configure and build the libFuzzer targets (clang, ASan+UBSan) in OUT,
+# as tests/run-all.sh does; prints nothing but errors.
+fuzz_build() {
+	CC=clang cmake -S "$1" -B "$2" -DLGKIT_FUZZ=ON -DLGKIT_SANITIZE=ON \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DLGKIT_LAUNCH_TESTS=OFF >/dev/null
+	cmake --build "$2" -j"$(nproc)" >/dev/null
+}
+
+# fuzz_prepare ROOT NAME DIR: fill DIR (a scratch folder, never the checkout) with the
+# inputs a run of NAME starts from.
+fuzz_prepare() {
+	local root=$1 name=$2 dir=$3 d
+	mkdir -p "$dir"
+	for d in $(fuzz_seed_dirs "$root" "$name"); do
+		cp "$d"/* "$dir/" 2>/dev/null || true
+	done
+	fuzz_vectors "$root" "$name" | while read -r f; do cp "$f" "$dir/"; done
+}

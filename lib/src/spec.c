@@ -56,6 +56,8 @@ struct ld {
 
 /* Hand one problem at pos to the sink; returns code. */
 static int vreport(struct ld *c, int code, struct lg_text_pos pos, const char *path,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static int vreport(struct ld *c, int code, struct lg_text_pos pos, const char *path,
 		   const char *fmt, va_list ap)
 {
 	if (!c->first)
@@ -105,6 +107,8 @@ static struct lg_text_pos pos_of(struct ld *c, const cJSON *node, bool key)
 	return lg_spec_ix_find(&c->ix, node, key);
 }
 
+static int vfail(struct ld *c, int code, const cJSON *node, bool key, const char *path,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 static int vfail(struct ld *c, int code, const cJSON *node, bool key, const char *path,
 		 const char *fmt, va_list ap)
 {

@@ -26,3 +26,17 @@ void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g)
 	g->pages = (g->size + LG_PAGE_SIZE - 1) / LG_PAGE_SIZE;
 	g->next = g->desc + g->pages * LG_PAGE_SIZE;
 }
+
+void lg_vq_alloc_init(struct lg_vq_alloc *a, uint64_t page_addr)
+{
+	a->next_pfn = (page_addr >> LG_PAGE_SHIFT) + 1;
+	a->next_irq = 1;
+}
+
+void lg_vq_alloc_placed(struct lg_vq_alloc *a, uint16_t num, uint64_t pfn, uint64_t irq)
+{
+	struct lg_ring_geom g;
+	lg_ring_geom(num, 0, &g);
+	a->next_pfn = pfn + g.pages;
+	a->next_irq = irq + 1;
+}

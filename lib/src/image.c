@@ -195,6 +195,16 @@ void lg_note_encode(const struct lg_note *note, uint8_t out[LG_NOTE_DESC_SIZE])
 	lg_put64(out + 24, note->pfn_limit);
 }
 
+void lg_note_record(const struct lg_note *note, uint8_t out[LG_NOTE_SIZE])
+{
+	static const char name[8] = LG_NOTE_NAME; /* "LGKIT", NUL, padded to 4 */
+	lg_put32(out, sizeof LG_NOTE_NAME);
+	lg_put32(out + 4, LG_NOTE_DESC_SIZE);
+	lg_put32(out + 8, LG_NOTE_TYPE);
+	memcpy(out + 12, name, sizeof name);
+	lg_note_encode(note, out + 12 + sizeof name);
+}
+
 int lg_note_decode(const uint8_t *desc, size_t len, struct lg_note *note)
 {
 	if (len < LG_NOTE_DESC_SIZE)

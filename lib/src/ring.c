@@ -503,10 +503,26 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 
 /* ---------------------------------------------------------------- reading a ring */
 
+/* A ring's {flags, idx} at addr and the event field after its ring_bytes of entries
+ * (avail: used_event; used: avail_event). */
+static int read_ring_head(const struct lg_image *img, uint64_t addr, uint64_t ring_bytes,
+			  uint16_t *flags, uint16_t *idx, uint16_t *event, struct lg_error *err)
+{
+	uint8_t b[4];
+	int rc = lg_image_read(img, addr, b, 4, err);
+	if (rc < 0)
+		return rc;
+	*flags = lg_le16(b);
+	*idx = lg_le16(b + 2);
+	if ((rc = lg_image_read(img, addr + 4 + ring_bytes, b, 2, err)) < 0)
+		return rc;
+	*event = lg_le16(b);
+	return 0;
+}
+
 int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct lg_ring_state *rs,
 		 struct lg_error *err)
 {
-	uint8_t b[6];
 	int rc;
 	if (!img || !rs || num == 0 || num > LG_VQ_NUM_MAX || (num & (num - 1)) || pfn == 0) {
 		lg_fail(err, LG_ERR_PARAM,
@@ -522,20 +538,11 @@ int lg_ring_read(const struct lg_image *img, uint16_t num, uint32_t pfn, struct 
 		return lg_fail(err, LG_ERR_NOT_IN_IMAGE,
 			       "the ring [%#llx, %#llx) is not wholly in the image",
 			       (unsigned long long)rs->geom.desc, (unsigned long long)rs->geom.end);
-	if ((rc = lg_image_read(img, rs->geom.avail, b, 4, err)) < 0)
+	if ((rc = read_ring_head(img, rs->geom.avail, 2ull * num, &rs->avail_flags,
+				 &rs->avail_idx, &rs->used_event, err)) < 0 ||
+	    (rc = read_ring_head(img, rs->geom.used, 8ull * num, &rs->used_flags, &rs->used_idx,
+				 &rs->avail_event, err)) < 0)
 		return rc;
-	rs->avail_flags = lg_le16(b);
-	rs->avail_idx = lg_le16(b + 2);
-	if ((rc = lg_image_read(img, rs->geom.avail + 4 + 2ull * num, b, 2, err)) < 0)
-		return rc;
-	rs->used_event = lg_le16(b);
-	if ((rc = lg_image_read(img, rs->geom.used, b, 4, err)) < 0)
-		return rc;
-	rs->used_flags = lg_le16(b);
-	rs->used_idx = lg_le16(b + 2);
-	if ((rc = lg_image_read(img, rs->geom.used + 4 + 8ull * num, b, 2, err)) < 0)
-		return rc;
-	rs->avail_event = lg_le16(b);
 	rs->pending = (uint16_t)(rs->avail_idx - rs->used_idx);
 	return 0;
 }
@@ -999,20 +1006,21 @@ int lg_check_ring_state(struct lg_ckctx *c)
 	if (window_ok && !c->stop &&
 	    lg_feature_test(dv->host_features, dv->feature_len, LG_F_RING_EVENT_IDX) &&
 	    lg_feature_test(dv->guest_features, dv->feature_len, LG_F_RING_EVENT_IDX)) {
-		if (!event_near(rs.used_event, &rs))
-			issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 4 + 2ull * num,
-			      "avail.used_event",
-			      "used_event %u lies far outside [used.idx - num, avail.idx + num] = "
-			      "[%u, %u]",
-			      rs.used_event, (uint16_t)(rs.used_idx - num),
-			      (uint16_t)(rs.avail_idx + num));
-		if (!event_near(rs.avail_event, &rs))
-			issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, rs.geom.used + 4 + 8ull * num,
-			      "used.avail_event",
-			      "avail_event %u lies far outside [used.idx - num, avail.idx + num] = "
-			      "[%u, %u]",
-			      rs.avail_event, (uint16_t)(rs.used_idx - num),
-			      (uint16_t)(rs.avail_idx + num));
+		const struct {
+			uint16_t value;
+			uint64_t addr;
+			const char *where, *name;
+		} ev[2] = {{rs.used_event, rs.geom.avail + 4 + 2ull * num, "avail.used_event",
+			    "used_event"},
+			   {rs.avail_event, rs.geom.used + 4 + 8ull * num, "used.avail_event",
+			    "avail_event"}};
+		for (int e = 0; e < 2; e++)
+			if (!event_near(ev[e].value, &rs))
+				issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, ev[e].addr, ev[e].where,
+				      "%s %u lies far outside [used.idx - num, avail.idx + num] = "
+				      "[%u, %u]",
+				      ev[e].name, ev[e].value, (uint16_t)(rs.used_idx - num),
+				      (uint16_t)(rs.avail_idx + num));
 	}
 	rc = w.err;
 out:

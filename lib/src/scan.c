@@ -303,29 +303,15 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The data bytes of range i: what a pass reads of it. */
-static uint64_t weight(const struct lg_image *img, size_t i, uint64_t upto)
-{
-	const struct lg_range *r = &img->ranges[i];
-	uint64_t a = r->gpa, end = upto, w = 0;
-	while (a < end) {
-		uint64_t d = lg_image_data_from(img, i, a);
-		if (d >= end)
-			break;
-		uint64_t e = lg_image_data_to(img, i, d);
-		if (e <= d)
-			break;
-		w += (e < end ? e : end) - d;
-		a = e;
-	}
-	return w;
-}
-
-/* The address in range i (page-aligned) after which `want` data bytes remain behind. */
-static uint64_t split_in(const struct lg_image *img, size_t i, uint64_t want)
+/* The data bytes of range i (what a pass reads of it), counted until want of them are
+ * seen; *cut (when cut is not NULL) is then the page-aligned address where the want-th
+ * byte lies, else the range's end. */
+static uint64_t data_in(const struct lg_image *img, size_t i, uint64_t want, uint64_t *cut)
 {
 	const struct lg_range *r = &img->ranges[i];
 	uint64_t a = r->gpa, end = r->gpa + r->len, got = 0;
+	if (cut)
+		*cut = end;
 	while (a < end) {
 		uint64_t d = lg_image_data_from(img, i, a);
 		if (d >= end)
@@ -333,12 +319,22 @@ static uint64_t split_in(const struct lg_image *img, size_t i, uint64_t want)
 		uint64_t e = lg_image_data_to(img, i, d);
 		if (e <= d)
 			break;
-		if (got + (e - d) >= want)
-			return (d + (want - got)) & ~(uint64_t)(LG_PAGE_SIZE - 1);
+		e = e < end ? e : end;
+		if (got + (e - d) >= want) {
+			if (cut)
+				*cut = (d + (want - got)) & ~(uint64_t)(LG_PAGE_SIZE - 1);
+			return want;
+		}
 		got += e - d;
 		a = e;
 	}
-	return end;
+	return got;
+}
+
+/* All the data bytes of range i. */
+static uint64_t weight(const struct lg_image *img, size_t i)
+{
+	return data_in(img, i, UINT64_MAX, NULL);
 }
 
 #define THREADS_MAX 8u
@@ -358,7 +354,7 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 	uint64_t total = 0, data = 0;
 	for (size_t i = 0; i < nr; i++) {
 		total += img->ranges[i].len;
-		data += weight(img, i, img->ranges[i].gpa + img->ranges[i].len);
+		data += weight(img, i);
 	}
 	if (threads == 0) {
 		/* The CPUs this process may run on (taskset, a container's cpuset). */
@@ -396,14 +392,16 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 		} else {
 			uint64_t want = data / threads * k;
 			while (ri < nr) {
-				uint64_t w = weight(img, ri, img->ranges[ri].gpa + img->ranges[ri].len);
+				uint64_t w = weight(img, ri);
 				if (behind + w > want)
 					break;
 				behind += w;
 				ri++;
 			}
 			p->r0 = ri;
-			p->a0 = ri < nr ? split_in(img, ri, want - behind) : 0;
+			p->a0 = 0;
+			if (ri < nr)
+				data_in(img, ri, want - behind, &p->a0);
 			parts[k - 1].r1 = p->r0;
 			parts[k - 1].a1 = p->a0;
 		}

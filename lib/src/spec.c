@@ -20,6 +20,7 @@
 
 #include "lgkit/emit.h"
 #include "lgkit/spec.h"
+#include "err_priv.h"
 #include "spec_priv.h"
 
 /* ---------------------------------------------------------------- typed config fields */
@@ -231,7 +232,9 @@ static int expected(struct ld *c, const char *path, const char *what, const cJSO
 /* ---------------------------------------------------------------- scalars */
 
 /* Parse an unsigned integer in decimal or 0x hex; with sizes, a K/M/G suffix (optionally
- * followed by "iB" or "B") multiplies.  Returns false on any other text or on overflow. */
+ * followed by "iB" or "B") multiplies.  Returns false on any other text or on overflow.
+ * The one rule for sizes, in specs and (through lg_parse_size) on the tools' command
+ * lines. */
 static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -279,6 +282,13 @@ static bool parse_uint_text(const char *s, bool sizes, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+int lg_parse_size(const char *s, uint64_t *out)
+{
+	if (!s || !out)
+		return LG_ERR_PARAM;
+	return parse_uint_text(s, true, out) ? 0 : LG_ERR_SPEC;
 }
 
 #define EXACT_MAX 9007199254740991.0 /* 2^53 - 1: above it, doubles skip integers */
@@ -1451,14 +1461,14 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 
 	/* Pass 2: allocate as add_virtqueue() did — each ring right after the previous one
 	 * (the first right after the page), irqs counting up from 1. */
-	uint64_t next_pfn = (page >> LG_PAGE_SHIFT) + 1;
-	uint64_t next_irq = 1;
+	struct lg_vq_alloc va;
+	lg_vq_alloc_init(&va, page);
 	for (size_t d = 0; ds && d < l->ndev && !c->stop; d++) {
 		struct lg_device *dv = &l->dev[d];
 		for (unsigned q = 0; q < ds[d].nq && !c->stop; q++) {
 			const struct qspec *qs = &ds[d].q[q];
-			uint64_t pfn = qs->has_pfn ? qs->pfn : next_pfn;
-			uint64_t irq = qs->has_irq ? qs->irq : next_irq;
+			uint64_t pfn = qs->has_pfn ? qs->pfn : va.next_pfn;
+			uint64_t irq = qs->has_irq ? qs->irq : va.next_irq;
 			char p[PATHLEN];
 			pathf(p, ".devices[%zu].queues[%u]", d, q);
 			if (pfn > UINT32_MAX)
@@ -1471,10 +1481,7 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 				     "the irq would be %llu, which does not fit the 16-bit field",
 				     (unsigned long long)irq);
 			dv->vq[q] = (struct lg_vq){qs->num, (uint16_t)irq, (uint32_t)pfn};
-			struct lg_ring_geom g;
-			lg_ring_geom(qs->num, (uint32_t)pfn, &g);
-			next_pfn = pfn + g.pages;
-			next_irq = irq + 1;
+			lg_vq_alloc_placed(&va, qs->num, pfn, irq);
 		}
 		if (c->era == LG_ERA_E1) {
 			dv->num_vq = (uint8_t)ds[d].nq;
@@ -1483,7 +1490,7 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 		/* E0: device pages from the same bump allocator, in slot order. */
 		struct lg_e0_slot *s = &dv->e0;
 		if (c->era == LG_ERA_E0 && s->num_pages) {
-			uint64_t pfn = es[d].has_pfn ? s->pfn : next_pfn;
+			uint64_t pfn = es[d].has_pfn ? s->pfn : va.next_pfn;
 			if (pfn + s->num_pages > (uint64_t)UINT32_MAX + 1) {
 				char p[PATHLEN];
 				pathf(p, ".devices[%zu]", d);
@@ -1493,7 +1500,7 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 				     s->num_pages, (unsigned long long)(pfn + s->num_pages));
 			}
 			s->pfn = (uint32_t)pfn;
-			next_pfn = pfn + s->num_pages;
+			va.next_pfn = pfn + s->num_pages; /* the allocator's pages, not its irqs */
 		}
 	}
 	if (c->nerr)
@@ -1767,19 +1774,8 @@ static bool typed_config(struct sb *b, const struct lg_device *d)
 	return true;
 }
 
-static int dump_fail(struct lg_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int dump_fail(struct lg_error *err, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-		va_end(ap);
-		err->code = LG_ERR_LAYOUT;
-	}
-	return LG_ERR_LAYOUT;
-}
+/* Why lg_spec_dump() would not write the layout (LG_ERR_LAYOUT). */
+#define dump_fail(err, ...) lg_fail(err, LG_ERR_LAYOUT, __VA_ARGS__)
 
 int lg_spec_dumpable(const struct lg_layout *l, struct lg_error *err)
 {

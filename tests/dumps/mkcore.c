@@ -46,6 +46,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "elfcore.h"
 #include "lgkit/lgkit.h"
 
 #define LOW_END 0xa0000u
@@ -96,20 +97,13 @@ struct seg {
 static int write_elf(const char *kind, const char *out)
 {
 	bool is32 = strcmp(kind, "elf32") == 0;
-	uint8_t note[12 + 8 + LG_NOTE_DESC_SIZE];
+	uint8_t note[LG_NOTE_SIZE];
 	struct lg_note n = {AREA, AREA, (AREA + AREA_LEN) >> 12};
-	lg_put32(note, sizeof LG_NOTE_NAME);
-	lg_put32(note + 4, LG_NOTE_DESC_SIZE);
-	lg_put32(note + 8, LG_NOTE_TYPE);
-	static const char name[8] = LG_NOTE_NAME; /* "LGKIT", NUL, padded to 4 */
-	memcpy(note + 12, name, sizeof name);
-	lg_note_encode(&n, note + 20);
-	if (strcmp(kind, "elf-badnote") == 0)
-		lg_put32(note + 20, 7);
-	if (strcmp(kind, "elf-note-nomem") == 0) { /* a note that does not know mem */
+	if (strcmp(kind, "elf-note-nomem") == 0) /* a note that does not know mem */
 		n.mem = 0;
-		lg_note_encode(&n, note + 20);
-	}
+	lg_note_record(&n, note);
+	if (strcmp(kind, "elf-badnote") == 0)
+		lg_put32(note + 20, 7); /* the descriptor's version */
 
 	struct seg s[4] = {
 		{PT_NOTE, 0, sizeof note, 0, 0, note},
@@ -142,10 +136,7 @@ static int write_elf(const char *kind, const char *out)
 	uint16_t phnum = strcmp(kind, "elf-phnum") == 0 ? 65520 : (uint16_t)ns;
 	if (is32) {
 		Elf32_Ehdr e = {0};
-		memcpy(e.e_ident, ELFMAG, SELFMAG);
-		e.e_ident[EI_CLASS] = ELFCLASS32;
-		e.e_ident[EI_DATA] = ELFDATA2LSB;
-		e.e_ident[EI_VERSION] = EV_CURRENT;
+		lgt_elf_ident(e.e_ident, ELFCLASS32);
 		e.e_type = ET_CORE;
 		e.e_machine = EM_386;
 		e.e_version = EV_CURRENT;
@@ -166,19 +157,11 @@ static int write_elf(const char *kind, const char *out)
 			put(&b, phoff + i * sizeof p, &p, sizeof p);
 		}
 	} else {
-		Elf64_Ehdr e = {0};
-		memcpy(e.e_ident, ELFMAG, SELFMAG);
-		e.e_ident[EI_CLASS] = ELFCLASS64;
-		e.e_ident[EI_DATA] = ELFDATA2LSB;
-		e.e_ident[EI_VERSION] = EV_CURRENT;
-		e.e_type = ET_CORE;
-		e.e_machine = EM_X86_64;
-		e.e_version = EV_CURRENT;
+		Elf64_Ehdr e;
+		lgt_elf64_core_header(&e, phnum);
 		e.e_phoff = phoff;
 		e.e_shoff = shoff;
 		e.e_ehsize = 8;
-		e.e_phentsize = sizeof(Elf64_Phdr);
-		e.e_phnum = phnum;
 		e.e_shentsize = sizeof(Elf64_Shdr);
 		e.e_shnum = 1;
 		put(&b, 0, &e, sizeof e);

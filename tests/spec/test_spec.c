@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_spec — the JSON spec loader and dumper: defaults allocated as the Launcher did,
  * exact messages for representative mistakes, lax loading, and the dump format. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -562,8 +564,59 @@ static void test_variable_field(void)
 		lg_layout_free(&l);
 }
 
-int main(void)
+/* Every line of sizes.table through lg_parse_size() and a spec's "mem": the same value
+ * from both, or a refusal from both naming the text (sizes.sh gives the same lines to
+ * lgcheck --mem). */
+static void test_sizes(const char *table)
 {
+	FILE *f = table ? fopen(table, "r") : NULL;
+	EXPECT(f, "cannot read the size table %s", table ? table : "(none given)");
+	if (!f)
+		return;
+	char line[256];
+	int rows = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		char *bar = strrchr(line, '|');
+		if (line[0] == '#' || !bar)
+			continue;
+		*bar = 0;
+		const char *in = line, *want = bar + 1;
+		bool good = strcmp(want, "bad") != 0;
+		uint64_t value = good ? strtoull(want, NULL, 16) : 0, got = 0;
+		rows++;
+		int rc = lg_parse_size(in, &got);
+		EXPECT(good ? rc == 0 && got == value : rc == LG_ERR_SPEC,
+		       "lg_parse_size(\"%s\"): rc %d, %#llx; expected %s", in, rc,
+		       (unsigned long long)got, want);
+		char text[320], msg[512];
+		snprintf(text, sizeof text, "{\"mem\": \"%s\", \"devices\": []}", in);
+		snprintf(msg, sizeof msg,
+			 "t.json:1:9: error: .mem: expected a size (a number, or a string such as "
+			 "\"32M\" or \"0x2000000\"), got \"%s\"",
+			 in);
+		struct lg_layout l;
+		struct lg_error err;
+		rc = load(text, 0, &l, &err);
+		if (good) {
+			EXPECT(rc == 0 && l.mem == value, "spec mem \"%s\": rc %d (%s), mem %#llx; "
+			       "expected %s", in, rc, err.msg, rc == 0 ? (unsigned long long)l.mem : 0ull,
+			       want);
+		} else {
+			EXPECT(rc == LG_ERR_SPEC && strcmp(err.msg, msg) == 0,
+			       "spec mem \"%s\": rc %d (%s); expected the refusal '%s'", in, rc,
+			       err.msg, msg);
+		}
+		if (rc == 0)
+			lg_layout_free(&l);
+	}
+	fclose(f);
+	EXPECT(rows >= 30, "only %d rows in %s", rows, table);
+}
+
+int main(int argc, char **argv)
+{
+	test_sizes(argc > 1 ? argv[1] : NULL);
 	test_allocation();
 	test_values();
 	test_errors();

@@ -1,50 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* common.c — shared pieces of the lgkit command-line tools. */
-#include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
-#include "common.h"
-#include "output.h"
+#include "lgkit/spec.h"
 
-int lgt_parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -1;
-	/* Decimal unless 0x: a leading zero is not octal (specs read "010" as 10 too). */
-	int base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || end == s)
-		return -1;
-	unsigned shift = 0;
-	if (*end) {
-		switch (*end) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
-		default: return -1;
-		}
-		end++;
-		if (*end == 'i')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-		if (*end)
-			return -1;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
+#include "common.h"
+#include "locate_cli.h"
+#include "output.h"
 
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog)
 {
@@ -98,6 +66,46 @@ int lgt_list_checks(FILE *out, bool json)
 void lgt_try_help(const char *prog)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}
+
+int lgt_check_option(struct lgt_check_cli *cli, int c, const char *arg)
+{
+	const char *prog = cli->prog;
+	switch (c) {
+	case LGT_OPT_BASE:
+		if (lgt_opt_size(prog, "--base", arg, &cli->lo->iopts.base) < 0)
+			return 2;
+		cli->lo->have_base = true;
+		return -1;
+	case LGT_OPT_PAGE_ADDR:
+		if (lgt_opt_page_addr(prog, arg, &cli->lo->page_addr) < 0)
+			return 2;
+		cli->lo->have_page = true;
+		return -1;
+	case LGT_OPT_RAW:
+		cli->lo->iopts.force_raw = true;
+		return -1;
+	case LGT_OPT_COLOR:
+		return lgt_opt_color(prog, arg, &cli->color) < 0 ? 2 : -1;
+	case LGT_OPT_LIST:
+		cli->list = true;
+		return -1;
+	case 'W':
+	case 'E':
+		return lgt_apply_flag(cli->cfg, (char)c, arg, prog) < 0 ? 2 : -1;
+	case 'q':
+		cli->quiet = true;
+		return -1;
+	case 'h':
+		cli->usage(stdout);
+		return 0;
+	case 'V':
+		printf("%s (lgkit) %s\n", prog, LGKIT_VERSION);
+		return 0;
+	default:
+		lgt_try_help(prog);
+		return 2;
+	}
 }
 
 int lgt_collect(void *ctx, const struct lg_finding *f)
@@ -359,7 +367,7 @@ void lgt_print_layout(FILE *out, const struct lg_layout *l)
 
 int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out)
 {
-	if (lgt_parse_size(arg, out) < 0) {
+	if (lg_parse_size(arg, out) < 0) {
 		fprintf(stderr, "%s: %s '%s': expected a number such as 0x2000000 or 32M\n", prog,
 			opt, arg);
 		return -1;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* common.h — what the lgkit tools share: number parsing, -W/-E options, the finding
+/* common.h — what the lgkit tools share: option values, -W/-E options, the finding
  * collector and the one diagnostic format (text, json, sarif). */
 #ifndef LGKIT_TOOLS_COMMON_H
 #define LGKIT_TOOLS_COMMON_H
@@ -8,12 +8,9 @@
 
 #include "lgkit/lgkit.h"
 
-/* Parse "4096", "0x2000000", "32M", "1G", "64k".  Returns 0 or -1 (bad syntax or
- * overflow of 64 bits). */
-int lgt_parse_size(const char *s, uint64_t *out);
-
 /* Option values, each printing "PROG: OPT 'ARG': expected …" on stderr and returning -1
  * when ARG is not what the option takes. */
+/* A SIZE: lg_parse_size(), the rule a spec's sizes follow too. */
 int lgt_opt_size(const char *prog, const char *opt, const char *arg, uint64_t *out);
 int lgt_opt_page_addr(const char *prog, const char *arg, uint64_t *out); /* 4096-aligned */
 int lgt_opt_color(const char *prog, const char *arg, int *color); /* auto -1, never 0, always 1 */
@@ -29,11 +26,42 @@ const char *lgt_one_input(const char *prog, int argc, char **argv, int next,
  * on stderr naming the unknown check. */
 int lgt_apply_flag(struct lg_check_config *cfg, char opt, const char *arg, const char *prog);
 
-/* Print every check: name, section, severity, summary. */
 /* Every named check, a line each (text) or as a JSON array; -1 when out of memory. */
 int lgt_list_checks(FILE *out, bool json);
 /* After getopt reported a wrong option: one line pointing at --help. */
 void lgt_try_help(const char *prog);
+
+/* The options every tool that checks a layout (lgcheck, lggen) takes the same way:
+ * --base, --page-addr, --raw, --color, --list-checks, -W, -E, -q, -h, -V.  A tool lists
+ * LGT_CHECK_LONGOPTS in its long options, numbers its own from LGT_OPT_TOOL, and hands
+ * every getopt_long() result it does not know to lgt_check_option(). */
+enum { LGT_OPT_BASE = 0x100, LGT_OPT_PAGE_ADDR, LGT_OPT_RAW, LGT_OPT_COLOR, LGT_OPT_LIST,
+       LGT_OPT_TOOL };
+#define LGT_CHECK_LONGOPTS                                                                      \
+	{"base", required_argument, NULL, LGT_OPT_BASE},                                         \
+	{"page-addr", required_argument, NULL, LGT_OPT_PAGE_ADDR},                               \
+	{"raw", no_argument, NULL, LGT_OPT_RAW},                                                 \
+	{"color", required_argument, NULL, LGT_OPT_COLOR},                                       \
+	{"colour", required_argument, NULL, LGT_OPT_COLOR},                                      \
+	{"list-checks", no_argument, NULL, LGT_OPT_LIST},                                        \
+	{"quiet", no_argument, NULL, 'q'},                                                       \
+	{"help", no_argument, NULL, 'h'},                                                        \
+	{"version", no_argument, NULL, 'V'}
+
+struct lgt_locate_opts;
+struct lgt_check_cli {
+	const char *prog;             /* names the tool in messages and --version */
+	void (*usage)(FILE *);        /* -h prints it on stdout */
+	struct lg_check_config *cfg;  /* -W, -E (through lgt_apply_flag) */
+	struct lgt_locate_opts *lo;   /* --base, --page-addr, --raw */
+	int color;                    /* --color: -1 auto (set it before), 0 never, 1 always */
+	bool quiet;                   /* -q */
+	bool list;                    /* --list-checks: the tool lists them once its format is known */
+};
+/* Take option c (what getopt_long() returned, arg its optarg) into cli.  Returns -1 when
+ * taken; else the tool's exit status: 0 after -h or -V, 2 after printing why (a bad value,
+ * or an option getopt refused: then a line pointing at --help). */
+int lgt_check_option(struct lgt_check_cli *cli, int c, const char *arg);
 
 struct lgt_findings {
 	struct lg_finding *f;

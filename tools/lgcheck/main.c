@@ -11,7 +11,6 @@
 #include "common.h"
 #include "locate_cli.h"
 #include "report_json.h"
-#include "lgkit/ring.h"
 #include "lgkit/scan.h"
 
 static const char *prog = "lgcheck";
@@ -50,8 +49,7 @@ static void usage(FILE *out)
 		prog);
 }
 
-enum { OPT_BASE = 256, OPT_PAGE, OPT_MEM, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_LIST,
-       OPT_RAW, OPT_COLOR, OPT_SCAN, OPT_ERA };
+enum { OPT_MEM = LGT_OPT_TOOL, OPT_PFNLIMIT, OPT_FORMAT, OPT_LAYOUT, OPT_SCAN, OPT_ERA };
 
 static bool verbose; /* -v */
 
@@ -157,57 +155,49 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 	bool header = false;
 	for (size_t d = 0; d < l->ndev; d++) {
 		for (unsigned q = 0; q < l->dev[d].vqs_present; q++) {
-			const struct lg_vq *v = &l->dev[d].vq[q];
-			struct lg_ring_state rs;
 			const char *tn = lg_type_name(l->dev[d].type);
 			if (!header) {
 				fprintf(out, "ring state:\n");
 				header = true;
 			}
 			fprintf(out, "  device[%zu] (%s) vq[%u]: ", d, tn ? tn : "unknown", q);
-			int rc = lg_ring_read(img, v->num, v->pfn, &rs, NULL);
-			if (rc < 0) {
+			struct lgc_ring r;
+			lgc_ring_load(img, l, d, q, &r);
+			const struct lg_ring_state *rs = &r.rs;
+			if (r.rc < 0) {
 				fprintf(out, "%s\n",
-					rc == LG_ERR_PARAM ? "no valid ring (num or pfn)"
-					: rc == LG_ERR_NOT_IN_IMAGE ? "not in the image"
-								    : lg_strerror(rc));
+					r.rc == LG_ERR_PARAM ? "no valid ring (num or pfn)"
+					: r.rc == LG_ERR_NOT_IN_IMAGE ? "not in the image"
+								      : lg_strerror(r.rc));
 				continue;
 			}
 			fprintf(out,
 				"avail idx %u flags %#x, used idx %u flags %#x, used_event %u, "
 				"avail_event %u: %u outstanding\n",
-				rs.avail_idx, rs.avail_flags, rs.used_idx, rs.used_flags, rs.used_event,
-				rs.avail_event, rs.pending);
-			if (rs.pending == 0)
-				continue;
-			if (rs.pending > rs.num) {
-				fprintf(out, "    (more than num %u: chains not walked)\n", rs.num);
-				continue;
-			}
-			struct lg_walk_opts o;
-			lg_walk_opts_for(l, d, &o);
-			struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
-			int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending, NULL)
-				   : LG_ERR_NOMEM;
-			for (int i = 0; i < n && i < 16; i++) {
-				uint16_t slot = (uint16_t)(rs.used_idx + i) % rs.num;
+				rs->avail_idx, rs->avail_flags, rs->used_idx, rs->used_flags,
+				rs->used_event, rs->avail_event, rs->pending);
+			if (rs->pending > rs->num)
+				fprintf(out, "    (more than num %u: chains not walked)\n", rs->num);
+			for (int i = 0; i < r.n && i < 16; i++) {
+				const struct lg_chain *ch = &r.ch[i];
+				uint16_t slot = (uint16_t)(rs->used_idx + i) % rs->num;
 				fprintf(out,
 					"    avail.ring[%u] = head %u: %u buffer%s, %llu bytes out, %llu "
 					"in%s",
-					slot, ch[i].head, ch[i].nbufs, ch[i].nbufs == 1 ? "" : "s",
-					(unsigned long long)ch[i].out_bytes,
-					(unsigned long long)ch[i].in_bytes,
-					ch[i].indirect ? " (indirect)" : "");
-				if (ch[i].fault >= 0)
+					slot, ch->head, ch->nbufs, ch->nbufs == 1 ? "" : "s",
+					(unsigned long long)ch->out_bytes,
+					(unsigned long long)ch->in_bytes,
+					ch->indirect ? " (indirect)" : "");
+				if (ch->fault >= 0)
 					fprintf(out, " [stops: %s]",
-						lg_check_info((enum lg_check_id)ch[i].fault)->name);
+						lg_check_info((enum lg_check_id)ch->fault)->name);
 				fprintf(out, "\n");
 			}
-			if (n > 16)
-				fprintf(out, "    … %d more\n", n - 16);
-			if (n < 0)
-				fprintf(out, "    (chains not walked: %s)\n", lg_strerror(n));
-			free(ch);
+			if (r.n > 16)
+				fprintf(out, "    … %d more\n", r.n - 16);
+			if (r.n < 0)
+				fprintf(out, "    (chains not walked: %s)\n", lg_strerror(r.n));
+			lgc_ring_free(&r);
 		}
 	}
 }
@@ -215,9 +205,9 @@ static void lgc_print_ring_states(FILE *out, const struct lg_image *img, const s
 /* What the options say, the same for every FILE. */
 struct lgc_opts {
 	struct lg_check_config *cfg; /* owned by main */
-	struct lg_image_opts iopts;
-	uint64_t page_addr, mem, pfn_limit;
-	bool have_page, have_mem, have_base, layout, quiet, scan;
+	struct lgt_locate_opts lo; /* --base, --page-addr, --raw */
+	uint64_t mem, pfn_limit;
+	bool have_mem, layout, quiet, scan;
 	enum lgt_format fmt;
 	bool color;
 	enum lg_era era; /* --era, or LG_ERA_AUTO */
@@ -231,17 +221,18 @@ static int check_one(const struct lgc_opts *o, const char *path, struct lgc_repo
 	struct lg_scan_candidate cand[LGC_SCAN_MAX];
 	/* The name as shown: one printable line in text, valid UTF-8 in JSON and SARIF. */
 	char *file = lgt_name_text(path), *json_file = lgt_name_json(path);
-	struct lg_image_opts iopts = o->iopts;
 	struct lgt_findings fs = {0};
 	struct lgt_located loc;
 	int exit_code = 2;
 
 	memset(st, 0, sizeof *st);
 	lgt_clear_error();
-	iopts.name = file;
 	struct scan_ctx sc = {o->cfg, cand, -1};
-	struct lgt_locate_opts lo = {iopts, o->have_base, o->have_page, o->page_addr,
-				     o->scan ? scan_finder : NULL, &sc, o->era};
+	struct lgt_locate_opts lo = o->lo;
+	lo.iopts.name = file;
+	lo.finder = o->scan ? scan_finder : NULL;
+	lo.finder_ctx = &sc;
+	lo.era = o->era;
 	if (lgt_open_layout(prog, path, &lo, &loc) < 0)
 		goto out;
 	struct lg_image *img = loc.img;
@@ -306,28 +297,18 @@ out:
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"base", required_argument, NULL, OPT_BASE},
-		{"page-addr", required_argument, NULL, OPT_PAGE},
+		LGT_CHECK_LONGOPTS,
 		{"mem", required_argument, NULL, OPT_MEM},
 		{"pfn-limit", required_argument, NULL, OPT_PFNLIMIT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"layout", no_argument, NULL, OPT_LAYOUT},
-		{"list-checks", no_argument, NULL, OPT_LIST},
-		{"raw", no_argument, NULL, OPT_RAW},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"colour", required_argument, NULL, OPT_COLOR},
 		{"scan", no_argument, NULL, OPT_SCAN},
 		{"era", required_argument, NULL, OPT_ERA},
-		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct lgc_opts o = {0};
-	int color = -1;
-	int c;
-	bool list = false;
+	int c, exit_now;
 
 	o.fmt = LGT_TEXT;
 	o.era = LG_ERA_AUTO;
@@ -336,20 +317,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, lg_strerror(LG_ERR_NOMEM));
 		return 2;
 	}
+	struct lgt_check_cli cli = {prog, usage, o.cfg, &o.lo, -1, false, false};
 	static char name[] = "lgcheck"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
 	while ((c = getopt_long(argc, argv, "W:E:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_BASE:
-			if (lgt_opt_size(prog, "--base", optarg, &o.iopts.base) < 0)
-				return 2;
-			o.have_base = true;
-			break;
-		case OPT_PAGE:
-			if (lgt_opt_page_addr(prog, optarg, &o.page_addr) < 0)
-				return 2;
-			o.have_page = true;
-			break;
 		case OPT_MEM:
 			if (lgt_opt_size(prog, "--mem", optarg, &o.mem) < 0)
 				return 2;
@@ -374,9 +346,6 @@ int main(int argc, char **argv)
 		case OPT_LAYOUT:
 			o.layout = true;
 			break;
-		case OPT_LIST:
-			list = true; /* printed once --format is known */
-			break;
 		case OPT_SCAN:
 			o.scan = true;
 			break;
@@ -384,48 +353,28 @@ int main(int argc, char **argv)
 			if (lgt_opt_era(prog, optarg, &o.era) < 0)
 				return 2;
 			break;
-		case OPT_RAW:
-			o.iopts.force_raw = true;
-			break;
-		case OPT_COLOR:
-			if (lgt_opt_color(prog, optarg, &color) < 0)
-				return 2;
-			break;
-		case 'W':
-		case 'E':
-			if (lgt_apply_flag(o.cfg, (char)c, optarg, prog) < 0)
-				return 2;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
 		case 'v':
 			verbose = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lgcheck (lgkit) %s\n", LGKIT_VERSION);
-			return 0;
-		default:
-			lgt_try_help(prog);
-			return 2;
+		default: /* --list-checks is printed once --format is known */
+			if ((exit_now = lgt_check_option(&cli, c, optarg)) >= 0)
+				return exit_now;
 		}
 	}
-	if (list)
+	o.quiet = cli.quiet;
+	if (cli.list)
 		return lgt_list_checks(stdout, o.fmt == LGT_JSON) < 0 ? 2 : 0;
 	if (optind == argc) {
 		fprintf(stderr, "%s: no input file given\n", prog);
 		usage(stderr);
 		return 2;
 	}
-	if (o.scan && o.have_page) {
+	if (o.scan && o.lo.have_page) {
 		fprintf(stderr, "%s: --scan looks for the page; --page-addr names it: give one\n",
 			prog);
 		return 2;
 	}
-	o.color = color < 0 ? lgt_use_color(stdout) : color;
+	o.color = cli.color < 0 ? lgt_use_color(stdout) : cli.color;
 
 	struct lgc_report *rep = NULL;
 	if (o.fmt != LGT_TEXT && !(rep = lgc_report_new(o.fmt))) {

@@ -8,7 +8,6 @@
 #include <cjson/cJSON.h>
 
 #include "report_json.h"
-#include "lgkit/ring.h"
 
 static cJSON *hexnum(uint64_t v)
 {
@@ -24,48 +23,65 @@ static void add_hex(cJSON *o, const char *k, const uint8_t *p, size_t n)
 	free(h);
 }
 
+void lgc_ring_load(const struct lg_image *img, const struct lg_layout *l, size_t d, unsigned q,
+		   struct lgc_ring *r)
+{
+	const struct lg_vq *vq = &l->dev[d].vq[q];
+	memset(r, 0, sizeof *r);
+	r->rc = img ? lg_ring_read(img, vq->num, vq->pfn, &r->rs, NULL) : LG_ERR_PARAM;
+	if (r->rc < 0 || r->rs.pending == 0 || r->rs.pending > r->rs.num)
+		return;
+	struct lg_walk_opts o;
+	lg_walk_opts_for(l, d, &o);
+	r->ch = calloc(r->rs.pending, sizeof *r->ch);
+	r->n = r->ch ? lg_ring_outstanding(img, &r->rs, &o, r->ch, r->rs.pending, NULL)
+		     : LG_ERR_NOMEM;
+}
+
+void lgc_ring_free(struct lgc_ring *r)
+{
+	free(r->ch);
+	r->ch = NULL;
+}
+
 /* The ring's state read from the image: indices, flags, outstanding chains. */
 static void ring_state_json(cJSON *v, const struct lg_image *img, const struct lg_layout *l,
 			    size_t d, unsigned q)
 {
-	struct lg_ring_state rs;
-	const struct lg_vq *vq = &l->dev[d].vq[q];
-	if (!img || lg_ring_read(img, vq->num, vq->pfn, &rs, NULL) < 0)
+	struct lgc_ring r;
+	lgc_ring_load(img, l, d, q, &r);
+	if (r.rc < 0)
 		return;
+	const struct lg_ring_state *rs = &r.rs;
 	cJSON *s = cJSON_AddObjectToObject(v, "state");
-	cJSON_AddNumberToObject(s, "avail_idx", rs.avail_idx);
-	cJSON_AddNumberToObject(s, "avail_flags", rs.avail_flags);
-	cJSON_AddNumberToObject(s, "used_event", rs.used_event);
-	cJSON_AddNumberToObject(s, "used_idx", rs.used_idx);
-	cJSON_AddNumberToObject(s, "used_flags", rs.used_flags);
-	cJSON_AddNumberToObject(s, "avail_event", rs.avail_event);
-	cJSON_AddNumberToObject(s, "outstanding", rs.pending);
-	if (rs.pending > rs.num)
+	cJSON_AddNumberToObject(s, "avail_idx", rs->avail_idx);
+	cJSON_AddNumberToObject(s, "avail_flags", rs->avail_flags);
+	cJSON_AddNumberToObject(s, "used_event", rs->used_event);
+	cJSON_AddNumberToObject(s, "used_idx", rs->used_idx);
+	cJSON_AddNumberToObject(s, "used_flags", rs->used_flags);
+	cJSON_AddNumberToObject(s, "avail_event", rs->avail_event);
+	cJSON_AddNumberToObject(s, "outstanding", rs->pending);
+	if (rs->pending > rs->num)
 		return; /* idx_window: the window is not meaningful */
 	cJSON *arr = cJSON_AddArrayToObject(s, "chains");
-	if (!rs.pending)
-		return;
-	struct lg_walk_opts o;
-	lg_walk_opts_for(l, d, &o);
-	struct lg_chain *ch = calloc(rs.pending, sizeof *ch);
-	int n = ch ? lg_ring_outstanding(img, &rs, &o, ch, rs.pending, NULL) : LG_ERR_NOMEM;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < r.n; i++) {
+		const struct lg_chain *ch = &r.ch[i];
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, c);
-		cJSON_AddNumberToObject(c, "slot", (uint16_t)(rs.used_idx + i) % rs.num);
-		cJSON_AddNumberToObject(c, "head", ch[i].head);
-		cJSON_AddNumberToObject(c, "buffers", ch[i].nbufs);
-		cJSON_AddNumberToObject(c, "descriptors", ch[i].ndesc);
-		cJSON_AddNumberToObject(c, "out_bytes", (double)ch[i].out_bytes);
-		cJSON_AddNumberToObject(c, "in_bytes", (double)ch[i].in_bytes);
-		cJSON_AddBoolToObject(c, "indirect", ch[i].indirect);
-		if (ch[i].fault >= 0)
-			cJSON_AddStringToObject(
-				c, "fault", lg_check_info((enum lg_check_id)ch[i].fault)->name);
+		cJSON_AddNumberToObject(c, "slot", (uint16_t)(rs->used_idx + i) % rs->num);
+		cJSON_AddNumberToObject(c, "head", ch->head);
+		cJSON_AddNumberToObject(c, "buffers", ch->nbufs);
+		cJSON_AddNumberToObject(c, "descriptors", ch->ndesc);
+		cJSON_AddNumberToObject(c, "out_bytes", (double)ch->out_bytes);
+		cJSON_AddNumberToObject(c, "in_bytes", (double)ch->in_bytes);
+		cJSON_AddBoolToObject(c, "indirect", ch->indirect);
+		if (ch->fault >= 0)
+			cJSON_AddStringToObject(c, "fault",
+						lg_check_info((enum lg_check_id)ch->fault)->name);
 		else
 			cJSON_AddNullToObject(c, "fault");
 	}
-	free(ch);
+	lgc_ring_free(&r);
 }
 
 static void e0_json(cJSON *o, const struct lg_e0_slot *s)

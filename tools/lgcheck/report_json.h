@@ -4,6 +4,7 @@
 #define LGCHECK_REPORT_JSON_H
 
 #include "common.h"
+#include "lgkit/ring.h"
 #include "lgkit/scan.h"
 
 /* --scan lists at most this many candidates. */
@@ -21,6 +22,20 @@ struct lgc_run {
 	const struct lg_scan_candidate *scan;   /* --scan: best first, or NULL */
 	size_t nscan;                           /* plausible pages found (may exceed LGC_SCAN_MAX) */
 };
+
+/* One ring as both reports (text --layout and JSON) show it: its state read from the
+ * image and its outstanding chains walked. */
+struct lgc_ring {
+	int rc;                  /* lg_ring_read(): 0, or why the ring could not be read */
+	struct lg_ring_state rs;
+	struct lg_chain *ch;     /* the outstanding chains, or NULL */
+	int n;                   /* chains walked, or the LG_ERR_* that stopped the walk; 0 when
+				  * none are pending or more than num (the window means nothing) */
+};
+/* Read vq[q] of device d of l from img (may be NULL: rc is then LG_ERR_PARAM). */
+void lgc_ring_load(const struct lg_image *img, const struct lg_layout *l, size_t d, unsigned q,
+		   struct lgc_ring *r);
+void lgc_ring_free(struct lgc_ring *r);
 
 /* One report over every FILE of a call: JSON, one object per file (the object alone when
  * the call named one FILE); SARIF, one run with every file's results. */

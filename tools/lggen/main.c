@@ -67,9 +67,9 @@ static void usage(FILE *out)
 		prog, prog);
 }
 
-enum { OPT_PAGE = 256, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE, OPT_DECODE,
-       OPT_LIST, OPT_FORMAT, OPT_BASE, OPT_PAGEADDR, OPT_RAW, OPT_COLOR, OPT_ERA, OPT_LHREQ,
-       OPT_GUEST_BASE, OPT_START, OPT_PGDIR, OPT_EVENTFD };
+enum { OPT_PAGE = LGT_OPT_TOOL, OPT_AREA, OPT_IMAGE, OPT_CMDLINE, OPT_MEM, OPT_FORCE,
+       OPT_DECODE, OPT_FORMAT, OPT_ERA, OPT_LHREQ, OPT_GUEST_BASE, OPT_START, OPT_PGDIR,
+       OPT_EVENTFD };
 
 /* --lhreq: the layout's /dev/lguest words, little-endian, through the output helper. */
 static int write_lhreq(const char *file, const struct lg_layout *l, const struct lg_lhreq_opts *lo,
@@ -232,22 +232,14 @@ int main(int argc, char **argv)
 		{"mem", required_argument, NULL, OPT_MEM},
 		{"force", no_argument, NULL, OPT_FORCE},
 		{"decode", no_argument, NULL, OPT_DECODE},
-		{"base", required_argument, NULL, OPT_BASE},
-		{"page-addr", required_argument, NULL, OPT_PAGEADDR},
-		{"raw", no_argument, NULL, OPT_RAW},
 		{"era", required_argument, NULL, OPT_ERA},
 		{"lhreq", no_argument, NULL, OPT_LHREQ},
 		{"guest-base", required_argument, NULL, OPT_GUEST_BASE},
 		{"start", required_argument, NULL, OPT_START},
 		{"pgdir", required_argument, NULL, OPT_PGDIR},
 		{"eventfd", required_argument, NULL, OPT_EVENTFD},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"colour", required_argument, NULL, OPT_COLOR},
-		{"list-checks", no_argument, NULL, OPT_LIST},
 		{"format", required_argument, NULL, OPT_FORMAT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+		LGT_CHECK_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	struct lg_check_config *cfg = lg_check_config_new();
@@ -255,11 +247,12 @@ int main(int argc, char **argv)
 	enum lg_emit_kind kind = LG_EMIT_PAGE;
 	const char *outpath = NULL, *cmdline = NULL;
 	uint64_t mem = 0;
-	bool have_mem = false, force = false, do_decode = false, quiet = false;
-	int color = -1, c, nkind = 0;
+	bool have_mem = false, force = false, do_decode = false;
+	int c, exit_now, nkind = 0;
+	bool list_json = false;
+	struct lgt_check_cli cli = {prog, usage, cfg, &lo, -1, false, false};
 	bool lhreq = false, have_lhreq_opt = false, have_era = false;
 	struct lg_lhreq_opts lho = {0};
-	bool list = false, list_json = false;
 
 	static char name[] = "lggen"; /* getopt's messages name the tool, not its path */
 	argv[0] = name;
@@ -269,9 +262,6 @@ int main(int argc, char **argv)
 	}
 	while ((c = getopt_long(argc, argv, "o:W:E:qhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_LIST:
-			list = true;
-			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
 				fprintf(stderr, "%s: --format '%s': expected text or json (with --list-checks)\n",
@@ -315,8 +305,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_EVENTFD: {
-			uint64_t v;
-			if (lgt_parse_size(optarg, &v) < 0 || v > INT32_MAX) {
+			uint64_t v = 0;
+			const char *d = optarg;
+			while (*d >= '0' && *d <= '9' && v <= INT32_MAX)
+				v = v * 10 + (uint64_t)(*d++ - '0');
+			if (d == optarg || *d || v > INT32_MAX) {
 				fprintf(stderr, "%s: --eventfd '%s': expected a file descriptor number "
 						"0..2147483647\n",
 					prog, optarg);
@@ -357,43 +350,12 @@ int main(int argc, char **argv)
 		case OPT_DECODE:
 			do_decode = true;
 			break;
-		case OPT_BASE:
-			if (lgt_opt_size(prog, "--base", optarg, &lo.iopts.base) < 0)
-				return 2;
-			lo.have_base = true;
-			break;
-		case OPT_PAGEADDR:
-			if (lgt_opt_page_addr(prog, optarg, &lo.page_addr) < 0)
-				return 2;
-			lo.have_page = true;
-			break;
-		case OPT_RAW:
-			lo.iopts.force_raw = true;
-			break;
-		case OPT_COLOR:
-			if (lgt_opt_color(prog, optarg, &color) < 0)
-				return 2;
-			break;
-		case 'W':
-		case 'E':
-			if (lgt_apply_flag(cfg, (char)c, optarg, prog) < 0)
-				return 2;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lggen (lgkit) %s\n", LGKIT_VERSION);
-			return 0;
 		default:
-			lgt_try_help(prog);
-			return 2;
+			if ((exit_now = lgt_check_option(&cli, c, optarg)) >= 0)
+				return exit_now;
 		}
 	}
-	if (list)
+	if (cli.list)
 		return lgt_list_checks(stdout, list_json) < 0 ? 2 : 0;
 	const char *path = lgt_one_input(prog, argc, argv, optind, usage);
 	if (!path)
@@ -439,7 +401,7 @@ int main(int argc, char **argv)
 	if (!text)
 		return 2;
 	/* Diagnostics go where a compiler's go: stderr, in a compiler's shape. */
-	bool use_color = color < 0 ? lgt_use_color(stderr) : color;
+	bool use_color = cli.color < 0 ? lgt_use_color(stderr) : cli.color;
 	if (len > LG_SPEC_MAX_SIZE) {
 		fprintf(stderr, "%s:1:1: error: more than %u MiB: too large for a layout spec\n",
 			file, LG_SPEC_MAX_SIZE >> 20);
@@ -472,11 +434,11 @@ int main(int argc, char **argv)
 	/* Each finding at the device, queue or key of the spec that made it. */
 	lgt_print_spec_findings(stderr, file, text, len, &fs, use_color);
 	free(text);
-	if (!quiet && fs.n)
+	if (!cli.quiet && fs.n)
 		lgt_print_summary(stderr, file, &st);
 	lgt_findings_free(&fs);
 	if (st.errors && !force) {
-		if (!quiet)
+		if (!cli.quiet)
 			fprintf(stderr, "%s: %s: the layout has errors; nothing written (--force "
 					"writes it anyway)\n",
 				prog, file);

@@ -155,21 +155,21 @@ static bool xlate(struct emu *e, uint64_t va, uint64_t *pa)
 		*pa = table | (va & 0xfff);
 		return true;
 	}
-	if (!phys_ptr(e, (cr3 & 0xfffff000u) + 4 * ((va >> 22) & 1023), 4, &p))
-		return false;
-	uint32_t pde = lg_le32(p);
-	if (!(pde & PTE_P))
-		return false;
-	if ((pde & PTE_PS) && (cr4 & CR4_PSE)) {
-		*pa = (pde & 0xffc00000u) | (va & 0x3fffff);
-		return true;
+	/* Two levels of 4-byte entries: the directory (a 4 MiB page with PSE), the table. */
+	uint64_t table = cr3 & 0xfffff000u;
+	for (unsigned shift = 22; shift >= 12; shift -= 10) {
+		if (!phys_ptr(e, table + 4 * ((va >> shift) & 1023), 4, &p))
+			return false;
+		uint32_t ent = lg_le32(p);
+		if (!(ent & PTE_P))
+			return false;
+		if (shift == 22 && (ent & PTE_PS) && (cr4 & CR4_PSE)) {
+			*pa = (ent & 0xffc00000u) | (va & 0x3fffff);
+			return true;
+		}
+		table = ent & 0xfffff000u;
 	}
-	if (!phys_ptr(e, (pde & 0xfffff000u) + 4 * ((va >> 12) & 1023), 4, &p))
-		return false;
-	uint32_t pte = lg_le32(p);
-	if (!(pte & PTE_P))
-		return false;
-	*pa = (pte & 0xfffff000u) | (va & 0xfff);
+	*pa = table | (va & 0xfff);
 	return true;
 }
 

@@ -40,6 +40,15 @@ static struct kvm *K(struct lgl_vm *vm)
 	return vm->be_priv;
 }
 
+/* ioctl(fd, req, arg); on failure "lglaunch: NAME: why" on stderr.  Returns ioctl's result. */
+static int kvm_call(int fd, unsigned long req, void *arg, const char *name)
+{
+	int rc = ioctl(fd, req, arg);
+	if (rc < 0)
+		fprintf(stderr, "lglaunch: %s: %s\n", name, strerror(errno));
+	return rc;
+}
+
 static int kvm_probe(char *why, size_t len)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -96,10 +105,8 @@ static int kvm_create(struct lgl_vm *vm, enum lgl_mode mode)
 		.memory_size = vm->mem.size,
 		.userspace_addr = (uintptr_t)vm->mem.base,
 	};
-	if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
-		fprintf(stderr, "lglaunch: KVM_SET_USER_MEMORY_REGION: %s\n", strerror(errno));
+	if (kvm_call(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r, "KVM_SET_USER_MEMORY_REGION") < 0)
 		return -1;
-	}
 	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
 	if (k->vcpu_fd < 0) {
 		fprintf(stderr, "lglaunch: KVM_CREATE_VCPU: %s\n", strerror(errno));
@@ -145,10 +152,8 @@ static int kvm_load_cpu(struct lgl_vm *vm, const struct lgl_boot_cpu *b)
 {
 	struct kvm *k = K(vm);
 	struct kvm_sregs s;
-	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
-		fprintf(stderr, "lglaunch: KVM_GET_SREGS: %s\n", strerror(errno));
+	if (kvm_call(k->vcpu_fd, KVM_GET_SREGS, &s, "KVM_GET_SREGS") < 0)
 		return -1;
-	}
 	bool lm = b->mode == LGL_MODE_64;
 	s.cs = seg_of(b->cs, 0xb, lm, !lm);
 	s.ds = s.es = s.fs = s.gs = s.ss = seg_of(b->ds, 0x3, false, true);
@@ -163,19 +168,15 @@ static int kvm_load_cpu(struct lgl_vm *vm, const struct lgl_boot_cpu *b)
 	s.cr3 = b->cr3;
 	s.cr4 = b->cr4;
 	s.efer = b->efer;
-	if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &s) < 0) {
-		fprintf(stderr, "lglaunch: KVM_SET_SREGS: %s\n", strerror(errno));
+	if (kvm_call(k->vcpu_fd, KVM_SET_SREGS, &s, "KVM_SET_SREGS") < 0)
 		return -1;
-	}
 	struct kvm_regs r;
 	memset(&r, 0, sizeof r);
 	r.rip = b->rip;
 	r.rsi = b->rsi;
 	r.rflags = b->rflags;
-	if (ioctl(k->vcpu_fd, KVM_SET_REGS, &r) < 0) {
-		fprintf(stderr, "lglaunch: KVM_SET_REGS: %s\n", strerror(errno));
+	if (kvm_call(k->vcpu_fd, KVM_SET_REGS, &r, "KVM_SET_REGS") < 0)
 		return -1;
-	}
 	return 0;
 }
 

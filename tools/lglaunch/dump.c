@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* dump.c — --dump FILE: guest memory as an ELF64 core.  One PT_LOAD per range (RAM, then
  * the device area up to guest_limit) with p_paddr = guest-physical address, and a PT_NOTE
- * holding the "LGKIT" note (lg_note_encode) that tells lgcheck where the page is. */
+ * holding the "LGKIT" note (lg_note_record) that tells lgcheck where the page is. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elfcore.h"
 #include "lglaunch.h"
 #include "output.h"
 
@@ -34,29 +35,13 @@ int lgl_dump(const struct lgl_vm *vm, const char *path)
 		uint64_t gpa, len;
 	} rng[2] = {{0, m->ram}, {m->ram, m->limit - m->ram}};
 	enum { NPH = 3 };
-	uint8_t note[12 + 8 + LG_NOTE_DESC_SIZE];
-	memset(note, 0, sizeof note);
-	lg_put32(note, sizeof LG_NOTE_NAME);     /* namesz, with the NUL: 6 */
-	lg_put32(note + 4, LG_NOTE_DESC_SIZE);   /* descsz */
-	lg_put32(note + 8, LG_NOTE_TYPE);
-	memcpy(note + 12, LG_NOTE_NAME, sizeof LG_NOTE_NAME); /* padded to 8 */
+	uint8_t note[LG_NOTE_SIZE];
 	struct lg_note n = {.page_addr = vm->page_addr, .mem = m->ram,
 			    .pfn_limit = m->limit >> LG_PAGE_SHIFT};
-	lg_note_encode(&n, note + 20);
+	lg_note_record(&n, note);
 
 	Elf64_Ehdr eh;
-	memset(&eh, 0, sizeof eh);
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_type = ET_CORE;
-	eh.e_machine = EM_X86_64;
-	eh.e_version = EV_CURRENT;
-	eh.e_phoff = sizeof eh;
-	eh.e_ehsize = sizeof eh;
-	eh.e_phentsize = sizeof(Elf64_Phdr);
-	eh.e_phnum = NPH;
+	lgt_elf64_core_header(&eh, NPH);
 
 	Elf64_Phdr ph[NPH];
 	memset(ph, 0, sizeof ph);

@@ -19,9 +19,7 @@
 #include "output.h"
 #include "specdiag.h"
 #include "lgkit/emit.h"
-#ifdef LGL_HAVE_SPEC
 #include "lgkit/spec.h"
-#endif
 #include "lglaunch.h"
 
 #define DEFAULT_MEM (32ull << 20)
@@ -134,7 +132,7 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 	while ((c = getopt_long(argc, argv, "+m:vqhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (lgt_parse_size(optarg, &o->mem) < 0 || o->mem % (1u << 20) ||
+			if (lg_parse_size(optarg, &o->mem) < 0 || o->mem % (1u << 20) ||
 			    o->mem < (2u << 20) || o->mem > (3ull << 30)) {
 				fprintf(stderr, "lglaunch: --mem %s: expected a multiple of 1M from 2M to 3G\n",
 					optarg);
@@ -157,7 +155,7 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 			o->accel = optarg;
 			break;
 		case O_NUM:
-			if (lgt_parse_size(optarg, &v) < 0 || v > 65535) {
+			if (lg_parse_size(optarg, &v) < 0 || v > 65535) {
 				fprintf(stderr, "lglaunch: --num %s: expected 0..65535\n", optarg);
 				return -1;
 			}
@@ -223,14 +221,12 @@ static int parse(int argc, char **argv, struct opts *o, struct devreq *req, unsi
 	return 0;
 }
 
-/* add_virtqueue() of the real Launcher: bump-allocate ceil(vring_size/4096) pages. */
-static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t max,
-		  unsigned *next_irq)
+/* add_virtqueue() of the real Launcher (lg_vq_alloc), within the device area below max. */
+static int add_vq(struct lg_device *d, uint16_t num, struct lg_vq_alloc *va, uint64_t max)
 {
 	struct lg_ring_geom g;
 	lg_ring_geom(num, 0, &g);
-	uint64_t pages = g.pages;
-	if (*limit + pages * LG_PAGE_SIZE > max) {
+	if ((va->next_pfn + g.pages) << LG_PAGE_SHIFT > max) {
 		fprintf(stderr, "lglaunch: not enough memory for devices (the device area is %llu "
 				"KiB)\n",
 			(unsigned long long)(DEVICE_AREA >> 10));
@@ -238,9 +234,9 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 	}
 	struct lg_vq *v = &d->vq[d->num_vq++];
 	v->num = num;
-	v->irq = (uint16_t)(*next_irq)++;
-	v->pfn = (uint32_t)(*limit >> LG_PAGE_SHIFT);
-	*limit += pages * LG_PAGE_SIZE;
+	v->irq = (uint16_t)va->next_irq;
+	v->pfn = (uint32_t)va->next_pfn;
+	lg_vq_alloc_placed(va, num, va->next_pfn, va->next_irq);
 	return 0;
 }
 
@@ -250,8 +246,8 @@ static int add_vq(struct lg_device *d, uint16_t num, uint64_t *limit, uint64_t m
 static int layout_from_flags(const struct opts *o, const struct devreq *req, unsigned nreq,
 			     struct lg_layout *l, uint64_t mem)
 {
-	uint64_t limit = mem + LG_PAGE_SIZE;
-	unsigned next_irq = 1;
+	struct lg_vq_alloc va;
+	lg_vq_alloc_init(&va, mem);
 	lg_layout_init(l, mem);
 	l->mem = mem;
 	for (unsigned i = 0; i < nreq; i++) {
@@ -261,12 +257,12 @@ static int layout_from_flags(const struct opts *o, const struct devreq *req, uns
 			return -1;
 		d->type = req[i].type;
 		for (unsigned q = 0; q < dc->nvq; q++)
-			if (add_vq(d, (uint16_t)o->num, &limit, mem + DEVICE_AREA, &next_irq) < 0)
+			if (add_vq(d, (uint16_t)o->num, &va, mem + DEVICE_AREA) < 0)
 				return -1;
 		if (dc->describe && dc->describe(d, req[i].arg, o->num) < 0)
 			return -1;
 	}
-	l->pfn_limit = limit >> LG_PAGE_SHIFT;
+	l->pfn_limit = va.next_pfn;
 	if (lg_layout_pack(l) < 0) {
 		fprintf(stderr, "lglaunch: too many devices for one descriptor page\n");
 		return -1;

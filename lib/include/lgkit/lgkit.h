@@ -172,6 +172,10 @@ struct lg_note {
 bool lg_image_note(const struct lg_image *img, struct lg_note *note);
 /* Encode/decode the note's descriptor (LG_NOTE_DESC_SIZE bytes). */
 void lg_note_encode(const struct lg_note *note, uint8_t out[LG_NOTE_DESC_SIZE]);
+/* The whole ELF note as a core's PT_NOTE holds it: namesz 6, descsz, LG_NOTE_TYPE, the
+ * name "LGKIT" with its NUL padded to 8 bytes, then the descriptor (lg_note_encode). */
+#define LG_NOTE_SIZE (12u + 8u + LG_NOTE_DESC_SIZE)
+void lg_note_record(const struct lg_note *note, uint8_t out[LG_NOTE_SIZE]);
 int lg_note_decode(const uint8_t *desc, size_t len, struct lg_note *note);
 
 /* ---------------------------------------------------------------- ring geometry */
@@ -190,6 +194,20 @@ struct lg_ring_geom {
  * place ring addresses, sizes and ends are computed (lib/src/geom.c). */
 void lg_ring_geom(uint16_t num, uint32_t pfn, struct lg_ring_geom *g);
 uint64_t lg_vring_size(uint32_t num);
+
+/* The real Launcher's ring allocator (its add_virtqueue()): each ring takes whole pages
+ * (lg_ring_geom's pages) right after the previous ring, the first right after the
+ * descriptor page; irqs count up from 1.  The spec loader and lglaunch both place rings
+ * with it. */
+struct lg_vq_alloc {
+	uint64_t next_pfn; /* where the next ring goes */
+	uint64_t next_irq; /* the next ring's irq */
+};
+/* Start with the descriptor page at page_addr (page-aligned). */
+void lg_vq_alloc_init(struct lg_vq_alloc *a, uint64_t page_addr);
+/* A ring of num entries was placed at pfn with irq (the next ones, or others a spec
+ * chose): the next ring goes right after its pages, with the irq after irq. */
+void lg_vq_alloc_placed(struct lg_vq_alloc *a, uint16_t num, uint64_t pfn, uint64_t irq);
 
 /* ---------------------------------------------------------------- layout model */
 

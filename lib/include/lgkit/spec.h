@@ -40,6 +40,14 @@ struct lg_spec_opts {
 int lg_spec_load(const char *text, size_t len, const char *name, const struct lg_spec_opts *opts,
 		 struct lg_layout *out, struct lg_error *err);
 
+/* Parse a size or address as a spec's size fields and the tools' SIZE options take it:
+ * decimal or 0x hex digits (a leading 0 is not octal), then optionally one of K, M, G
+ * (either case: times 2^10, 2^20, 2^30), which "B" or "iB" may follow ("32M", "32MB",
+ * "32MiB", "0x2000000", "64k").  Nothing else: no sign, space, "b" or other text.
+ * Returns 0, or LG_ERR_SPEC for any other text or a value above 2^64 - 1 (*out is left
+ * alone then); LG_ERR_PARAM. */
+int lg_parse_size(const char *s, uint64_t *out);
+
 /* One problem in a spec, and where it is. */
 struct lg_spec_diag {
 	int code;           /* LG_ERR_SYNTAX, LG_ERR_SPEC, LG_ERR_NOMEM, LG_ERR_PARAM */

@@ -307,7 +307,8 @@ int main(int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
-	struct lgc_opts o = {0};
+	/* Static: the check config it holds lives until exit, whichever return ends main. */
+	static struct lgc_opts o;
 	int c, exit_now;
 
 	o.fmt = LGT_TEXT;

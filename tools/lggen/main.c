@@ -242,7 +242,9 @@ int main(int argc, char **argv)
 		LGT_CHECK_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
-	struct lg_check_config *cfg = lg_check_config_new();
+	/* Static: the check config lives until exit, whichever return ends main. */
+	static struct lg_check_config *cfg;
+	cfg = lg_check_config_new();
 	struct lgt_locate_opts lo = {0};
 	enum lg_emit_kind kind = LG_EMIT_PAGE;
 	const char *outpath = NULL, *cmdline = NULL;
@@ -423,6 +425,7 @@ int main(int argc, char **argv)
 	struct lg_error why = {0};
 	rc = lg_check_layout(&l, NULL, cfg, lgt_collect, &fs, &st, &why);
 	lg_check_config_free(cfg);
+	cfg = NULL;
 	if (rc < 0 || fs.nomem) {
 		fprintf(stderr, "%s: %s: checking failed: %s\n", prog, file,
 			rc < 0 ? why.msg : lg_strerror(LG_ERR_NOMEM));

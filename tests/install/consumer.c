@@ -24,7 +24,7 @@ int main(void)
 	unsigned n = 0;
 	struct lg_check_stats st;
 	if (!cfg || id < 0 || lg_check_config_set(cfg, (enum lg_check_id)id, LG_SEV_OFF) != 0 ||
-	    lg_check_layout(&l, NULL, cfg, count, &n, &st) != 0) {
+	    lg_check_layout(&l, NULL, cfg, count, &n, &st, NULL) != 0) {
 		lg_check_config_free(cfg);
 		lg_layout_free(&l);
 		return 1;

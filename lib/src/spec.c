@@ -995,6 +995,30 @@ static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, stru
 	return c->nerr == nerr;
 }
 
+/* A device's "queues" array at path p: at most max queues (why says the limit's reason),
+ * each loaded into ds->q; false when it has problems (reported). */
+static bool load_queues(struct ld *c, const cJSON *v, const char *p, struct dspec *ds, int max,
+			const char *example, const char *why)
+{
+	if (!cJSON_IsArray(v)) {
+		expected(c, p, example, v);
+		return false;
+	}
+	int n = cJSON_GetArraySize(v);
+	if (n > max) {
+		fail(c, LG_ERR_SPEC, v, p, "expected at most %d queues (%s), got %d", max, why, n);
+		return false;
+	}
+	int i = 0;
+	for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
+		char qp[PATHLEN];
+		pathf(qp, "%s[%d]", p, i);
+		load_queue(c, q, qp, &ds->q[i]);
+	}
+	ds->nq = (unsigned)n;
+	return true;
+}
+
 /* One 2.6.24 device: its queues become the first fields of its config, the typed fields
  * (or the hex) follow, as the 2.6.24 Launcher wrote them (ERA_* defaults); false when it
  * has problems (reported). */
@@ -1026,28 +1050,10 @@ static bool load_device_e1(struct ld *c, const cJSON *dj, const char *path, stru
 			if (type_bad)
 				expected(c, p, type_bad, v);
 			break;
-		case K_QUEUES: {
-			if (!cJSON_IsArray(v)) {
-				expected(c, p, "an array of queues such as [{\"num\": 128}]", v);
-				break;
-			}
-			int n = cJSON_GetArraySize(v);
-			if (n > 25) {
-				fail(c, LG_ERR_SPEC, v, p,
-				     "expected at most 25 queues (each is a 10-byte field of the "
-				     "255-byte config), got %d",
-				     n);
-				break;
-			}
-			int i = 0;
-			for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
-				char qp[PATHLEN];
-				pathf(qp, "%s[%d]", p, i);
-				load_queue(c, q, qp, &ds->q[i]);
-			}
-			ds->nq = (unsigned)n;
+		case K_QUEUES:
+			load_queues(c, v, p, ds, 25, "an array of queues such as [{\"num\": 128}]",
+				    "each is a 10-byte field of the 255-byte config");
 			break;
-		}
 		case K_STATUS:
 			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
 				d->status = (uint8_t)u;
@@ -1187,27 +1193,11 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 			if (type_bad)
 				expected(c, p, type_bad, v);
 			break;
-		case K_QUEUES: {
-			if (!cJSON_IsArray(v)) {
-				expected(c, p, "an array of queues such as [{\"num\": 256}]", v);
-				break;
-			}
-			int n = cJSON_GetArraySize(v);
-			if (n > 255) {
-				fail(c, LG_ERR_SPEC, v, p,
-				     "expected at most 255 queues (num_vq is 8 bits), got %d", n);
-				break;
-			}
-			int i = 0;
-			for (const cJSON *q = v->child; q && !c->stop; q = q->next, i++) {
-				char qp[PATHLEN];
-				pathf(qp, "%s[%d]", p, i);
-				load_queue(c, q, qp, &ds->q[i]);
-			}
-			ds->nq = (unsigned)n;
-			d->num_vq = (uint8_t)n;
+		case K_QUEUES:
+			if (load_queues(c, v, p, ds, 255, "an array of queues such as [{\"num\": 256}]",
+					"num_vq is 8 bits"))
+				d->num_vq = (uint8_t)ds->nq;
 			break;
-		}
 		case K_FEATURES:
 		case K_ACKED:
 			if (type_ok)

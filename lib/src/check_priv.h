@@ -23,6 +23,13 @@ enum lg_ck_scope {
 	LG_SCOPE_USED,
 };
 
+/* A set of checks, a bit per id: the engine asks "did a prerequisite fail here?" with a
+ * few AND operations rather than a walk of the prerequisites. */
+#define LG_CKSET_W ((LG_CHK_N + 63) / 64)
+struct lg_ckset {
+	uint64_t w[LG_CKSET_W];
+};
+
 /* Eras a check applies to (checks.def, "eras"): a bit per lg_era. */
 #define LG_ERAS_E0 (1u << LG_ERA_E0)
 #define LG_ERAS_E1 (1u << LG_ERA_E1)
@@ -51,13 +58,18 @@ struct lg_ckctx {
 	size_t d, f, v;
 	unsigned fi, q;
 	bool rings_readable; /* img holds more than the page: ring contents can be read */
-	/* The engine's record of which checks did not pass for which items. */
+	/* The engine's record of which checks did not pass for which items (checks.c). */
 	size_t ndev, nfield, nvq;
 	size_t *fieldbase, *vqbase; /* ndev + 1 each: first field / vq of each device */
 	size_t *vq_dev;             /* nvq: the device of each vq */
-	uint8_t *failed;            /* LG_CHK_N rows of 1 + ndev + nfield + nvq items */
-	bool anyfail[LG_CHK_N];     /* failed for some item */
-	uint8_t subfail[(LG_CHK_N + 7) / 8]; /* CHAIN/USED: the current chain or element */
+	struct lg_ckset *failed;    /* 1 + ndev + nfield + nvq items: what failed for each */
+	struct lg_ckset *inside;    /* ndev: what failed for a field or vq of each device */
+	struct lg_ckset anyfail;    /* failed for some item */
+	struct lg_ckset subfail;    /* CHAIN/USED: the current chain or element */
+	struct lg_ckset sub_key, sub_blocked; /* lg_ck_sub_begin's last answer, and for what */
+	bool sub_known;
+	struct lg_ckset pre[LG_CHK_N];               /* the prerequisites of each check */
+	struct lg_ckset of_scope[LG_SCOPE_USED + 1]; /* the checks of each scope */
 };
 
 /* A check's function: runs it for the current item (c->d, c->f, c->v).  Returns 0 or a

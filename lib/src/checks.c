@@ -152,64 +152,95 @@ static int rank(enum lg_ck_scope s)
 	return 3;
 }
 
-static bool is_vq(enum lg_ck_scope s)
-{
-	return s == LG_SCOPE_VQ || s == LG_SCOPE_RING;
-}
-
 static size_t nitems(const struct lg_ckctx *c)
 {
 	return 1 + c->ndev + c->nfield + c->nvq;
 }
 
-/* The row index of an item of scope s (PAGE, DEVICE, FIELD, VQ/RING). */
-static size_t slot_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct item *it)
+static void add(struct lg_ckset *s, unsigned id)
 {
-	if (s == LG_SCOPE_PAGE)
-		return 0;
-	if (s == LG_SCOPE_DEVICE)
-		return 1 + it->d;
-	if (s == LG_SCOPE_FIELD)
-		return 1 + c->ndev + it->f;
-	return 1 + c->ndev + c->nfield + it->v;
+	s->w[id / 64] |= 1ull << (id % 64);
 }
 
-static bool bit(const uint8_t *bits, unsigned i)
+static const struct lg_ckset no_checks;
+
+/* Where the engine looks for one item of one scope.  A prerequisite of scope sp counts
+ * where it failed for:
+ *  - the item of scope sp that holds or is the item (the page, its device, its field, its
+ *    vq: a RING is the same item as its VQ), when sp is not below the item's scope;
+ *  - any item of scope sp inside the item's device (or, for the page, anywhere) when sp
+ *    is below the item's scope (a field and a vq are both inside their device);
+ *  - the current chain or used element, when both are CHAIN or USED.
+ * So a prerequisite failed here when it is in at[0..3] or in `in` masked by in_mask; a
+ * check of this scope that fails here is added to *self (NULL: c->subfail) and *self_in. */
+struct view {
+	const struct lg_ckset *at[4], *in;
+	struct lg_ckset in_mask;
+	struct lg_ckset *self, *self_in;
+	struct lg_ckset scratch; /* self_in where nothing holds the item */
+};
+
+static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct item *it,
+		    struct view *v)
 {
-	return bits[i / 8] & (1u << (i % 8));
+	const struct lg_ckset *sets = c->of_scope;
+	bool dev = it->d < c->ndev;
+	size_t fs = 1 + c->ndev + it->f, vs = 1 + c->ndev + c->nfield + it->v;
+	v->at[0] = &c->failed[0];
+	v->at[1] = v->at[2] = v->at[3] = v->in = &no_checks;
+	v->self = &c->failed[0];
+	v->self_in = &v->scratch;
+	for (size_t w = 0; w < LG_CKSET_W; w++)
+		v->in_mask.w[w] = ~(uint64_t)0;
+	if (rank(s) > 0 && dev)
+		v->at[1] = &c->failed[1 + it->d];
+	switch (rank(s)) {
+	case 0: /* below the page: anywhere */
+		v->in = &c->anyfail;
+		for (size_t w = 0; w < LG_CKSET_W; w++)
+			v->in_mask.w[w] = ~(sets[LG_SCOPE_CHAIN].w[w] | sets[LG_SCOPE_USED].w[w]);
+		return;
+	case 1:
+		if (dev) {
+			v->in = &c->inside[it->d];
+			v->self = &c->failed[1 + it->d];
+		}
+		return;
+	case 2:
+		v->self = &c->failed[s == LG_SCOPE_FIELD ? fs : vs];
+		v->at[2] = v->self;
+		if (dev)
+			v->in = v->self_in = &c->inside[it->d];
+		for (size_t w = 0; w < LG_CKSET_W; w++)
+			v->in_mask.w[w] = s == LG_SCOPE_FIELD
+						  ? sets[LG_SCOPE_VQ].w[w] | sets[LG_SCOPE_RING].w[w]
+						  : sets[LG_SCOPE_FIELD].w[w];
+		return;
+	default: /* a chain or used element, in its ring */
+		v->at[2] = &c->failed[vs];
+		v->at[3] = &c->subfail;
+		if (it->f < c->nfield)
+			v->in = &c->failed[fs];
+		v->self = NULL; /* c->subfail */
+		return;
+	}
 }
 
-/* Did check p fail for an item that holds, is, or lies inside the item `it` of scope sx? */
-static bool failed_for(const struct lg_ckctx *c, enum lg_check_id p, enum lg_ck_scope sx,
-		       const struct item *it)
+static bool blocked_in(const struct lg_ckctx *c, const struct view *v, enum lg_check_id id)
 {
-	if (!c->anyfail[p])
-		return false;
-	enum lg_ck_scope sp = table[p].scope;
-	const uint8_t *row = c->failed + (size_t)p * nitems(c);
-	if (rank(sp) == 3) /* a chain's or a used element's: the current one */
-		return rank(sx) == 3 && bit(c->subfail, (unsigned)p);
-	if (rank(sp) < rank(sx) || sp == sx || (is_vq(sp) && is_vq(sx)))
-		return row[slot_of(c, sp, it)];
-	/* p looks at smaller items than x: any of them inside x's item (for a field and a
-	 * vq, inside their device). */
-	if (sx == LG_SCOPE_PAGE)
-		return true;
-	size_t from = sp == LG_SCOPE_FIELD ? c->fieldbase[it->d] : c->vqbase[it->d];
-	size_t to = sp == LG_SCOPE_FIELD ? c->fieldbase[it->d + 1] : c->vqbase[it->d + 1];
-	size_t base = sp == LG_SCOPE_FIELD ? 1 + c->ndev : 1 + c->ndev + c->nfield;
-	for (size_t k = from; k < to; k++)
-		if (row[base + k])
-			return true;
-	return false;
+	uint64_t hit = 0;
+	for (size_t w = 0; w < LG_CKSET_W; w++)
+		hit |= c->pre[id].w[w] & (v->at[0]->w[w] | v->at[1]->w[w] | v->at[2]->w[w] |
+					  v->at[3]->w[w] | (v->in->w[w] & v->in_mask.w[w]));
+	return hit != 0;
 }
 
-static bool blocked_at(const struct lg_ckctx *c, enum lg_check_id id, const struct item *it)
+/* Record that check id (of the view's scope) did not pass for the view's item. */
+static void mark_in(struct lg_ckctx *c, struct view *v, enum lg_check_id id)
 {
-	for (const int16_t *p = table[id].prereq; *p >= 0; p++)
-		if (failed_for(c, (enum lg_check_id)*p, table[id].scope, it))
-			return true;
-	return false;
+	add(&c->anyfail, id);
+	add(v->self ? v->self : &c->subfail, id);
+	add(v->self_in, id);
 }
 
 static struct item current(const struct lg_ckctx *c)
@@ -220,29 +251,38 @@ static struct item current(const struct lg_ckctx *c)
 bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v)
 {
 	struct item it = {c->vq_dev[v], 0, v};
-	return blocked_at(c, id, &it);
-}
-
-/* Record that check id did not pass for the current item. */
-static void mark_failed(struct lg_ckctx *c, enum lg_check_id id)
-{
-	struct item it = current(c);
-	c->anyfail[id] = true;
-	if (rank(table[id].scope) == 3)
-		c->subfail[id / 8] |= (uint8_t)(1u << (id % 8));
-	else
-		c->failed[(size_t)id * nitems(c) + slot_of(c, table[id].scope, &it)] = 1;
+	struct view w;
+	view_of(c, table[id].scope, &it, &w);
+	return blocked_in(c, &w, id);
 }
 
 /* A chain or used element begins: nothing failed for it yet, but the CHAIN and USED
- * checks whose prerequisites failed for its ring (or above) count as not passed. */
+ * checks whose prerequisites failed for its ring (or above) count as not passed.  Which
+ * those are depends only on what failed above the element, so the answer is kept for the
+ * next element while that stays the same (a ring's chains usually share it). */
 void lg_ck_sub_begin(struct lg_ckctx *c)
 {
 	struct item it = current(c);
-	memset(c->subfail, 0, sizeof c->subfail);
+	struct view v;
+	struct lg_ckset key;
+	bool same = c->sub_known;
+	view_of(c, LG_SCOPE_CHAIN, &it, &v);
+	for (size_t w = 0; w < LG_CKSET_W; w++) {
+		key.w[w] = v.at[0]->w[w] | v.at[1]->w[w] | v.at[2]->w[w] |
+			   (v.in->w[w] & v.in_mask.w[w]);
+		same = same && key.w[w] == c->sub_key.w[w];
+	}
+	if (same) {
+		c->subfail = c->sub_blocked;
+		return;
+	}
+	memset(&c->subfail, 0, sizeof c->subfail);
 	for (size_t k = 0; k < LG_CHK_N; k++)
-		if (rank(table[order[k]].scope) == 3 && blocked_at(c, order[k], &it))
-			mark_failed(c, order[k]);
+		if (rank(table[order[k]].scope) == 3 && blocked_in(c, &v, order[k]))
+			mark_in(c, &v, order[k]);
+	c->sub_key = key;
+	c->sub_blocked = c->subfail;
+	c->sub_known = true;
 }
 
 /* ---------------------------------------------------------------- reporting */
@@ -300,9 +340,11 @@ vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t 
 static bool gate(struct lg_ckctx *c, enum lg_check_id id)
 {
 	struct item it = current(c);
-	if (blocked_at(c, id, &it))
+	struct view v;
+	view_of(c, table[id].scope, &it, &v);
+	if (blocked_in(c, &v, id))
 		return false;
-	mark_failed(c, id);
+	mark_in(c, &v, id);
 	return true;
 }
 
@@ -1035,33 +1077,55 @@ int lg_ck_ring_stock_order(struct lg_ckctx *c)
 
 /* ---------------------------------------------------------------- the engine */
 
-/* Run the entries order[k0..k1) (one scope) on the current item.  Entries that share a
- * function (section C) run it once, when one of them is not blocked. */
-static int run_item(struct lg_ckctx *c, size_t k0, size_t k1)
+/* A pass's entries, as run on each item: runs of consecutive entries that share a
+ * function (section C's share one, run once per ring when one of them is not blocked),
+ * those whose first entry applies to the layout's era. */
+struct group {
+	size_t k, end; /* order[k..end) */
+	bool sub;      /* holds CHAIN or USED entries */
+};
+
+static size_t plan_pass(const struct lg_ckctx *c, size_t k0, size_t k1, struct group *g)
 {
 	unsigned era = 1u << c->l->era;
-	for (size_t k = k0; k < k1; k++) {
+	size_t n = 0;
+	for (size_t k = k0; k < k1;) {
 		const struct entry *e = &table[order[k]];
-		if (!(e->eras & era) || (k > k0 && e->run == table[order[k - 1]].run))
-			continue;
-		bool any = false;
 		size_t end = k;
+		bool sub = false;
 		while (end < k1 && table[order[end]].run == e->run)
-			end++;
-		for (size_t g = k; g < end; g++)
-			if (rank(table[order[g]].scope) == 3) {
-				lg_ck_sub_begin(c); /* CHAIN/USED: what holds them counts here */
-				break;
+			sub |= rank(table[order[end++]].scope) == 3;
+		if (e->eras & era)
+			g[n++] = (struct group){k, end, sub};
+		k = end;
+	}
+	return n;
+}
+
+/* Run a pass's groups on the current item. */
+static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
+{
+	struct item it = current(c);
+	struct view v[2]; /* for the pass's own scope, and for CHAIN/USED entries */
+	bool made[2] = {false, false};
+	for (size_t i = 0; i < ng; i++) {
+		bool any = false;
+		if (g[i].sub)
+			lg_ck_sub_begin(c); /* CHAIN/USED: what holds them counts here */
+		for (size_t k = g[i].k; k < g[i].end; k++) {
+			enum lg_ck_scope s = table[order[k]].scope;
+			size_t x = rank(s) == 3;
+			if (!made[x]) {
+				view_of(c, s, &it, &v[x]);
+				made[x] = true;
 			}
-		for (size_t g = k; g < end; g++) {
-			struct item it = current(c);
-			if (!blocked_at(c, order[g], &it))
+			if (!blocked_in(c, &v[x], order[k]))
 				any = true;
 			else /* skipped counts as not passed, for what needs it in turn */
-				mark_failed(c, order[g]);
+				mark_in(c, &v[x], order[k]);
 		}
 		if (any) {
-			int rc = e->run(c);
+			int rc = table[order[g[i].k]].run(c);
 			if (rc < 0)
 				return rc;
 		}
@@ -1078,26 +1142,30 @@ static enum lg_ck_scope pass_scope(enum lg_check_id id)
 static int run_pass(struct lg_ckctx *c, size_t k0, size_t k1)
 {
 	const struct lg_layout *l = c->l;
+	struct group g[LG_CHK_N];
+	size_t ng = plan_pass(c, k0, k1, g);
 	int rc = 0;
+	if (ng == 0)
+		return 0;
 	switch (pass_scope(order[k0])) {
 	case LG_SCOPE_PAGE:
-		return run_item(c, k0, k1);
+		return run_item(c, g, ng);
 	case LG_SCOPE_DEVICE:
 		for (c->d = 0; rc == 0 && c->d < l->ndev; c->d++)
-			rc = run_item(c, k0, k1);
+			rc = run_item(c, g, ng);
 		return rc;
 	case LG_SCOPE_FIELD:
 		for (c->d = 0; rc == 0 && c->d < l->ndev; c->d++)
 			for (c->f = c->fieldbase[c->d]; rc == 0 && c->f < c->fieldbase[c->d + 1]; c->f++) {
 				c->fi = (unsigned)(c->f - c->fieldbase[c->d]);
-				rc = run_item(c, k0, k1);
+				rc = run_item(c, g, ng);
 			}
 		return rc;
 	default: /* VQ, RING */
 		for (c->v = 0; rc == 0 && c->v < c->nvq; c->v++) {
 			c->d = c->vq_dev[c->v];
 			c->q = vq_q(c, c->v);
-			rc = run_item(c, k0, k1);
+			rc = run_item(c, g, ng);
 		}
 		return rc;
 	}
@@ -1119,6 +1187,11 @@ static int setup(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
 	c->ndev = l->ndev;
+	for (unsigned id = 0; id < LG_CHK_N; id++) {
+		add(&c->of_scope[table[id].scope], id);
+		for (const int16_t *p = table[id].prereq; *p >= 0; p++)
+			add(&c->pre[id], (unsigned)*p);
+	}
 	c->fieldbase = calloc(l->ndev + 1, sizeof *c->fieldbase);
 	c->vqbase = calloc(l->ndev + 1, sizeof *c->vqbase);
 	if (!c->fieldbase || !c->vqbase)
@@ -1131,8 +1204,9 @@ static int setup(struct lg_ckctx *c)
 	c->nfield = c->fieldbase[l->ndev];
 	c->nvq = c->vqbase[l->ndev];
 	c->vq_dev = calloc(c->nvq ? c->nvq : 1, sizeof *c->vq_dev);
-	c->failed = calloc(LG_CHK_N, nitems(c));
-	if (!c->vq_dev || !c->failed)
+	c->failed = calloc(nitems(c), sizeof *c->failed);
+	c->inside = calloc(l->ndev ? l->ndev : 1, sizeof *c->inside);
+	if (!c->vq_dev || !c->failed || !c->inside)
 		return lg_fail(c->err, LG_ERR_NOMEM, "out of memory");
 	for (size_t d = 0; d < l->ndev; d++)
 		for (size_t v = c->vqbase[d]; v < c->vqbase[d + 1]; v++)
@@ -1172,6 +1246,7 @@ int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		k = k1;
 	}
 	free(c.failed);
+	free(c.inside);
 	free(c.vq_dev);
 	free(c.vqbase);
 	free(c.fieldbase);

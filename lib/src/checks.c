@@ -226,13 +226,29 @@ static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct i
 	}
 }
 
-static bool blocked_in(const struct lg_ckctx *c, const struct view *v, enum lg_check_id id)
+/* What failed where the view looks. */
+static struct lg_ckset view_failed(const struct view *v)
+{
+	struct lg_ckset u;
+	for (size_t w = 0; w < LG_CKSET_W; w++)
+		u.w[w] = v->at[0]->w[w] | v->at[1]->w[w] | v->at[2]->w[w] | v->at[3]->w[w] |
+			 (v->in->w[w] & v->in_mask.w[w]);
+	return u;
+}
+
+/* Is a prerequisite of check id in u (what failed where it looks)? */
+static bool blocked_by(const struct lg_ckctx *c, const struct lg_ckset *u, enum lg_check_id id)
 {
 	uint64_t hit = 0;
 	for (size_t w = 0; w < LG_CKSET_W; w++)
-		hit |= c->pre[id].w[w] & (v->at[0]->w[w] | v->at[1]->w[w] | v->at[2]->w[w] |
-					  v->at[3]->w[w] | (v->in->w[w] & v->in_mask.w[w]));
+		hit |= c->pre[id].w[w] & u->w[w];
 	return hit != 0;
+}
+
+static bool blocked_in(const struct lg_ckctx *c, const struct view *v, enum lg_check_id id)
+{
+	struct lg_ckset u = view_failed(v);
+	return blocked_by(c, &u, id);
 }
 
 /* Record that check id (of the view's scope) did not pass for the view's item. */
@@ -264,22 +280,21 @@ void lg_ck_sub_begin(struct lg_ckctx *c)
 {
 	struct item it = current(c);
 	struct view v;
-	struct lg_ckset key;
 	bool same = c->sub_known;
+	memset(&c->subfail, 0, sizeof c->subfail);
 	view_of(c, LG_SCOPE_CHAIN, &it, &v);
-	for (size_t w = 0; w < LG_CKSET_W; w++) {
-		key.w[w] = v.at[0]->w[w] | v.at[1]->w[w] | v.at[2]->w[w] |
-			   (v.in->w[w] & v.in_mask.w[w]);
+	struct lg_ckset key = view_failed(&v), u = key;
+	for (size_t w = 0; w < LG_CKSET_W; w++)
 		same = same && key.w[w] == c->sub_key.w[w];
-	}
 	if (same) {
 		c->subfail = c->sub_blocked;
 		return;
 	}
-	memset(&c->subfail, 0, sizeof c->subfail);
 	for (size_t k = 0; k < LG_CHK_N; k++)
-		if (rank(table[order[k]].scope) == 3 && blocked_in(c, &v, order[k]))
+		if (rank(table[order[k]].scope) == 3 && blocked_by(c, &u, order[k])) {
 			mark_in(c, &v, order[k]);
+			add(&u, order[k]);
+		}
 	c->sub_key = key;
 	c->sub_blocked = c->subfail;
 	c->sub_known = true;
@@ -289,13 +304,20 @@ void lg_ck_sub_begin(struct lg_ckctx *c)
 
 /* Append s at dst[at] (dst holds cap bytes), cut as snprintf cuts, NUL-terminated; returns
  * the new end.  The names below are made for every field checked, reported or not, so they
- * are built by hand: snprintf cost the fuzz targets half their time under ASan. */
+ * are built by hand: snprintf cost the fuzz targets half their time under ASan (and a loop
+ * per character, a traced compare per byte under libFuzzer). */
 static size_t put_str(char *dst, size_t cap, size_t at, const char *s)
 {
-	while (*s && at + 1 < cap)
-		dst[at++] = *s++;
-	dst[at < cap ? at : cap - 1] = 0;
-	return at;
+	size_t n = strlen(s);
+	if (at + 1 >= cap) {
+		dst[cap - 1] = 0;
+		return at;
+	}
+	if (n > cap - 1 - at)
+		n = cap - 1 - at;
+	memcpy(dst + at, s, n);
+	dst[at + n] = 0;
+	return at + n;
 }
 
 static size_t put_uint(char *dst, size_t cap, size_t at, uint64_t v)
@@ -415,6 +437,10 @@ static uint32_t dev_size(const struct lg_layout *l, size_t d)
 	return dv->size ? dv->size : lg_desc_size(dv->num_vq, dv->feature_len, dv->config_len);
 }
 
+/* Compared with a page's tail, which is usually zero: one memcmp instead of a loop over
+ * up to 4096 bytes (each a traced compare under the fuzzers). */
+static const uint8_t zero_page[LG_PAGE_SIZE];
+
 /* path and where of the current device, with a field name. */
 #define DEV_NAMES(c, field)                                                                       \
 	char path[64], where[64];                                                                 \
@@ -505,6 +531,9 @@ int lg_ck_page_tail_zero(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
 	if (!l->terminated)
+		return 0;
+	if (l->end + 1 < LG_PAGE_SIZE &&
+	    memcmp(l->page + l->end + 1, zero_page, LG_PAGE_SIZE - (l->end + 1)) == 0)
 		return 0;
 	for (uint32_t i = l->end + 1; i < LG_PAGE_SIZE; i++) {
 		if (l->page[i]) {
@@ -667,7 +696,10 @@ int lg_ck_status_failed(struct lg_ckctx *c)
 int lg_ck_e0_slot_zero(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	for (uint32_t i = 0; i < LG_PAGE_SIZE; i++) {
+	uint32_t slots = LG_E0_SLOTS * LG_E0_SLOT_SIZE, stop = LG_PAGE_SIZE;
+	if (memcmp(l->page + slots, zero_page, LG_PAGE_SIZE - slots) == 0)
+		stop = slots; /* nothing to find after the slots */
+	for (uint32_t i = 0; i < stop; i++) {
 		uint32_t s = i / LG_E0_SLOT_SIZE;
 		if (!l->page[i] ||
 		    (s < LG_E0_SLOTS && lg_le16(l->page + s * LG_E0_SLOT_SIZE + LG_E0_TYPE)))
@@ -1106,28 +1138,39 @@ static size_t plan_pass(const struct lg_ckctx *c, size_t k0, size_t k1, struct g
 static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
 {
 	struct item it = current(c);
-	struct view v[2]; /* for the pass's own scope, and for CHAIN/USED entries */
-	bool made[2] = {false, false};
+	struct view v[2];     /* for the pass's own scope, and for CHAIN/USED entries */
+	struct lg_ckset u[2]; /* what failed where each looks, kept up to date while known */
+	bool made[2] = {false, false}, known[2] = {false, false};
 	for (size_t i = 0; i < ng; i++) {
 		bool any = false;
-		if (g[i].sub)
+		if (g[i].sub) {
 			lg_ck_sub_begin(c); /* CHAIN/USED: what holds them counts here */
+			known[1] = false;
+		}
 		for (size_t k = g[i].k; k < g[i].end; k++) {
-			enum lg_ck_scope s = table[order[k]].scope;
+			enum lg_check_id id = order[k];
+			enum lg_ck_scope s = table[id].scope;
 			size_t x = rank(s) == 3;
 			if (!made[x]) {
 				view_of(c, s, &it, &v[x]);
 				made[x] = true;
 			}
-			if (!blocked_in(c, &v[x], order[k]))
+			if (!known[x]) {
+				u[x] = view_failed(&v[x]);
+				known[x] = true;
+			}
+			if (!blocked_by(c, &u[x], id)) {
 				any = true;
-			else /* skipped counts as not passed, for what needs it in turn */
-				mark_in(c, &v[x], order[k]);
+			} else { /* skipped counts as not passed, for what needs it in turn */
+				mark_in(c, &v[x], id);
+				add(&u[x], id);
+			}
 		}
 		if (any) {
 			int rc = table[order[g[i].k]].run(c);
 			if (rc < 0)
 				return rc;
+			known[0] = known[1] = false; /* it may have reported */
 		}
 	}
 	return 0;

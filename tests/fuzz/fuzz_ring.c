@@ -3,8 +3,9 @@
  * its buffers may point into) behind a block device whose num and negotiated INDIRECT /
  * EVENT_IDX come from the first bytes.  Runs every section C check and the public walker
  * (lg_ring_read, lg_ring_outstanding, lg_chain_walk on every head).
- * Speed (>= 10 k inputs/s under ASan): the image is one reused mapping (fuzz_common.h), zeroed
- * and filled per input, not a fresh 80 KiB calloc; what is checked is unchanged. */
+ * Speed (>= 10 k inputs/s under ASan): the image is one reused mapping (fuzz_common.h),
+ * filled per input (and zeroed where the input does not reach), not a fresh 80 KiB calloc;
+ * what is checked is unchanged. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *m = fuzz_buf(total);
 	if (!m)
 		return 0;
-	memset(m, 0, total);
-	/* The ring from the input, then RAM from what is left. */
+	/* The ring from the input, then RAM from what is left; every other byte zero (only
+	 * those are cleared: the mapping is reused, and 80 KiB of memset per input cost 7%). */
 	size_t n = size < rsize ? size : (size_t)rsize;
+	size_t ram = size > n ? (size - n < RAM ? size - n : RAM) : 0;
 	memcpy(m + RAM + LG_PAGE_SIZE, data, n);
-	if (size > n)
-		memcpy(m, data + n, size - n < RAM ? size - n : RAM);
+	memset(m + RAM + LG_PAGE_SIZE + n, 0, (size_t)rsize - n);
+	memcpy(m, data + n, ram);
+	memset(m + ram, 0, RAM - ram);
+	memset(m + RAM, 0, LG_PAGE_SIZE);
 	uint8_t *p = m + RAM;
 	p[0] = LG_TYPE_BLOCK;
 	p[1] = 1;

@@ -8,7 +8,8 @@
 #
 # Inputs with a name (page-all-ff.bin, regress-*.bin: hand-made seeds and regressions) are
 # kept as they are; the inputs named by their SHA-1 (libFuzzer's names) are replaced by the
-# merged set.  Inputs that crash are left in the scratch folder, named on the output, and
+# merged set, the smallest first as long as the folder stays within 1 MiB (fuzz_trim in
+# targets.sh).  Inputs that crash are left in the scratch folder, named on the output, and
 # fail the script: fix the bug, add the input as a named regression, then merge again.
 # Environment: LGKIT_BUILD_ROOT (default build/: the fuzz build is its fuzz/, made when
 # absent, as run-all.sh makes it), LGKIT_VECTORS_DIR.
@@ -63,6 +64,7 @@ for name in $targets; do
 		h=$(sha1sum "$f" | cut -c1-40)
 		grep -qx "$h" <<<"$named" || cp "$f" "$corpus/$h"
 	done
+	fuzz_trim "$corpus" # within 1 MiB: the smallest finds
 	echo "  tests/fuzz/corpus/$name: $(ls "$corpus" | wc -l) inputs, $(du -sh "$corpus" | cut -f1)"
 done
 exit $fail

@@ -54,3 +54,21 @@ fuzz_prepare() {
 	done
 	fuzz_vectors "$root" "$name" | while read -r f; do cp "$f" "$dir/"; done
 }
+
+# fuzz_trim DIR: keep a committed corpus within the repository's budget of 1 MiB per
+# target: the inputs named by their SHA-1 (libFuzzer's finds) smallest first, as many as
+# fit beside the named inputs (hand-made seeds, regressions), which always stay.  A long
+# run of the dump readers finds megabytes of large cores; the small ones carry most of
+# the coverage, and each run starts from the real-Launcher vectors as well.
+fuzz_trim() {
+	local dir=$1 cap=$((1 << 20)) used=0 f s
+	for f in "$dir"/*; do
+		[ -f "$f" ] || continue
+		case ${f##*/} in *[!0-9a-f]*) used=$((used + $(stat -c %s "$f"))) ;; esac
+	done
+	for f in $(ls -1Sr "$dir"); do
+		case $f in *[!0-9a-f]*) continue ;; esac
+		s=$(stat -c %s "$dir/$f")
+		if [ $((used + s)) -le $cap ]; then used=$((used + s)); else rm -f "$dir/$f"; fi
+	done
+}

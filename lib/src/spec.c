@@ -1709,14 +1709,13 @@ static void put_features(struct sb *b, const char *key, unsigned type, const uin
 {
 	put(b, "      \"%s\": [", key);
 	bool first = true;
-	for (unsigned bit = 0; bit < len * 8u; bit++) {
-		if (!lg_feature_test(bits, len, bit))
-			continue;
-		const char *n = lg_feature_name(type, bit);
-		if (n && lg_feature_lookup(type, n) == (int)bit)
+	for (int bit = lg_feature_next(bits, len, 0); bit >= 0;
+	     bit = lg_feature_next(bits, len, bit + 1)) {
+		const char *n = lg_feature_name(type, (unsigned)bit);
+		if (n && lg_feature_lookup(type, n) == bit)
 			put(b, "%s\"%s\"", first ? "" : ", ", n);
 		else
-			put(b, "%s%u", first ? "" : ", ", bit);
+			put(b, "%s%d", first ? "" : ", ", bit);
 		first = false;
 	}
 	put(b, "],\n");

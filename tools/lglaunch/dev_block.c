@@ -255,7 +255,6 @@ static void block_teardown(struct lgl_vm *vm, struct lgl_device *dev)
 }
 
 const struct lgl_dev_class lgl_block_class = {
-	.name = "block",
 	.type = LG_TYPE_BLOCK,
 	.nvq = 1,
 	.flag = "block",

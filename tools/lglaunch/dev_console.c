@@ -58,7 +58,6 @@ static void console_input(struct lgl_vm *vm, struct lgl_device *dev)
 }
 
 const struct lgl_dev_class lgl_console_class = {
-	.name = "console",
 	.type = LG_TYPE_CONSOLE,
 	.nvq = 2,
 	.service = console_service,

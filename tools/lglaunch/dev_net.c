@@ -363,7 +363,6 @@ static void net_input(struct lgl_vm *vm, struct lgl_device *dev)
 }
 
 const struct lgl_dev_class lgl_net_class = {
-	.name = "net",
 	.type = LG_TYPE_NET,
 	.nvq = 2,
 	.flag = "net",

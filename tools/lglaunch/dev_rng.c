@@ -29,7 +29,6 @@ static void rng_service(struct lgl_vm *vm, struct lgl_vq *vq)
 }
 
 const struct lgl_dev_class lgl_rng_class = {
-	.name = "rng",
 	.type = LG_TYPE_RNG,
 	.nvq = 1,
 	.flag = "rng",

@@ -143,7 +143,6 @@ struct lgl_device {
  * how a device of the type is described from flags, set up from the layout and torn down.
  * Adding a device type is its file and one entry in lgl_dev_class_of() (device.c). */
 struct lgl_dev_class {
-	const char *name; /* in messages */
 	uint8_t type;
 	unsigned nvq;          /* queues of a device made from flags */
 	/* The command-line flag that adds a device of the class ("block" for --block), or NULL;
@@ -174,6 +173,9 @@ extern const struct lgl_dev_class lgl_console_class, lgl_block_class, lgl_rng_cl
 	lgl_net_class;
 /* The class of a device lglaunch does not serve (no backend, or no flag argument): idle. */
 extern const struct lgl_dev_class lgl_idle_class;
+/* The device's name in messages: its type's (the library's device-type table), or
+ * "unsupported" when it is idle. */
+const char *lgl_dev_name(const struct lgl_device *dev);
 /* Offer feature bit in d (describe helpers). */
 void lgl_add_feature(struct lg_device *d, unsigned bit);
 /* The class of a virtio device type, or NULL (no backend: the device stays idle). */

@@ -377,7 +377,7 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		if (!dc || (dc->flag_arg && !arg && !dc->arg_optional)) {
 			if (dc) {
 				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s\n", i,
-					dc->name, dc->flag, dc->flag_arg);
+					lg_type_name(dc->type), dc->flag, dc->flag_arg);
 				return -1;
 			}
 			if (vm->verbose)
@@ -388,7 +388,7 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		if (dc->flag_arg && !arg) {
 			if (vm->verbose)
 				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s; it stays idle\n",
-					i, dc->name, dc->flag, dc->flag_arg);
+					i, lg_type_name(dc->type), dc->flag, dc->flag_arg);
 			continue;
 		}
 		d->cls = dc;

@@ -10,6 +10,7 @@
 #include "check_priv.h"
 #include "devtype_priv.h"
 #include "err_priv.h"
+#include "names_priv.h"
 
 /* ---------------------------------------------------------------- the table */
 
@@ -70,17 +71,10 @@ int lg_check_prereq(enum lg_check_id id, unsigned i)
 
 const char *lg_severity_name(enum lg_severity s)
 {
-	switch (s) {
-	case LG_SEV_OFF:
-		return "off";
-	case LG_SEV_NOTE:
-		return "note";
-	case LG_SEV_WARNING:
-		return "warning";
-	case LG_SEV_ERROR:
-		return "error";
-	}
-	return "unknown";
+	static const char *const names[] = {[LG_SEV_OFF] = "off", [LG_SEV_NOTE] = "note",
+					     [LG_SEV_WARNING] = "warning",
+					     [LG_SEV_ERROR] = "error"};
+	return LG_NAME_IN(names, s, "unknown");
 }
 
 /* ---------------------------------------------------------------- configuration */

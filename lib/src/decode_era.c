@@ -5,35 +5,20 @@
 #include <string.h>
 
 #include "decode_priv.h"
+#include "names_priv.h"
 
 const char *lg_era_name(enum lg_era era)
 {
-	switch (era) {
-	case LG_ERA_E0:
-		return "e0";
-	case LG_ERA_E1:
-		return "e1";
-	case LG_ERA_E2:
-		return "e2";
-	case LG_ERA_AUTO:
-		break;
-	}
-	return "auto";
+	static const char *const names[] = {[LG_ERA_E0] = "e0", [LG_ERA_E1] = "e1",
+					     [LG_ERA_E2] = "e2"};
+	return LG_NAME_IN(names, era, "auto");
 }
 
 const char *lg_era_kernel(enum lg_era era)
 {
-	switch (era) {
-	case LG_ERA_E0:
-		return "2.6.23";
-	case LG_ERA_E1:
-		return "2.6.24";
-	case LG_ERA_E2:
-		return "2.6.25-3.19";
-	case LG_ERA_AUTO:
-		break;
-	}
-	return "";
+	static const char *const kernels[] = {[LG_ERA_E0] = "2.6.23", [LG_ERA_E1] = "2.6.24",
+					       [LG_ERA_E2] = "2.6.25-3.19"};
+	return LG_NAME_IN(kernels, era, "");
 }
 
 int lg_era_lookup(const char *name)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "image_priv.h"
+#include "names_priv.h"
 
 struct lg_image *lg_image_new(enum lg_image_kind kind)
 {
@@ -84,17 +85,10 @@ enum lg_image_kind lg_image_kind(const struct lg_image *img)
 
 const char *lg_image_kind_name(enum lg_image_kind kind)
 {
-	switch (kind) {
-	case LG_IMAGE_RAW:
-		return "raw";
-	case LG_IMAGE_ELF:
-		return "elf";
-	case LG_IMAGE_KDUMP:
-		return "kdump";
-	case LG_IMAGE_MEMORY:
-		return "memory";
-	}
-	return "unknown";
+	static const char *const names[] = {[LG_IMAGE_RAW] = "raw", [LG_IMAGE_ELF] = "elf",
+					     [LG_IMAGE_KDUMP] = "kdump",
+					     [LG_IMAGE_MEMORY] = "memory"};
+	return LG_NAME_IN(names, kind, "unknown");
 }
 
 size_t lg_image_range_count(const struct lg_image *img)

@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* locate.c — finding the descriptor page in an image (note, e820, lowest address). */
 #include "image_priv.h"
+#include "names_priv.h"
 
 const char *lg_page_source_name(enum lg_page_source src)
 {
-	switch (src) {
-	case LG_PAGE_FROM_OPTION:
-		return "--page-addr";
-	case LG_PAGE_FROM_NOTE:
-		return "lgkit note";
-	case LG_PAGE_FROM_E820:
-		return "zero page e820 entry";
-	case LG_PAGE_FROM_FIRST_BYTE:
-		return "first byte of the image";
-	case LG_PAGE_FROM_SCAN:
-		return "scan";
-	}
-	return "unknown";
+	static const char *const names[] = {
+		[LG_PAGE_FROM_OPTION] = "--page-addr",	 [LG_PAGE_FROM_NOTE] = "lgkit note",
+		[LG_PAGE_FROM_E820] = "zero page e820 entry",
+		[LG_PAGE_FROM_FIRST_BYTE] = "first byte of the image", [LG_PAGE_FROM_SCAN] = "scan"};
+	return LG_NAME_IN(names, src, "unknown");
 }
 
 /* The boot header the Launcher writes into the zero page (docs/abi.md §4): hdr.version 0x207

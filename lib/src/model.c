@@ -20,6 +20,14 @@ bool lg_feature_test(const uint8_t *bits, uint8_t len, unsigned bit)
 	return bit / 8 < len && (bits[bit / 8] >> (bit % 8)) & 1;
 }
 
+int lg_feature_next(const uint8_t *bits, uint8_t len, unsigned from)
+{
+	for (unsigned b = from; b < len * 8u; b++)
+		if ((bits[b / 8] >> (b % 8)) & 1)
+			return (int)b;
+	return -1;
+}
+
 void lg_layout_init(struct lg_layout *l, uint64_t page_addr)
 {
 	memset(l, 0, sizeof *l);

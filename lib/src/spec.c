@@ -437,6 +437,98 @@ static int key_of(struct ld *c, const char *path, const char *const *keys, const
 	return -1;
 }
 
+/* A walk over a JSON object's members in document order, so that problems are reported in
+ * that order: each member, the index of its key in keys[] and its path.  A member whose key
+ * is not in keys[], or repeats one, is reported and passed over; so is "comment" where
+ * keys[] has it (any string). */
+struct walk {
+	struct ld *c;
+	const char *path;
+	const char *const *keys;
+	const cJSON **m; /* m[i]: the object's first member named keys[i], or NULL */
+	int n;
+	const cJSON *next;
+	const cJSON *v;  /* the member */
+	int k;		 /* keys[k] is its key */
+	char p[PATHLEN]; /* its path */
+};
+
+/* Starts a walk over obj at path with keys[0..n), filling m; false when obj is not an
+ * object (reported: what says what was expected). */
+static bool walk_start(struct walk *w, struct ld *c, const cJSON *obj, const char *path,
+		       const char *what, const char *const *keys, int n, const cJSON **m)
+{
+	if (!cJSON_IsObject(obj)) {
+		expected(c, path, what, obj);
+		return false;
+	}
+	members(obj, keys, (size_t)n, m);
+	w->c = c;
+	w->path = path;
+	w->keys = keys;
+	w->m = m;
+	w->n = n;
+	w->next = obj->child;
+	return true;
+}
+
+/* The next member to judge; false at the end, or once loading stops. */
+static bool walk_next(struct walk *w)
+{
+	while (w->next && !w->c->stop) {
+		w->v = w->next;
+		w->next = w->v->next;
+		w->k = key_of(w->c, w->path, w->keys, w->m, w->n, w->v);
+		if (w->k < 0)
+			continue;
+		pathf(w->p, "%s.%s", strcmp(w->path, ".") ? w->path : "", w->keys[w->k]);
+		if (strcmp(w->keys[w->k], "comment") != 0)
+			return true;
+		if (!cJSON_IsString(w->v))
+			expected(w->c, w->p, "a string", w->v);
+	}
+	return false;
+}
+
+static bool has_key(const cJSON *obj, const char *key)
+{
+	for (const cJSON *m = obj && cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next)
+		if (m->string && strcmp(m->string, key) == 0)
+			return true;
+	return false;
+}
+
+/* A config given as the object {"hex": "…"} at path: its bytes into dst, at most max (why
+ * says why), their number into *len; false when it has problems (reported).  example is a
+ * hex string the messages show. */
+static bool load_hex(struct ld *c, const cJSON *cfg, const char *path, uint8_t *dst, size_t max,
+		     const char *why, const char *example, size_t *len)
+{
+	static const char *const keys[] = {"hex"};
+	const cJSON *got[1];
+	char what[96];
+	struct walk w;
+	bool ok = false;
+	if (!walk_start(&w, c, cfg, path, "an object {\"hex\": \"…\"}", keys, 1, got))
+		return false;
+	while (walk_next(&w)) {
+		int rc = cJSON_IsString(w.v) ? parse_hex(w.v->valuestring, dst, max, len) : -3;
+		if (rc == -3) {
+			snprintf(what, sizeof what, "a string of hex bytes such as \"%s\"", example);
+			expected(c, w.p, what, w.v);
+		} else if (rc == -2) {
+			fail(c, LG_ERR_SPEC, w.v, w.p, "expected at most %zu bytes (%s), got more", max,
+			     why);
+		} else if (rc < 0) {
+			snprintf(what, sizeof what, "pairs of hex digits such as \"%s\"", example);
+			expected(c, w.p, what, w.v);
+		} else {
+			ok = true;
+		}
+	}
+	return ok;
+}
+
 /* ---------------------------------------------------------------- pass 1: one device */
 
 /* What pass 1 learns about a queue before allocation. */
@@ -520,19 +612,15 @@ static void load_queue(struct ld *c, const cJSON *q, const char *path, struct qs
 {
 	static const char *const keys[] = {"num", "irq", "pfn"};
 	const cJSON *m[3];
+	struct walk w;
 	out->node = q;
-	if (!cJSON_IsObject(q)) {
-		expected(c, path, "an object such as {\"num\": 256}", q);
+	if (!walk_start(&w, c, q, path, "an object such as {\"num\": 256}", keys, 3, m))
 		return;
-	}
-	members(q, keys, 3, m);
-	for (const cJSON *v = q->child; v && !c->stop; v = v->next) {
-		int k = key_of(c, path, keys, m, 3, v);
-		if (k < 0)
-			continue;
-		char p[PATHLEN];
+	while (walk_next(&w)) {
+		const cJSON *v = w.v;
+		const char *p = w.p;
+		int k = w.k;
 		uint64_t u = 0;
-		pathf(p, "%s.%s", path, keys[k]);
 		if (k == 0 && !(c->flags & LG_SPEC_LAX)) {
 			double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
 			if (!(d >= 1 && d <= LG_VQ_NUM_MAX) || (double)(uint32_t)d != d)
@@ -569,32 +657,11 @@ static void load_config(struct ld *c, const cJSON *cfg, const char *path, struct
 		expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
 		return;
 	}
-	const cJSON *hex = NULL;
-	for (const cJSON *m = cfg->child; m && !hex; m = m->next)
-		if (m->string && strcmp(m->string, "hex") == 0)
-			hex = m;
-	if (hex) {
-		static const char *const keys[] = {"hex"};
-		const cJSON *got[1];
-		members(cfg, keys, 1, got);
-		for (const cJSON *v = cfg->child; v && !c->stop; v = v->next) {
-			if (key_of(c, path, keys, got, 1, v) < 0)
-				continue;
-			char p[PATHLEN];
-			pathf(p, "%s.hex", path);
-			size_t n;
-			int rc = cJSON_IsString(hex) ? parse_hex(hex->valuestring, d->config, 255, &n)
-						     : -3;
-			if (rc == -3)
-				expected(c, p, "a string of hex bytes such as \"00400000\"", hex);
-			else if (rc == -2)
-				fail(c, LG_ERR_SPEC, hex, p,
-				     "expected at most 255 bytes (config_len is 8 bits), got more");
-			else if (rc < 0)
-				expected(c, p, "pairs of hex digits such as \"00400000\"", hex);
-			else
-				*need = (unsigned)n;
-		}
+	size_t hexlen;
+	if (has_key(cfg, "hex")) {
+		if (load_hex(c, cfg, path, d->config, 255, "config_len is 8 bits", "00400000",
+			     &hexlen))
+			*need = (unsigned)hexlen;
 		return;
 	}
 	const struct lg_config_field *f[MAXFIELDS];
@@ -616,14 +683,12 @@ static void load_config(struct ld *c, const cJSON *cfg, const char *path, struct
 	const cJSON *got[16];
 	for (size_t i = 0; i < nf; i++)
 		keys[i] = f[i]->name;
-	members(cfg, keys, nf, got);
-	/* Values in document order, so problems are reported in that order. */
-	for (const cJSON *m = cfg->child; m && !c->stop; m = m->next) {
-		int i = key_of(c, path, keys, got, (int)nf, m);
-		if (i < 0)
-			continue;
-		char p[PATHLEN];
-		pathf(p, "%s.%s", path, f[i]->name);
+	struct walk w;
+	walk_start(&w, c, cfg, path, NULL, keys, (int)nf, got); /* an object: seen above */
+	while (walk_next(&w)) {
+		const cJSON *m = w.v;
+		const char *p = w.p;
+		int i = w.k;
 		uint8_t *dst = d->config + f[i]->off;
 		unsigned size = f[i]->size;
 		if (f[i]->kind == LG_FIELD_MAC) {
@@ -683,14 +748,6 @@ static const char *type_problem(const cJSON *v, uint8_t *type)
 static unsigned era_queues(uint8_t type)
 {
 	return type == LG_TYPE_NET || type == LG_TYPE_CONSOLE ? 2 : type == LG_TYPE_BLOCK ? 1 : 0;
-}
-
-static bool has_key(const cJSON *obj, const char *key)
-{
-	for (const cJSON *m = obj && cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next)
-		if (m->string && strcmp(m->string, key) == 0)
-			return true;
-	return false;
 }
 
 /* The era's default queues (of ERA_VQ_NUM entries) for a device that gives none; false
@@ -785,33 +842,15 @@ static void load_era_config(struct ld *c, const cJSON *cfg, const char *path, ui
 	const struct efield *f = efields(c->era, vtype, &nf);
 	const char *keys[4];
 	const cJSON *got[4];
-	char p[PATHLEN];
 	if (!cJSON_IsObject(cfg)) {
 		expected(c, path, "an object of config fields, or {\"hex\": \"…\"}", cfg);
 		return;
 	}
 	if (has_key(cfg, "hex")) {
-		keys[0] = "hex";
-		members(cfg, keys, 1, got);
-		for (const cJSON *v = cfg->child; v && !c->stop; v = v->next) {
-			if (key_of(c, path, keys, got, 1, v) < 0)
-				continue;
-			pathf(p, "%s.hex", path);
-			int rc = cJSON_IsString(v) ? parse_hex(v->valuestring, e->raw, hexmax,
-							       &e->hexlen)
-						   : -3;
-			if (rc == -3)
-				expected(c, p, "a string of hex bytes such as \"4108008000\"", v);
-			else if (rc == -2)
-				fail(c, LG_ERR_SPEC, v, p, "expected at most %zu bytes (%s), got more",
-				     hexmax,
-				     c->era == LG_ERA_E0 ? "the device memory the model keeps"
-							 : "config_len is 8 bits");
-			else if (rc < 0)
-				expected(c, p, "pairs of hex digits such as \"4108008000\"", v);
-			else
-				e->hex = true;
-		}
+		e->hex = load_hex(c, cfg, path, e->raw, hexmax,
+				  c->era == LG_ERA_E0 ? "the device memory the model keeps"
+						      : "config_len is 8 bits",
+				  "4108008000", &e->hexlen);
 		return;
 	}
 	if (!f) {
@@ -823,20 +862,18 @@ static void load_era_config(struct ld *c, const cJSON *cfg, const char *path, ui
 	}
 	for (size_t i = 0; i < nf; i++)
 		keys[i] = f[i].name;
-	members(cfg, keys, nf, got);
-	for (const cJSON *m = cfg->child; m && !c->stop; m = m->next) {
-		int i = key_of(c, path, keys, got, (int)nf, m);
-		if (i < 0)
-			continue;
-		pathf(p, "%s.%s", path, f[i].name);
-		if (f[i].size == 6) {
-			if (!cJSON_IsString(m) || !parse_mac(m->valuestring, e->mac))
-				expected(c, p, "a MAC address such as \"02:4c:47:00:00:01\"", m);
+	struct walk w;
+	walk_start(&w, c, cfg, path, NULL, keys, (int)nf, got); /* an object: seen above */
+	while (walk_next(&w)) {
+		const struct efield *fi = &f[w.k];
+		if (fi->size == 6) {
+			if (!cJSON_IsString(w.v) || !parse_mac(w.v->valuestring, e->mac))
+				expected(c, w.p, "a MAC address such as \"02:4c:47:00:00:01\"", w.v);
 			else
-				e->given[i] = true;
-		} else if (get_uint(c, m, p, I_WIDE, f[i].size == 8 ? UINT64_MAX : UINT32_MAX,
-				    &e->val[i]) == 0) {
-			e->given[i] = true;
+				e->given[w.k] = true;
+		} else if (get_uint(c, w.v, w.p, I_WIDE, fi->size == 8 ? UINT64_MAX : UINT32_MAX,
+				    &e->val[w.k]) == 0) {
+			e->given[w.k] = true;
 		}
 	}
 }
@@ -887,16 +924,14 @@ static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, stru
 	static const char *const keys[K_N] = {"type",	   "slot", "features", "status",
 					      "num_pages", "pfn",  "config",   "comment"};
 	const cJSON *m[K_N];
-	char p[PATHLEN];
+	struct walk w;
 	uint64_t u = 0;
 	unsigned nerr = c->nerr;
 	struct lg_e0_slot *s = &d->e0;
 	s->slot = (uint8_t)(prev_slot + 1);
-	if (!cJSON_IsObject(dj)) {
-		expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+	if (!walk_start(&w, c, dj, path, "a device object such as {\"type\": \"block\"}", keys,
+			K_N, m))
 		return false;
-	}
-	members(dj, keys, K_N, m);
 	const cJSON *t = m[K_TYPE];
 	bool type_ok = true;
 	if (!t)
@@ -922,12 +957,10 @@ static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, stru
 		      : s->type == LG_E0_NET ? LG_E0_F_RANDOMNESS | 1u
 					     : 0;
 	s->num_pages = s->type == LG_E0_BLOCK || s->type == LG_E0_NET ? 1 : 0;
-	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
-		int k = key_of(c, path, keys, m, K_N, v);
-		if (k < 0)
-			continue;
-		pathf(p, "%s.%s", path, keys[k]);
-		switch (k) {
+	while (walk_next(&w)) {
+		const cJSON *v = w.v;
+		const char *p = w.p;
+		switch (w.k) {
 		case K_TYPE:
 			if (!type_ok)
 				expected(c, p,
@@ -967,9 +1000,6 @@ static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, stru
 			if (type_ok)
 				load_era_config(c, v, p, d->type, LG_E0_PAGE_HEAD, &es->cfg);
 			break;
-		default:
-			if (!cJSON_IsString(v))
-				expected(c, p, "a string", v);
 		}
 	}
 	/* After the members: an unknown key often says why one is missing. */
@@ -980,8 +1010,9 @@ static bool load_device_e0(struct ld *c, const cJSON *dj, const char *path, stru
 		fail(c, LG_ERR_SPEC, dj, path,
 		     "expected at most 16 devices: the 2.6.23 page has 16 slots");
 	if (m[K_CONFIG] && !s->num_pages) {
-		pathf(p, "%s.config", path);
-		fail(c, LG_ERR_SPEC, m[K_CONFIG], p,
+		char at[PATHLEN];
+		pathf(at, "%s.config", path);
+		fail(c, LG_ERR_SPEC, m[K_CONFIG], at,
 		     "the device has num_pages 0: no memory to hold a config");
 	}
 	/* The memory's first bytes: typed fields at their offsets, or the hex. */
@@ -1019,6 +1050,25 @@ static bool load_queues(struct ld *c, const cJSON *v, const char *p, struct dspe
 	return true;
 }
 
+/* The members that 2.6.24 and later devices judge alike: "type" (type_bad, the problem
+ * found before the walk, is reported in its place) and "status"; false for the others. */
+static bool device_key(struct ld *c, const struct walk *w, const char *type_bad,
+		       struct lg_device *d)
+{
+	const char *key = w->keys[w->k];
+	uint64_t u;
+	if (strcmp(key, "type") == 0) {
+		if (type_bad)
+			expected(c, w->p, type_bad, w->v);
+	} else if (strcmp(key, "status") == 0) {
+		if (get_uint(c, w->v, w->p, I_NUM, 255, &u) == 0)
+			d->status = (uint8_t)u;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* One 2.6.24 device: its queues become the first fields of its config, the typed fields
  * (or the hex) follow, as the 2.6.24 Launcher wrote them (ERA_* defaults); false when it
  * has problems (reported). */
@@ -1028,44 +1078,23 @@ static bool load_device_e1(struct ld *c, const cJSON *dj, const char *path, stru
 	enum { K_TYPE, K_QUEUES, K_STATUS, K_CONFIG, K_COMMENT, K_N };
 	static const char *const keys[K_N] = {"type", "queues", "status", "config", "comment"};
 	const cJSON *m[K_N];
-	char p[PATHLEN];
-	uint64_t u = 0;
+	struct walk w;
 	unsigned nerr = c->nerr;
-	if (!cJSON_IsObject(dj)) {
-		expected(c, path, "a device object such as {\"type\": \"block\"}", dj);
+	if (!walk_start(&w, c, dj, path, "a device object such as {\"type\": \"block\"}", keys,
+			K_N, m))
 		return false;
-	}
-	members(dj, keys, K_N, m);
 	const char *type_bad = m[K_TYPE] ? type_problem(m[K_TYPE], &d->type) : NULL;
 	bool type_ok = m[K_TYPE] && !type_bad;
 	if (type_ok && !m[K_QUEUES])
 		era_default_queues(c, dj, path, d->type, ds, "2.6.24");
-	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
-		int k = key_of(c, path, keys, m, K_N, v);
-		if (k < 0)
+	while (walk_next(&w)) {
+		if (device_key(c, &w, type_bad, d))
 			continue;
-		pathf(p, "%s.%s", path, keys[k]);
-		switch (k) {
-		case K_TYPE:
-			if (type_bad)
-				expected(c, p, type_bad, v);
-			break;
-		case K_QUEUES:
-			load_queues(c, v, p, ds, 25, "an array of queues such as [{\"num\": 128}]",
+		if (w.k == K_QUEUES)
+			load_queues(c, w.v, w.p, ds, 25, "an array of queues such as [{\"num\": 128}]",
 				    "each is a 10-byte field of the 255-byte config");
-			break;
-		case K_STATUS:
-			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
-				d->status = (uint8_t)u;
-			break;
-		case K_CONFIG:
-			if (type_ok)
-				load_era_config(c, v, p, d->type, 255, &es->cfg);
-			break;
-		default:
-			if (!cJSON_IsString(v))
-				expected(c, p, "a string", v);
-		}
+		else if (type_ok) /* K_CONFIG */
+			load_era_config(c, w.v, w.p, d->type, 255, &es->cfg);
 	}
 	if (!m[K_TYPE])
 		fail(c, LG_ERR_SPEC, dj, path,
@@ -1160,17 +1189,14 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 					      "acked",	     "feature_len", "status",
 					      "config",	     "config_len", "comment"};
 	const cJSON *m[K_N];
-	char p[PATHLEN];
-	uint64_t u = 0;
+	char at[PATHLEN];
+	struct walk w;
 	unsigned nerr = c->nerr;
 
-	if (!cJSON_IsObject(dj)) {
-		expected(c, path, "a device object such as {\"type\": \"rng\", \"queues\": "
+	if (!walk_start(&w, c, dj, path, "a device object such as {\"type\": \"rng\", \"queues\": "
 				  "[{\"num\": 256}]}",
-			 dj);
+			keys, K_N, m))
 		return false;
-	}
-	members(dj, keys, K_N, m);
 
 	/* The type first: feature names and config fields depend on it (without a type they
 	 * are not judged).  A bad type is reported in its place among the keys. */
@@ -1183,16 +1209,12 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 			       &clen);
 	uint64_t flen_v = 0, clen_v = 0;
 	bool flen_ok = false, clen_ok = false;
-	for (const cJSON *v = dj->child; v && !c->stop; v = v->next) {
-		int k = key_of(c, path, keys, m, K_N, v);
-		if (k < 0)
+	while (walk_next(&w)) {
+		if (device_key(c, &w, type_bad, d))
 			continue;
-		pathf(p, "%s.%s", path, keys[k]);
-		switch (k) {
-		case K_TYPE:
-			if (type_bad)
-				expected(c, p, type_bad, v);
-			break;
+		const cJSON *v = w.v;
+		const char *p = w.p;
+		switch (w.k) {
 		case K_QUEUES:
 			if (load_queues(c, v, p, ds, 255, "an array of queues such as [{\"num\": 256}]",
 					"num_vq is 8 bits"))
@@ -1202,20 +1224,12 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 		case K_ACKED:
 			if (type_ok)
 				feature_list(c, v, p, d->type,
-					     k == K_FEATURES ? d->host_features : d->guest_features,
+					     w.k == K_FEATURES ? d->host_features : d->guest_features,
 					     &flen);
-			break;
-		case K_STATUS:
-			if (get_uint(c, v, p, I_NUM, 255, &u) == 0)
-				d->status = (uint8_t)u;
 			break;
 		case K_CONFIG:
 			if (type_ok)
 				load_config(c, v, p, d, &clen);
-			break;
-		case K_COMMENT:
-			if (!cJSON_IsString(v))
-				expected(c, p, "a string", v);
 			break;
 		case K_FLEN: /* lengths: below, once the contents are known */
 			flen_ok = get_uint(c, v, p, I_NUM, 255, &flen_v) == 0;
@@ -1233,9 +1247,9 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 	/* Explicit lengths may grow the bitmaps or config (zero-filled), never cut them. */
 	d->feature_len = (uint8_t)flen;
 	if (flen_ok) {
-		pathf(p, "%s.feature_len", path);
+		pathf(at, "%s.feature_len", path);
 		if (flen_v < flen)
-			fail(c, LG_ERR_SPEC, m[K_FLEN], p,
+			fail(c, LG_ERR_SPEC, m[K_FLEN], at,
 			     "expected at least %u to hold the highest feature bit listed, got %llu",
 			     flen, (unsigned long long)flen_v);
 		else
@@ -1243,9 +1257,9 @@ static bool load_device(struct ld *c, const cJSON *dj, const char *path, struct 
 	}
 	d->config_len = (uint8_t)clen;
 	if (clen_ok) {
-		pathf(p, "%s.config_len", path);
+		pathf(at, "%s.config_len", path);
 		if (clen_v < clen)
-			fail(c, LG_ERR_SPEC, m[K_CLEN], p,
+			fail(c, LG_ERR_SPEC, m[K_CLEN], at,
 			     "expected at least %u to hold the config given, got %llu", clen,
 			     (unsigned long long)clen_v);
 		else
@@ -1294,6 +1308,27 @@ static int syntax_error(struct ld *c, const char *at)
 	return report(c, LG_ERR_SYNTAX, tp, NULL, "invalid JSON: unexpected text at %s", q);
 }
 
+/* A size or an address at p (a number or a size string) that must be a multiple of 4096
+ * below 2^63, and not 0 when nonzero; false when it is not (reported: expected multiple, or
+ * noun "below 2^63"). */
+static bool get_pages(struct ld *c, const cJSON *v, const char *p, bool nonzero,
+		      const char *multiple, const char *noun, uint64_t *out)
+{
+	char what[64];
+	if (get_uint(c, v, p, I_SIZE, UINT64_MAX, out) < 0)
+		return false;
+	if ((nonzero && *out == 0) || *out % LG_PAGE_SIZE) {
+		expected(c, p, multiple, v);
+		return false;
+	}
+	if (*out > UINT64_MAX / 2) {
+		snprintf(what, sizeof what, "%s below 2^63 (0x8000000000000000)", noun);
+		expected(c, p, what, v);
+		return false;
+	}
+	return true;
+}
+
 static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts *o,
 		      struct lg_layout *l)
 {
@@ -1304,11 +1339,9 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 	uint64_t mem = 0, page = 0, pfnlim = 0;
 	bool mem_ok = false, page_ok = false, pfnlim_ok = false;
 
-	if (!cJSON_IsObject(root)) {
-		expected(c, ".", "an object {\"mem\": …, \"devices\": […]}", root);
+	struct walk w;
+	if (!walk_start(&w, c, root, ".", "an object {\"mem\": …, \"devices\": […]}", keys, K_N, m))
 		return;
-	}
-	members(root, keys, K_N, m);
 	struct dspec *ds = NULL;
 	struct espec *es = NULL;
 	lg_layout_init(l, 0);
@@ -1326,13 +1359,10 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 	l->early_e2 = c->early;
 	int prev_slot = -1;
 
-	for (const cJSON *v = root->child; v && !c->stop; v = v->next) {
-		int k = key_of(c, ".", keys, m, K_N, v);
-		if (k < 0)
-			continue;
-		char p[PATHLEN];
-		pathf(p, ".%s", keys[k]);
-		switch (k) {
+	while (walk_next(&w)) {
+		const cJSON *v = w.v;
+		const char *p = w.p;
+		switch (w.k) {
 		case K_ERA:
 			if (era == NELEM(spec_eras))
 				expected(c, p,
@@ -1340,29 +1370,16 @@ static void load_tree(struct ld *c, const cJSON *root, const struct lg_spec_opts
 					 v);
 			break;
 		case K_SCHEMA:
-		case K_COMMENT:
 			if (!cJSON_IsString(v))
 				expected(c, p, "a string", v);
 			break;
 		case K_MEM:
-			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &mem) < 0)
-				break;
-			if (mem == 0 || mem % LG_PAGE_SIZE)
-				expected(c, p, "a non-zero multiple of 4096 (the page follows RAM)", v);
-			else if (mem > UINT64_MAX / 2)
-				expected(c, p, "a size below 2^63 (0x8000000000000000)", v);
-			else
-				mem_ok = true;
+			mem_ok = get_pages(c, v, p, true,
+					   "a non-zero multiple of 4096 (the page follows RAM)", "a size",
+					   &mem);
 			break;
 		case K_PAGE:
-			if (get_uint(c, v, p, I_SIZE, UINT64_MAX, &page) < 0)
-				break;
-			if (page % LG_PAGE_SIZE)
-				expected(c, p, "a multiple of 4096", v);
-			else if (page > UINT64_MAX / 2)
-				expected(c, p, "an address below 2^63 (0x8000000000000000)", v);
-			else
-				page_ok = true;
+			page_ok = get_pages(c, v, p, false, "a multiple of 4096", "an address", &page);
 			break;
 		case K_PFNLIM:
 			pfnlim_ok = get_uint(c, v, p, I_WIDE, UINT64_MAX >> (LG_PAGE_SHIFT + 1),
@@ -1692,14 +1709,13 @@ static void put_features(struct sb *b, const char *key, unsigned type, const uin
 {
 	put(b, "      \"%s\": [", key);
 	bool first = true;
-	for (unsigned bit = 0; bit < len * 8u; bit++) {
-		if (!lg_feature_test(bits, len, bit))
-			continue;
-		const char *n = lg_feature_name(type, bit);
-		if (n && lg_feature_lookup(type, n) == (int)bit)
+	for (int bit = lg_feature_next(bits, len, 0); bit >= 0;
+	     bit = lg_feature_next(bits, len, bit + 1)) {
+		const char *n = lg_feature_name(type, (unsigned)bit);
+		if (n && lg_feature_lookup(type, n) == bit)
 			put(b, "%s\"%s\"", first ? "" : ", ", n);
 		else
-			put(b, "%s%u", first ? "" : ", ", bit);
+			put(b, "%s%d", first ? "" : ", ", bit);
 		first = false;
 	}
 	put(b, "],\n");

@@ -39,6 +39,14 @@ int main(void)
 	const uint8_t net[4] = {0xa3, 0x3b, 0x00, 0x18};
 	EXPECT(lg_feature_test(net, 4, 5) && lg_feature_test(net, 4, 28), "MAC, INDIRECT");
 	EXPECT(!lg_feature_test(net, 4, 2) && !lg_feature_test(net, 4, 40), "absent bits");
+	int seen[32], ns = 0;
+	for (int f = lg_feature_next(net, 4, 0); f >= 0 && ns < 32; f = lg_feature_next(net, 4, f + 1))
+		seen[ns++] = f;
+	static const int want[] = {0, 1, 5, 7, 8, 9, 11, 12, 13, 27, 28};
+	EXPECT(ns == 11 && memcmp(seen, want, sizeof want) == 0, "lg_feature_next visits every bit");
+	EXPECT(lg_feature_next(net, 4, 29) == -1 && lg_feature_next(net, 4, 40) == -1 &&
+		       lg_feature_next(net, 0, 0) == -1,
+	       "no bit past the last, none in 0 bytes");
 	EXPECT(strcmp(lg_feature_name(1, 5), "MAC") == 0, "MAC name");
 	EXPECT(strcmp(lg_feature_name(2, 9), "FLUSH") == 0, "FLUSH name");
 	EXPECT(strcmp(lg_feature_name(3, 28), "RING_INDIRECT_DESC") == 0, "transport name");

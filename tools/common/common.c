@@ -196,14 +196,12 @@ static void print_bits(FILE *out, const char *label, unsigned type, const uint8_
 {
 	fprintf(out, "    %-8s", label);
 	bool any = false;
-	for (unsigned b = 0; b < len * 8u; b++) {
-		if (!lg_feature_test(bits, len, b))
-			continue;
-		const char *n = lg_feature_name(type, b);
+	for (int b = lg_feature_next(bits, len, 0); b >= 0; b = lg_feature_next(bits, len, b + 1)) {
+		const char *n = lg_feature_name(type, (unsigned)b);
 		if (n)
-			fprintf(out, " %s(%u)", n, b);
+			fprintf(out, " %s(%d)", n, b);
 		else
-			fprintf(out, " bit%u", b);
+			fprintf(out, " bit%d", b);
 		any = true;
 	}
 	fprintf(out, "%s\n", any ? "" : " (none)");

@@ -16,6 +16,22 @@ static cJSON *hexnum(uint64_t v)
 	return cJSON_CreateString(buf);
 }
 
+/* Numbers under keys[i] in o, in the keys' order (the members of a fixed-shape object). */
+static void add_numbers(cJSON *o, const char *const *keys, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddNumberToObject(o, keys[i], v[i]);
+}
+
+/* ADD_NUMBERS(o, KEYS, values...): one value per key of the array KEYS, checked when built. */
+#define ADD_NUMBERS(o, keys, ...)                                                                 \
+	do {                                                                                      \
+		const double v_[] = {__VA_ARGS__};                                                \
+		_Static_assert(sizeof v_ / sizeof v_[0] == sizeof(keys) / sizeof(keys)[0],        \
+			       "one value per key");                                              \
+		add_numbers(o, keys, v_, sizeof v_ / sizeof v_[0]);                               \
+	} while (0)
+
 static void add_hex(cJSON *o, const char *k, const uint8_t *p, size_t n)
 {
 	char *h = lgt_hex(p, n);
@@ -53,14 +69,14 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 	if (r.rc < 0)
 		return;
 	const struct lg_ring_state *rs = &r.rs;
+	static const char *const state_keys[] = {"avail_idx",  "avail_flags", "used_event",
+						 "used_idx",   "used_flags",  "avail_event",
+						 "outstanding"};
+	static const char *const chain_keys[] = {"slot",	"head",	     "buffers",
+						 "descriptors", "out_bytes", "in_bytes"};
 	cJSON *s = cJSON_AddObjectToObject(v, "state");
-	cJSON_AddNumberToObject(s, "avail_idx", rs->avail_idx);
-	cJSON_AddNumberToObject(s, "avail_flags", rs->avail_flags);
-	cJSON_AddNumberToObject(s, "used_event", rs->used_event);
-	cJSON_AddNumberToObject(s, "used_idx", rs->used_idx);
-	cJSON_AddNumberToObject(s, "used_flags", rs->used_flags);
-	cJSON_AddNumberToObject(s, "avail_event", rs->avail_event);
-	cJSON_AddNumberToObject(s, "outstanding", rs->pending);
+	ADD_NUMBERS(s, state_keys, rs->avail_idx, rs->avail_flags, rs->used_event, rs->used_idx,
+		    rs->used_flags, rs->avail_event, rs->pending);
 	if (rs->pending > rs->num)
 		return; /* idx_window: the window is not meaningful */
 	cJSON *arr = cJSON_AddArrayToObject(s, "chains");
@@ -68,12 +84,8 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 		const struct lg_chain *ch = &r.ch[i];
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, c);
-		cJSON_AddNumberToObject(c, "slot", (uint16_t)(rs->used_idx + i) % rs->num);
-		cJSON_AddNumberToObject(c, "head", ch->head);
-		cJSON_AddNumberToObject(c, "buffers", ch->nbufs);
-		cJSON_AddNumberToObject(c, "descriptors", ch->ndesc);
-		cJSON_AddNumberToObject(c, "out_bytes", (double)ch->out_bytes);
-		cJSON_AddNumberToObject(c, "in_bytes", (double)ch->in_bytes);
+		ADD_NUMBERS(c, chain_keys, (uint16_t)(rs->used_idx + i) % rs->num, ch->head, ch->nbufs,
+			    ch->ndesc, (double)ch->out_bytes, (double)ch->in_bytes);
 		cJSON_AddBoolToObject(c, "indirect", ch->indirect);
 		if (ch->fault >= 0)
 			cJSON_AddStringToObject(c, "fault",
@@ -86,14 +98,11 @@ static void ring_state_json(cJSON *v, const struct lg_image *img, const struct l
 
 static void e0_json(cJSON *o, const struct lg_e0_slot *s)
 {
+	static const char *const keys[] = {"slot",   "irq",	  "type", "features",
+					   "status", "num_pages", "pfn"};
 	cJSON *e = cJSON_AddObjectToObject(o, "e0");
-	cJSON_AddNumberToObject(e, "slot", s->slot);
-	cJSON_AddNumberToObject(e, "irq", s->slot + 1);
-	cJSON_AddNumberToObject(e, "type", s->type);
-	cJSON_AddNumberToObject(e, "features", s->features);
-	cJSON_AddNumberToObject(e, "status", s->status);
-	cJSON_AddNumberToObject(e, "num_pages", s->num_pages);
-	cJSON_AddNumberToObject(e, "pfn", s->pfn);
+	ADD_NUMBERS(e, keys, s->slot, s->slot + 1, s->type, s->features, s->status, s->num_pages,
+		    s->pfn);
 	if (s->page_read)
 		add_hex(e, "page_head", s->page_head, sizeof s->page_head);
 	else
@@ -121,6 +130,8 @@ static void e1_json(cJSON *o, const struct lg_device *dv)
 
 static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img)
 {
+	static const char *const dev_keys[] = {"num_vq", "feature_len", "config_len", "status"};
+	static const char *const vq_keys[] = {"num", "irq", "pfn"};
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t d = 0; arr && d < l->ndev; d++) {
 		const struct lg_device *dv = &l->dev[d];
@@ -130,18 +141,13 @@ static cJSON *devices_json(const struct lg_layout *l, const struct lg_image *img
 		cJSON_AddNumberToObject(o, "type", dv->type);
 		const char *tn = lg_type_name(dv->type);
 		cJSON_AddItemToObject(o, "type_name", tn ? cJSON_CreateString(tn) : cJSON_CreateNull());
-		cJSON_AddNumberToObject(o, "num_vq", dv->num_vq);
-		cJSON_AddNumberToObject(o, "feature_len", dv->feature_len);
-		cJSON_AddNumberToObject(o, "config_len", dv->config_len);
-		cJSON_AddNumberToObject(o, "status", dv->status);
+		ADD_NUMBERS(o, dev_keys, dv->num_vq, dv->feature_len, dv->config_len, dv->status);
 		cJSON_AddBoolToObject(o, "truncated", dv->truncated);
 		cJSON *vqs = cJSON_AddArrayToObject(o, "vqs");
 		for (unsigned q = 0; q < dv->vqs_present; q++) {
 			cJSON *v = cJSON_CreateObject();
 			cJSON_AddItemToArray(vqs, v);
-			cJSON_AddNumberToObject(v, "num", dv->vq[q].num);
-			cJSON_AddNumberToObject(v, "irq", dv->vq[q].irq);
-			cJSON_AddNumberToObject(v, "pfn", dv->vq[q].pfn);
+			ADD_NUMBERS(v, vq_keys, dv->vq[q].num, dv->vq[q].irq, dv->vq[q].pfn);
 			if (dv->vq[q].num) {
 				struct lg_ring_geom g;
 				lg_ring_geom(dv->vq[q].num, dv->vq[q].pfn, &g);
@@ -192,19 +198,16 @@ static cJSON *report_json(const struct lgc_run *r)
 	if (r->scan) {
 		cJSON *sc = cJSON_AddObjectToObject(root, "scan");
 		cJSON_AddNumberToObject(sc, "plausible", (double)r->nscan);
+		static const char *const scan_keys[] = {"score",    "devices",	"vqs",	"rings_in_image",
+							"errors",   "warnings", "notes"};
 		cJSON *ca = cJSON_AddArrayToObject(sc, "candidates");
 		for (size_t i = 0; i < r->nscan && i < LGC_SCAN_MAX; i++) {
 			const struct lg_scan_candidate *c = &r->scan[i];
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddItemToArray(ca, o);
 			cJSON_AddItemToObject(o, "address", hexnum(c->page_addr));
-			cJSON_AddNumberToObject(o, "score", (double)c->score);
-			cJSON_AddNumberToObject(o, "devices", c->ndev);
-			cJSON_AddNumberToObject(o, "vqs", c->nvq);
-			cJSON_AddNumberToObject(o, "rings_in_image", c->rings_checked);
-			cJSON_AddNumberToObject(o, "errors", c->errors);
-			cJSON_AddNumberToObject(o, "warnings", c->warnings);
-			cJSON_AddNumberToObject(o, "notes", c->notes);
+			ADD_NUMBERS(o, scan_keys, (double)c->score, c->ndev, c->nvq, c->rings_checked,
+				    c->errors, c->warnings, c->notes);
 			cJSON_AddBoolToObject(o, "clean", c->score > -LG_SCAN_LOOSE / 2);
 		}
 	}

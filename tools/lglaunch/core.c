@@ -271,7 +271,7 @@ static enum halt_verdict wait_halted(struct lgl_vm *vm, bool if_flag, double dea
 				continue;
 			if (lgl_device_busy(vm, dev)) {
 				busy = true;
-			} else if (dev->ops->wants_input && dev->ops->wants_input(vm, dev, &fd)) {
+			} else if (dev->cls->wants_input && dev->cls->wants_input(vm, dev, &fd)) {
 				input = true;
 				lgl_device_wake(dev); /* buffers posted without a kick: have it look */
 			}

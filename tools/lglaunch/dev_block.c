@@ -186,11 +186,6 @@ static void block_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	}
 }
 
-static const struct lgl_dev_ops lgl_block_ops = {
-	.name = "block",
-	.service = block_service,
-};
-
 /* As the 3.x Launcher: SEG_MAX and FLUSH, config {capacity, size_max 0, seg_max num - 2}. */
 static int block_describe(struct lg_device *d, const char *path, unsigned num)
 {
@@ -266,7 +261,7 @@ const struct lgl_dev_class lgl_block_class = {
 	.flag_arg = "FILE",
 	.flag_help = "a virtio block device backed by FILE (repeatable)",
 	.arg_is_input = true,
-	.ops = &lgl_block_ops,
+	.service = block_service,
 	.describe = block_describe,
 	.setup = block_setup,
 	.teardown = block_teardown,

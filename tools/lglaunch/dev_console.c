@@ -57,15 +57,10 @@ static void console_input(struct lgl_vm *vm, struct lgl_device *dev)
 	lgl_vq_push(vm, vq, c.head, got);
 }
 
-static const struct lgl_dev_ops lgl_console_ops = {
-	.name = "console",
-	.service = console_service,
-	.wants_input = console_wants_input,
-	.input = console_input,
-};
-
 const struct lgl_dev_class lgl_console_class = {
 	.type = LG_TYPE_CONSOLE,
 	.nvq = 2,
-	.ops = &lgl_console_ops,
+	.service = console_service,
+	.wants_input = console_wants_input,
+	.input = console_input,
 };

@@ -362,13 +362,6 @@ static void net_input(struct lgl_vm *vm, struct lgl_device *dev)
 	n->host_ns += now_ns() - t0;
 }
 
-static const struct lgl_dev_ops lgl_net_ops = {
-	.name = "net",
-	.service = net_service,
-	.wants_input = net_wants_input,
-	.input = net_input,
-};
-
 const struct lgl_dev_class lgl_net_class = {
 	.type = LG_TYPE_NET,
 	.nvq = 2,
@@ -378,7 +371,9 @@ const struct lgl_dev_class lgl_net_class = {
 		     "(a Linux tap device) or socket:PATH[,mac=MAC] (one frame per\n"
 		     "datagram on a Unix socket lglaunch binds at PATH)",
 	.arg_optional = true, /* a spec's NIC without --net has no cable: it stays idle */
-	.ops = &lgl_net_ops,
+	.service = net_service,
+	.wants_input = net_wants_input,
+	.input = net_input,
 	.describe = net_describe,
 	.setup = net_setup,
 	.teardown = net_teardown,

@@ -28,15 +28,10 @@ static void rng_service(struct lgl_vm *vm, struct lgl_vq *vq)
 	}
 }
 
-static const struct lgl_dev_ops lgl_rng_ops = {
-	.name = "rng",
-	.service = rng_service,
-};
-
 const struct lgl_dev_class lgl_rng_class = {
 	.type = LG_TYPE_RNG,
 	.nvq = 1,
 	.flag = "rng",
 	.flag_help = "a virtio rng device (getrandom)",
-	.ops = &lgl_rng_ops,
+	.service = rng_service,
 };

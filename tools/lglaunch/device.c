@@ -57,11 +57,11 @@ static void serve(struct lgl_vm *vm, struct lgl_device *dev, bool woken, bool in
 		if (vq->kickfd < 0 || read(vq->kickfd, &n, sizeof n) != sizeof n)
 			continue;
 		vq->kicks += n;
-		if (dev->running && !dev->failed && dev->ops->service)
-			dev->ops->service(vm, vq);
+		if (dev->running && !dev->failed && dev->cls->service)
+			dev->cls->service(vm, vq);
 	}
-	if (input_ready && dev->running && !dev->failed && dev->ops->input)
-		dev->ops->input(vm, dev);
+	if (input_ready && dev->running && !dev->failed && dev->cls->input)
+		dev->cls->input(vm, dev);
 }
 
 static void *device_thread(void *arg)
@@ -72,7 +72,7 @@ static void *device_thread(void *arg)
 	struct pollfd *pfd = calloc(dev->nvq + 2, sizeof *pfd);
 	pthread_mutex_lock(&vm->lock);
 	if (!pfd) {
-		fprintf(stderr, "lglaunch: device[%u] (%s): out of memory\n", dev->index, dev->ops->name);
+		fprintf(stderr, "lglaunch: device[%u] (%s): out of memory\n", dev->index, lgl_dev_name(dev));
 		lgl_device_fail(vm, dev);
 		pthread_mutex_unlock(&vm->lock);
 		return NULL;
@@ -85,8 +85,8 @@ static void *device_thread(void *arg)
 			if (dev->vq[q].kickfd >= 0)
 				pfd[n++] = (struct pollfd){.fd = dev->vq[q].kickfd, .events = POLLIN};
 		in_slot = n;
-		dev->polling_input = !dev->failed && dev->ops->wants_input &&
-				     dev->ops->wants_input(vm, dev, &in_fd);
+		dev->polling_input = !dev->failed && dev->cls->wants_input &&
+				     dev->cls->wants_input(vm, dev, &in_fd);
 		if (dev->polling_input)
 			pfd[n++] = (struct pollfd){.fd = in_fd, .events = POLLIN};
 		pthread_mutex_unlock(&vm->lock);
@@ -96,7 +96,7 @@ static void *device_thread(void *arg)
 		pthread_mutex_lock(&vm->lock);
 		if (r < 0 && err != EINTR) {
 			fprintf(stderr, "lglaunch: device[%u] (%s): poll: %s\n", dev->index,
-				dev->ops->name, strerror(err));
+				lgl_dev_name(dev), strerror(err));
 			lgl_device_fail(vm, dev);
 			break;
 		}
@@ -222,7 +222,7 @@ void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev)
 	lgl_device_stop(vm, dev); /* from here on only the vCPU thread touches the device */
 	uint8_t *d = desc_ptr(vm, dev);
 	if (vm->verbose)
-		fprintf(stderr, "lglaunch: resetting device[%u] (%s)\n", dev->index, dev->ops->name);
+		fprintf(stderr, "lglaunch: resetting device[%u] (%s)\n", dev->index, lgl_dev_name(dev));
 	lgl_device_kicks_off(vm, dev);
 	for (unsigned q = 0; q < dev->nvq; q++)
 		lgl_vq_reset(vm, &dev->vq[q]);
@@ -230,8 +230,8 @@ void lgl_device_reset(struct lgl_vm *vm, struct lgl_device *dev)
 	if (d)
 		memset(d + LG_DESC_HDR_SIZE + LG_VQC_SIZE * dev->num_vq + dev->feature_len, 0,
 		       dev->feature_len);
-	if (dev->ops->reset)
-		dev->ops->reset(vm, dev);
+	if (dev->cls->reset)
+		dev->cls->reset(vm, dev);
 	dev->running = false;
 	dev->failed = false;
 }
@@ -254,7 +254,7 @@ void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev)
 		}
 	if (vm->verbose) {
 		fprintf(stderr, "lglaunch: starting device[%u] (%s), features offered", dev->index,
-			dev->ops->name);
+			lgl_dev_name(dev));
 		for (unsigned i = 0; i < dev->feature_len; i++)
 			fprintf(stderr, " %02x", offered[i]);
 		fprintf(stderr, ", acked");
@@ -273,7 +273,7 @@ void lgl_device_start(struct lgl_vm *vm, struct lgl_device *dev)
 	if (start_thread(vm, dev) == 0)
 		return;
 	fprintf(stderr, "lglaunch: device[%u] (%s): cannot start its service thread: %s\n",
-		dev->index, dev->ops->name, strerror(errno));
+		dev->index, lgl_dev_name(dev), strerror(errno));
 	dev->running = false;
 undo:
 	lgl_device_kicks_off(vm, dev);
@@ -288,7 +288,7 @@ static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
 	uint8_t st = *p; /* read once */
 	if (vm->verbose)
 		fprintf(stderr, "lglaunch: device[%u] (%s) status 0x%02x\n", dev->index,
-			dev->ops->name, st);
+			lgl_dev_name(dev), st);
 	if (st & ~LG_S_VALID_MASK) {
 		lgl_report(vm, LG_CHK_STATUS_BITS, sa, dev, -1,
 			   "status %#04x has bits %#04x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED",
@@ -300,7 +300,7 @@ static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
 		lgl_device_reset(vm, dev);
 	} else if (st & LG_S_FAILED) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) configuration FAILED\n", dev->index,
-			dev->ops->name);
+			lgl_dev_name(dev));
 		if (dev->running)
 			lgl_device_reset(vm, dev);
 	} else if ((st & LG_S_DRIVER_OK && !(st & LG_S_DRIVER)) ||
@@ -310,7 +310,7 @@ static void status_change(struct lgl_vm *vm, struct lgl_device *dev)
 		lgl_device_fail(vm, dev);
 	} else if (dev->running) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) features finalized twice (ignored)\n",
-			dev->index, dev->ops->name);
+			dev->index, lgl_dev_name(dev));
 	} else {
 		lgl_device_start(vm, dev);
 	}
@@ -335,7 +335,7 @@ void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 				fprintf(stderr,
 					"lglaunch: notification on device[%u] (%s) vq[%u] before setup "
 					"(status not finalised)%s\n",
-					d, dev->ops->name, q, dev->failed ? " or after it failed" : "");
+					d, lgl_dev_name(dev), q, dev->failed ? " or after it failed" : "");
 				vm->guest_broke = true;
 				return;
 			}
@@ -353,6 +353,14 @@ void lgl_notify(struct lgl_vm *vm, uint32_t addr)
 static const struct lgl_dev_class *const classes[] = {
 	&lgl_block_class, &lgl_rng_class, &lgl_net_class, &lgl_console_class,
 };
+
+const struct lgl_dev_class lgl_idle_class = {0};
+
+const char *lgl_dev_name(const struct lgl_device *dev)
+{
+	const char *n = dev->cls != &lgl_idle_class ? lg_type_name(dev->type) : NULL;
+	return n ? n : "unsupported";
+}
 
 const struct lgl_dev_class *lgl_dev_class_at(unsigned i)
 {

@@ -119,24 +119,12 @@ void lgl_device_fail(struct lgl_vm *vm, struct lgl_device *dev);
 
 /* ---------------------------------------------------------------- devices */
 
-/* Every op runs with vm->lock held; service and input on the device's own thread. */
-struct lgl_dev_ops {
-	const char *name;
-	void (*service)(struct lgl_vm *vm, struct lgl_vq *vq); /* a kick */
-	void (*reset)(struct lgl_vm *vm, struct lgl_device *dev);
-	/* Is the device waiting for input on *fd (polled by its thread)?  Also asked by the
-	 * vCPU thread: a guest halted for input is not a hang. */
-	bool (*wants_input)(struct lgl_vm *vm, struct lgl_device *dev, int *fd);
-	void (*input)(struct lgl_vm *vm, struct lgl_device *dev); /* *fd became readable */
-};
-
 struct lgl_device {
 	struct lgl_vm *vm;
 	unsigned index;     /* in page order */
 	uint32_t offset;    /* of the descriptor in the page */
 	uint8_t type, num_vq, feature_len, config_len;
-	const struct lgl_dev_class *cls; /* NULL: idle (no backend) */
-	const struct lgl_dev_ops *ops;
+	const struct lgl_dev_class *cls; /* lgl_idle_class: no backend */
 	bool running;       /* features finalised, rings live */
 	bool failed;        /* broke a rule: not serviced until reset */
 	unsigned nvq;       /* = num_vq: every queue is served */
@@ -164,7 +152,14 @@ struct lgl_dev_class {
 	const char *flag, *flag_arg, *flag_help;
 	bool arg_optional;     /* a spec's device without a flag argument stays idle (else refused) */
 	bool arg_is_input;     /* the argument is a file lglaunch reads (never a --dump target) */
-	const struct lgl_dev_ops *ops;
+	/* What the device does: every op runs with vm->lock held; service and input on the
+	 * device's own thread.  NULL: nothing to do. */
+	void (*service)(struct lgl_vm *vm, struct lgl_vq *vq); /* a kick */
+	void (*reset)(struct lgl_vm *vm, struct lgl_device *dev);
+	/* Is the device waiting for input on *fd (polled by its thread)?  Also asked by the
+	 * vCPU thread: a guest halted for input is not a hang. */
+	bool (*wants_input)(struct lgl_vm *vm, struct lgl_device *dev, int *fd);
+	void (*input)(struct lgl_vm *vm, struct lgl_device *dev); /* *fd became readable */
 	/* From flags: the features and config of d; arg is the device's flag argument, num the
 	 * ring size.  0, or -1 after a message.  NULL: nothing to add. */
 	int (*describe)(struct lg_device *d, const char *arg, unsigned num);
@@ -176,6 +171,11 @@ struct lgl_dev_class {
 };
 extern const struct lgl_dev_class lgl_console_class, lgl_block_class, lgl_rng_class,
 	lgl_net_class;
+/* The class of a device lglaunch does not serve (no backend, or no flag argument): idle. */
+extern const struct lgl_dev_class lgl_idle_class;
+/* The device's name in messages: its type's (the library's device-type table), or
+ * "unsupported" when it is idle. */
+const char *lgl_dev_name(const struct lgl_device *dev);
 /* Offer feature bit in d (describe helpers). */
 void lgl_add_feature(struct lg_device *d, unsigned bit);
 /* The class of a virtio device type, or NULL (no backend: the device stays idle). */

@@ -322,8 +322,6 @@ static int layout_from_spec(const struct opts *o, struct lg_layout *l, uint64_t 
 }
 #endif
 
-static const struct lgl_dev_ops none_ops = {.name = "unsupported"};
-
 /* The argument of the k-th device of type (in page order): the k-th --block FILE or --net
  * BACKEND, as the flags gave them; NULL when there are fewer. */
 static const char *arg_for(const struct devreq *req, unsigned nreq, uint8_t type, unsigned k)
@@ -357,7 +355,7 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		d->feature_len = ld->feature_len;
 		d->config_len = ld->config_len;
 		d->nvq = ld->num_vq;
-		d->ops = &none_ops;
+		d->cls = &lgl_idle_class;
 		d->vq = calloc(d->nvq ? d->nvq : 1, sizeof *d->vq);
 		if (!d->vq)
 			return -1;
@@ -379,7 +377,7 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		if (!dc || (dc->flag_arg && !arg && !dc->arg_optional)) {
 			if (dc) {
 				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s\n", i,
-					dc->ops->name, dc->flag, dc->flag_arg);
+					lg_type_name(dc->type), dc->flag, dc->flag_arg);
 				return -1;
 			}
 			if (vm->verbose)
@@ -390,11 +388,10 @@ static int attach(struct lgl_vm *vm, const struct lg_layout *l, const struct dev
 		if (dc->flag_arg && !arg) {
 			if (vm->verbose)
 				fprintf(stderr, "lglaunch: device[%zu] (%s) has no --%s %s; it stays idle\n",
-					i, dc->ops->name, dc->flag, dc->flag_arg);
+					i, lg_type_name(dc->type), dc->flag, dc->flag_arg);
 			continue;
 		}
 		d->cls = dc;
-		d->ops = dc->ops;
 		if (dc->setup && dc->setup(vm, d, ld, arg) < 0)
 			return -1;
 	}
@@ -407,7 +404,7 @@ static void release(struct lgl_vm *vm)
 		struct lgl_device *d = &vm->dev[i];
 		if (vm->be)
 			lgl_device_kicks_off(vm, d);
-		if (d->cls && d->cls->teardown)
+		if (d->cls && d->cls->teardown) /* NULL: attach failed first */
 			d->cls->teardown(vm, d);
 		for (unsigned q = 0; q < d->nvq && d->vq; q++)
 			free(d->vq[q].iov);

@@ -61,7 +61,7 @@ void lgl_device_fail(struct lgl_vm *vm, struct lgl_device *dev)
 	if (!dev->failed)
 		fprintf(stderr, "lglaunch: device[%u] (%s) failed: not serviced until the guest "
 				"resets it\n",
-			dev->index, dev->ops->name);
+			dev->index, lgl_dev_name(dev));
 	dev->failed = true;
 	vm->guest_broke = true;
 }
@@ -101,7 +101,7 @@ static int take(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, uint16_t *he
 			   why.msg);
 	else
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%u]: reading the available ring: %s\n",
-			vq->dev->index, vq->dev->ops->name, vq->index, why.msg);
+			vq->dev->index, lgl_dev_name(vq->dev), vq->index, why.msg);
 	lgl_device_fail(vm, vq->dev);
 	return -1;
 }
@@ -176,7 +176,7 @@ static enum lgl_pop walk_at(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, 
 	if (p.unusable) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: buffer [%#llx, +%#x) of head %u "
 				"has no host mapping\n",
-			dev->index, dev->ops->name, q, (unsigned long long)p.bad_addr, p.bad_len, head);
+			dev->index, lgl_dev_name(dev), q, (unsigned long long)p.bad_addr, p.bad_len, head);
 		goto bad;
 	}
 	if (rc == LG_ERR_RING && ch.fault >= 0) {
@@ -185,7 +185,7 @@ static enum lgl_pop walk_at(struct lgl_vm *vm, struct lgl_vq *vq, uint16_t idx, 
 	}
 	if (rc < 0) {
 		fprintf(stderr, "lglaunch: device[%u] (%s) vq[%d]: walking the chain from head %u: %s\n",
-			dev->index, dev->ops->name, q, head, why.msg);
+			dev->index, lgl_dev_name(dev), q, head, why.msg);
 		goto bad;
 	}
 	return LGL_POP_OK;

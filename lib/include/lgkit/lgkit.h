@@ -389,6 +389,9 @@ void lg_layout_free(struct lg_layout *l);
 
 /* Feature bit helpers (bit b in byte b/8, mask 1<<(b%8)). */
 bool lg_feature_test(const uint8_t *bits, uint8_t len, unsigned bit);
+/* The lowest bit set at or above from, or -1: for (int b = lg_feature_next(bits, len, 0);
+ * b >= 0; b = lg_feature_next(bits, len, b + 1)) visits every bit set. */
+int lg_feature_next(const uint8_t *bits, uint8_t len, unsigned from);
 
 /* ---------------------------------------------------------------- names */
 

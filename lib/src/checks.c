@@ -183,6 +183,7 @@ static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct i
 	v->at[0] = &c->failed[0];
 	v->at[1] = v->at[2] = v->at[3] = v->in = &no_checks;
 	v->self = &c->failed[0];
+	v->scratch = no_checks;
 	v->self_in = &v->scratch;
 	for (size_t w = 0; w < LG_CKSET_W; w++)
 		v->in_mask.w[w] = ~(uint64_t)0;

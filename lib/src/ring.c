@@ -591,19 +591,36 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 	struct walker w = {.img = img, .rs = rs, .o = opts ? opts : &none, .mode = WALK_FIRST,
 			   .tag = 1, .ind_budget = IND_BUDGET, .fn = fn, .fnctx = ctx, .why = err,
 			   .fault_to = err};
-	uint8_t *desc = NULL;
-	int rc = copy_table(img, rs, &desc, err);
-	if (rc < 0)
-		return rc;
-	w.desc = desc;
-	w.owner = calloc(rs->num, sizeof *w.owner);
-	if (!w.owner) {
-		free(desc);
-		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
+	/* A ring of up to 256 entries (the Launcher's size) is walked from the stack: callers
+	 * walk one head after another, and a heap block per call cost more than the walk. */
+	uint8_t small_desc[256 * LG_VRING_DESC_SIZE], *desc = NULL;
+	uint32_t small_owner[256];
+	bool small = rs->num <= 256;
+	int rc;
+	if (small) {
+		desc = small_desc;
+		rc = lg_image_read(img, rs->geom.desc, desc, (size_t)rs->num * LG_VRING_DESC_SIZE,
+				   err);
+		if (rc < 0)
+			return rc;
+		memset(small_owner, 0, rs->num * sizeof *small_owner);
+		w.owner = small_owner;
+	} else {
+		rc = copy_table(img, rs, &desc, err);
+		if (rc < 0)
+			return rc;
+		w.owner = calloc(rs->num, sizeof *w.owner);
+		if (!w.owner) {
+			free(desc);
+			return lg_fail(err, LG_ERR_NOMEM, "out of memory");
+		}
 	}
+	w.desc = desc;
 	walk_chain(&w, head, out);
-	free(w.owner);
-	free(desc);
+	if (!small) {
+		free(w.owner);
+		free(desc);
+	}
 	if (w.err)
 		return w.err;
 	if (out->fault >= 0)

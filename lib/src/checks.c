@@ -151,6 +151,7 @@ static size_t nitems(const struct lg_ckctx *c)
 	return 1 + c->ndev + c->nfield + c->nvq;
 }
 
+LG_NO_COVERAGE
 static void add(struct lg_ckset *s, unsigned id)
 {
 	s->w[id / 64] |= 1ull << (id % 64);
@@ -174,6 +175,7 @@ struct view {
 	struct lg_ckset scratch; /* self_in where nothing holds the item */
 };
 
+LG_NO_COVERAGE
 static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct item *it,
 		    struct view *v)
 {
@@ -222,6 +224,7 @@ static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct i
 }
 
 /* What failed where the view looks. */
+LG_NO_COVERAGE
 static struct lg_ckset view_failed(const struct view *v)
 {
 	struct lg_ckset u;
@@ -232,6 +235,7 @@ static struct lg_ckset view_failed(const struct view *v)
 }
 
 /* Is a prerequisite of check id in u (what failed where it looks)? */
+LG_NO_COVERAGE
 static bool blocked_by(const struct lg_ckctx *c, const struct lg_ckset *u, enum lg_check_id id)
 {
 	uint64_t hit = 0;
@@ -240,6 +244,7 @@ static bool blocked_by(const struct lg_ckctx *c, const struct lg_ckset *u, enum 
 	return hit != 0;
 }
 
+LG_NO_COVERAGE
 static bool blocked_in(const struct lg_ckctx *c, const struct view *v, enum lg_check_id id)
 {
 	struct lg_ckset u = view_failed(v);
@@ -247,6 +252,7 @@ static bool blocked_in(const struct lg_ckctx *c, const struct view *v, enum lg_c
 }
 
 /* Record that check id (of the view's scope) did not pass for the view's item. */
+LG_NO_COVERAGE
 static void mark_in(struct lg_ckctx *c, struct view *v, enum lg_check_id id)
 {
 	add(&c->anyfail, id);
@@ -271,6 +277,7 @@ bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v)
  * checks whose prerequisites failed for its ring (or above) count as not passed.  Which
  * those are depends only on what failed above the element, so the answer is kept for the
  * next element while that stays the same (a ring's chains usually share it). */
+LG_NO_COVERAGE
 void lg_ck_sub_begin(struct lg_ckctx *c)
 {
 	struct item it = current(c);
@@ -301,6 +308,7 @@ void lg_ck_sub_begin(struct lg_ckctx *c)
  * the new end.  The names below are made for every field checked, reported or not, so they
  * are built by hand: snprintf cost the fuzz targets half their time under ASan (and a loop
  * per character, a traced compare per byte under libFuzzer). */
+LG_NO_COVERAGE
 static size_t put_str(char *dst, size_t cap, size_t at, const char *s)
 {
 	size_t n = strlen(s);
@@ -315,6 +323,7 @@ static size_t put_str(char *dst, size_t cap, size_t at, const char *s)
 	return at + n;
 }
 
+LG_NO_COVERAGE
 static size_t put_uint(char *dst, size_t cap, size_t at, uint64_t v)
 {
 	char digits[21];
@@ -354,6 +363,7 @@ vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t 
 }
 
 /* The gate every finding passes: skipped when a prerequisite failed, else recorded. */
+LG_NO_COVERAGE
 static bool gate(struct lg_ckctx *c, enum lg_check_id id)
 {
 	struct item it = current(c);
@@ -394,6 +404,7 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 	return r;
 }
 
+LG_NO_COVERAGE
 void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field, char *path,
 		 size_t plen, char *where, size_t wlen)
 {
@@ -1112,6 +1123,7 @@ struct group {
 	bool sub;      /* holds CHAIN or USED entries */
 };
 
+LG_NO_COVERAGE
 static size_t plan_pass(const struct lg_ckctx *c, size_t k0, size_t k1, struct group *g)
 {
 	unsigned era = 1u << c->l->era;
@@ -1130,6 +1142,7 @@ static size_t plan_pass(const struct lg_ckctx *c, size_t k0, size_t k1, struct g
 }
 
 /* Run a pass's groups on the current item. */
+LG_NO_COVERAGE
 static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
 {
 	struct item it = current(c);

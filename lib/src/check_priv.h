@@ -97,7 +97,12 @@ LG_CHECKS(LG_X_DECL)
 bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
 	       const char *where, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Same, with an explicit severity (e.g. buf_into_rings: warning for readable buffers). */
+/* Same, about the current device (c->d) or, q >= 0, its vq q, and field of it (NULL: all
+ * of it): device[D].vq[Q].FIELD, named only when the finding is delivered. */
+bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
+		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Same as lg_report, with an explicit severity (e.g. buf_into_rings: warning for readable buffers). */
 bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   const char *path, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));

@@ -336,9 +336,20 @@ static size_t put_uint(char *dst, size_t cap, size_t at, uint64_t v)
 	return put_str(dst, cap, at, digits + n);
 }
 
-__attribute__((format(printf, 7, 0))) static bool
-vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-	const char *path, const char *where, const char *fmt, va_list ap)
+/* What a finding is about: the names given (path, where), or, when path is NULL, device d
+ * of the layout, its vq q (q < 0: none) and field (NULL: all of it), named only now that
+ * the finding is delivered (lg_vq_names). */
+struct about {
+	const char *path, *where;
+	size_t d;
+	int q;
+	const char *field;
+};
+
+__attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, enum lg_check_id id,
+							   enum lg_severity sev, uint64_t addr,
+							   const char *fmt, va_list ap,
+							   const struct about *a)
 {
 	struct lg_finding f;
 	if (sev == LG_SEV_OFF)
@@ -348,8 +359,13 @@ vreport(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t 
 	f.name = table[id].info.name;
 	f.severity = sev;
 	f.addr = addr;
-	put_str(f.path, sizeof f.path, 0, path ? path : "");
-	put_str(f.where, sizeof f.where, 0, where ? where : "");
+	if (a->path) {
+		put_str(f.path, sizeof f.path, 0, a->path);
+		put_str(f.where, sizeof f.where, 0, a->where ? a->where : "");
+	} else {
+		lg_vq_names(c->l, a->d, a->q, a->field, f.path, sizeof f.path, f.where,
+			    sizeof f.where);
+	}
 	vsnprintf(f.msg, sizeof f.msg, fmt, ap);
 	if (sev == LG_SEV_ERROR)
 		c->st->errors++;
@@ -380,9 +396,23 @@ bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const cha
 {
 	if (!gate(c, id))
 		return false;
+	struct about a = {.path = path ? path : "", .where = where};
 	va_list ap;
 	va_start(ap, fmt);
-	bool r = vreport(c, id, c->cfg->sev[id], addr, path, where, fmt, ap);
+	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
+	va_end(ap);
+	return r;
+}
+
+bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
+		   const char *field, const char *fmt, ...)
+{
+	if (!gate(c, id))
+		return false;
+	struct about a = {.d = c->d, .q = q, .field = field};
+	va_list ap;
+	va_start(ap, fmt);
+	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
 	va_end(ap);
 	return r;
 }
@@ -399,7 +429,8 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 	enum lg_severity cfg = c->cfg->sev[id];
 	if (cfg == LG_SEV_OFF || c->cfg->user_set[id] || cfg != table[id].info.severity)
 		sev = cfg;
-	bool r = vreport(c, id, sev, addr, path, where, fmt, ap);
+	struct about a = {.path = path ? path : "", .where = where};
+	bool r = vreport(c, id, sev, addr, fmt, ap, &a);
 	va_end(ap);
 	return r;
 }
@@ -447,11 +478,6 @@ static uint32_t dev_size(const struct lg_layout *l, size_t d)
  * up to 4096 bytes (each a traced compare under the fuzzers). */
 static const uint8_t zero_page[LG_PAGE_SIZE];
 
-/* path and where of the current device, with a field name. */
-#define DEV_NAMES(c, field)                                                                       \
-	char path[64], where[64];                                                                 \
-	lg_vq_names((c)->l, (c)->d, -1, field, path, sizeof path, where, sizeof where)
-
 int lg_ck_page_truncated(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
@@ -489,8 +515,7 @@ int lg_ck_desc_header_in_page(struct lg_ckctx *c)
 	uint32_t hdr = l->era == LG_ERA_E1 ? LG_E1_HDR_SIZE : LG_DESC_HDR_SIZE;
 	if (!is_overflow(c) || dv->offset + hdr <= LG_PAGE_SIZE)
 		return 0;
-	DEV_NAMES(c, NULL);
-	lg_report(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, c->d, 0), path, where,
+	lg_report_dev(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, c->d, 0), -1, NULL,
 		  "%u-byte header at page offset %u crosses the page end at 4096", hdr, dv->offset);
 	return 0;
 }
@@ -502,14 +527,13 @@ int lg_ck_desc_fits_page(struct lg_ckctx *c)
 	uint32_t size = dev_size(l, c->d);
 	if (!is_overflow(c) || dv->offset + size <= LG_PAGE_SIZE)
 		return 0;
-	DEV_NAMES(c, NULL);
 	if (l->era == LG_ERA_E1)
-		lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), path, where,
+		lg_report_dev(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
 			  "descriptor of %u bytes (3 + config_len %u) at page offset %u ends at %u, "
 			  "past the page end at 4096",
 			  size, dv->config_len, dv->offset, dv->offset + size);
 	else
-		lg_report(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), path, where,
+		lg_report_dev(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
 			  "descriptor of %u bytes at page offset %u ends at %u, past the page end at "
 			  "4096 (num_vq %u, feature_len %u, config_len %u)",
 			  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
@@ -563,8 +587,7 @@ int lg_ck_desc_type_known(struct lg_ckctx *c)
 	const struct lg_device *dv = &c->l->dev[c->d];
 	if (lg_type_name(dv->type))
 		return 0;
-	DEV_NAMES(c, "type");
-	lg_report(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(c->l, c->d, LG_DESC_TYPE), path, where,
+	lg_report_dev(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(c->l, c->d, LG_DESC_TYPE), -1, "type",
 		  "type %u is not a known virtio device id", dv->type);
 	return 0;
 }
@@ -578,9 +601,7 @@ int lg_ck_desc_num_vq(struct lg_ckctx *c)
 	const char *need = !t || lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
 	/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
 	if (need && (e1 ? !dv->truncated : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
-		DEV_NAMES(c, "num_vq");
-		lg_report(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, c->d, e1 ? 0 : LG_DESC_NUM_VQ), path,
-			  where, "%s %u does not suit a %s device: expected %s",
+		lg_report_dev(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, c->d, e1 ? 0 : LG_DESC_NUM_VQ), -1, "num_vq", "%s %u does not suit a %s device: expected %s",
 			  e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
 			  lg_type_name(dv->type), need);
 	}
@@ -598,9 +619,7 @@ int lg_ck_desc_config_len(struct lg_ckctx *c)
 	unsigned min = lg_devtype_config_min(t, dv->host_features,
 					     dv->feature_len, &why);
 	if (dv->config_len < min) {
-		DEV_NAMES(c, "config_len");
-		lg_report(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), path,
-			  where, "config_len %u is below %u: %s", dv->config_len, min, why);
+		lg_report_dev(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), -1, "config_len", "config_len %u is below %u: %s", dv->config_len, min, why);
 	}
 	return 0;
 }
@@ -623,9 +642,8 @@ int lg_ck_feat_acked_subset(struct lg_ckctx *c)
 		unsigned bit = i * 8;
 		while (!((extra >> (bit % 8)) & 1))
 			bit++;
-		DEV_NAMES(c, "guest_features");
-		lg_report(c, LG_CHK_FEAT_ACKED_SUBSET,
-			  dev_addr(c->l, c->d, feat_off(dv) + dv->feature_len + i), path, where,
+		lg_report_dev(c, LG_CHK_FEAT_ACKED_SUBSET,
+			  dev_addr(c->l, c->d, feat_off(dv) + dv->feature_len + i), -1, "guest_features",
 			  "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u acked "
 			  "without being offered",
 			  i, dv->guest_features[i], dv->host_features[i], bit);
@@ -645,9 +663,7 @@ int lg_ck_feat_high_bits(struct lg_ckctx *c)
 		unsigned bit = i * 8;
 		while (!((dv->host_features[i] >> (bit % 8)) & 1))
 			bit++;
-		DEV_NAMES(c, "host_features");
-		lg_report(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(c->l, c->d, feat_off(dv) + i), path,
-			  where,
+		lg_report_dev(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(c->l, c->d, feat_off(dv) + i), -1, "host_features",
 			  "offered feature bit %u is 32 or above: the lguest Guest reads only bits "
 			  "0..31",
 			  bit);
@@ -666,8 +682,7 @@ int lg_ck_status_bits(struct lg_ckctx *c)
 	uint8_t s = c->l->dev[c->d].status;
 	if (!(s & ~LG_S_VALID_MASK))
 		return 0;
-	DEV_NAMES(c, "status");
-	lg_report(c, LG_CHK_STATUS_BITS, status_addr(c), path, where,
+	lg_report_dev(c, LG_CHK_STATUS_BITS, status_addr(c), -1, "status",
 		  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED (0x87)",
 		  s, s & ~LG_S_VALID_MASK);
 	return 0;
@@ -676,12 +691,11 @@ int lg_ck_status_bits(struct lg_ckctx *c)
 int lg_ck_status_order(struct lg_ckctx *c)
 {
 	uint8_t s = c->l->dev[c->d].status;
-	DEV_NAMES(c, "status");
 	if ((s & LG_S_DRIVER_OK) && !(s & LG_S_DRIVER))
-		lg_report(c, LG_CHK_STATUS_ORDER, status_addr(c), path, where,
+		lg_report_dev(c, LG_CHK_STATUS_ORDER, status_addr(c), -1, "status",
 			  "status 0x%02x has DRIVER_OK (4) without DRIVER (2)", s);
 	else if ((s & LG_S_DRIVER) && !(s & LG_S_ACKNOWLEDGE))
-		lg_report(c, LG_CHK_STATUS_ORDER, status_addr(c), path, where,
+		lg_report_dev(c, LG_CHK_STATUS_ORDER, status_addr(c), -1, "status",
 			  "status 0x%02x has DRIVER (2) without ACKNOWLEDGE (1)", s);
 	return 0;
 }
@@ -691,8 +705,7 @@ int lg_ck_status_failed(struct lg_ckctx *c)
 	uint8_t s = c->l->dev[c->d].status;
 	if (!(s & LG_S_FAILED))
 		return 0;
-	DEV_NAMES(c, "status");
-	lg_report(c, LG_CHK_STATUS_FAILED, status_addr(c), path, where,
+	lg_report_dev(c, LG_CHK_STATUS_FAILED, status_addr(c), -1, "status",
 		  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
 	return 0;
 }
@@ -731,8 +744,7 @@ int lg_ck_e0_slot_type(struct lg_ckctx *c)
 	const struct lg_device *dv = &c->l->dev[c->d];
 	if (dv->type)
 		return 0;
-	DEV_NAMES(c, "type");
-	lg_report(c, LG_CHK_E0_SLOT_TYPE, dev_addr(c->l, c->d, LG_E0_TYPE), path, where,
+	lg_report_dev(c, LG_CHK_E0_SLOT_TYPE, dev_addr(c->l, c->d, LG_E0_TYPE), -1, "type",
 		  "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", dv->e0.slot,
 		  dv->e0.type);
 	return 0;
@@ -743,8 +755,7 @@ int lg_ck_e0_status_bits(struct lg_ckctx *c)
 	const struct lg_e0_slot *s = &c->l->dev[c->d].e0;
 	if (!(s->status & ~LG_E0_S_VALID_MASK))
 		return 0;
-	DEV_NAMES(c, "status");
-	lg_report(c, LG_CHK_E0_STATUS_BITS, dev_addr(c->l, c->d, LG_E0_STATUS), path, where,
+	lg_report_dev(c, LG_CHK_E0_STATUS_BITS, dev_addr(c->l, c->d, LG_E0_STATUS), -1, "status",
 		  "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|REMOVED_ACK|"
 		  "FAILED (0x9f)",
 		  s->status, s->status & ~LG_E0_S_VALID_MASK);
@@ -756,8 +767,7 @@ int lg_ck_e0_pfn_no_pages(struct lg_ckctx *c)
 	const struct lg_e0_slot *s = &c->l->dev[c->d].e0;
 	if (s->num_pages || !s->pfn)
 		return 0;
-	DEV_NAMES(c, "pfn");
-	lg_report(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(c->l, c->d, LG_E0_PFN), path, where,
+	lg_report_dev(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(c->l, c->d, LG_E0_PFN), -1, "pfn",
 		  "pfn %#x with num_pages 0: the Launcher sets the pfn only when it allocates pages",
 		  s->pfn);
 	return 0;
@@ -771,8 +781,7 @@ int lg_ck_e0_pages_above_ram(struct lg_ckctx *c)
 	uint64_t page_pfn = l->page_addr >> LG_PAGE_SHIFT;
 	if (!s->num_pages || ((uint64_t)s->pfn << LG_PAGE_SHIFT >= l->mem && s->pfn > page_pfn))
 		return 0;
-	DEV_NAMES(c, "pfn");
-	lg_report(c, LG_CHK_E0_PAGES_ABOVE_RAM, dev_addr(l, c->d, LG_E0_PFN), path, where,
+	lg_report_dev(c, LG_CHK_E0_PAGES_ABOVE_RAM, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
 		  "device memory at pfn %#x is not above RAM (ends at %#llx) and the descriptor "
 		  "page (pfn %#llx)",
 		  s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
@@ -785,8 +794,7 @@ int lg_ck_e0_pages_in_pfnlimit(struct lg_ckctx *c)
 	const struct lg_e0_slot *s = &l->dev[c->d].e0;
 	if (!s->num_pages || !l->pfn_limit || (uint64_t)s->pfn + s->num_pages <= l->pfn_limit)
 		return 0;
-	DEV_NAMES(c, "pfn");
-	lg_report(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, dev_addr(l, c->d, LG_E0_PFN), path, where,
+	lg_report_dev(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
 		  "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx", s->pfn,
 		  s->num_pages, (unsigned long long)l->pfn_limit);
 	return 0;
@@ -803,8 +811,7 @@ int lg_ck_e0_pages_overlap(struct lg_ckctx *c)
 		const struct lg_e0_slot *t = &l->dev[o].e0;
 		if (!t->num_pages || t->pfn + (uint64_t)t->num_pages <= s->pfn || end <= t->pfn)
 			continue;
-		DEV_NAMES(c, "pfn");
-		lg_report(c, LG_CHK_E0_PAGES_OVERLAP, dev_addr(l, c->d, LG_E0_PFN), path, where,
+		lg_report_dev(c, LG_CHK_E0_PAGES_OVERLAP, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
 			  "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, %#llx)",
 			  s->pfn, (unsigned long long)end, t->slot, t->pfn,
 			  (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
@@ -912,16 +919,11 @@ static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigne
 	return dev_addr(l, d, (off ? off : LG_DESC_HDR_SIZE + LG_VQC_SIZE * q) + field);
 }
 
-#define VQ_NAMES(c, field)                                                                        \
-	char path[64], where[64];                                                                 \
-	lg_vq_names((c)->l, (c)->d, (int)(c)->q, field, path, sizeof path, where, sizeof where)
-
 int lg_ck_vq_num_zero(struct lg_ckctx *c)
 {
 	if (cur_vq(c)->num)
 		return 0;
-	VQ_NAMES(c, "num");
-	lg_report(c, LG_CHK_VQ_NUM_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+	lg_report_dev(c, LG_CHK_VQ_NUM_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
 		  "num 0: a ring needs entries");
 	return 0;
 }
@@ -931,8 +933,7 @@ int lg_ck_vq_num_max(struct lg_ckctx *c)
 	uint16_t num = cur_vq(c)->num;
 	if (num <= LG_VQ_NUM_MAX)
 		return 0;
-	VQ_NAMES(c, "num");
-	lg_report(c, LG_CHK_VQ_NUM_MAX, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+	lg_report_dev(c, LG_CHK_VQ_NUM_MAX, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
 		  "num %u exceeds the largest ring size 32768", num);
 	return 0;
 }
@@ -942,8 +943,7 @@ int lg_ck_vq_num_pow2(struct lg_ckctx *c)
 	uint16_t num = cur_vq(c)->num;
 	if (!(num & (num - 1)))
 		return 0;
-	VQ_NAMES(c, "num");
-	lg_report(c, LG_CHK_VQ_NUM_POW2, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), path, where,
+	lg_report_dev(c, LG_CHK_VQ_NUM_POW2, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
 		  "num %u is not a power of two", num);
 	return 0;
 }
@@ -952,8 +952,7 @@ int lg_ck_vq_irq_zero(struct lg_ckctx *c)
 {
 	if (cur_vq(c)->irq)
 		return 0;
-	VQ_NAMES(c, "irq");
-	lg_report(c, LG_CHK_VQ_IRQ_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), path, where,
+	lg_report_dev(c, LG_CHK_VQ_IRQ_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
 		  "irq 0 belongs to the timer; device irqs start at 1");
 	return 0;
 }
@@ -963,8 +962,7 @@ int lg_ck_vq_irq_range(struct lg_ckctx *c)
 	uint16_t irq = cur_vq(c)->irq;
 	if (irq < LG_IRQS)
 		return 0;
-	VQ_NAMES(c, "irq");
-	lg_report(c, LG_CHK_VQ_IRQ_RANGE, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), path, where,
+	lg_report_dev(c, LG_CHK_VQ_IRQ_RANGE, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
 		  "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it", irq);
 	return 0;
 }
@@ -973,8 +971,7 @@ int lg_ck_vq_pfn_zero(struct lg_ckctx *c)
 {
 	if (cur_vq(c)->pfn)
 		return 0;
-	VQ_NAMES(c, "pfn");
-	lg_report(c, LG_CHK_VQ_PFN_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_PFN), path, where,
+	lg_report_dev(c, LG_CHK_VQ_PFN_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_PFN), (int)c->q, "pfn",
 		  "pfn 0 puts the ring on the zero page");
 	return 0;
 }
@@ -994,8 +991,7 @@ int lg_ck_vq_irq_unique(struct lg_ckctx *c)
 		unsigned oq = vq_q(c, j);
 		if (l->dev[od].vq[oq].irq != irq || lg_ck_blocked_vq(c, LG_CHK_VQ_IRQ_UNIQUE, j))
 			continue;
-		VQ_NAMES(c, "irq");
-		lg_report(c, LG_CHK_VQ_IRQ_UNIQUE, vq_addr(l, c->d, c->q, LG_VQC_IRQ), path, where,
+		lg_report_dev(c, LG_CHK_VQ_IRQ_UNIQUE, vq_addr(l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
 			  "irq %u is also used by device[%zu].vq[%u]", irq, od, oq);
 		break;
 	}
@@ -1010,17 +1006,17 @@ static void geom_of(const struct lg_ckctx *c, size_t v, struct lg_ring_geom *g)
 	lg_ring_geom(vq->num, vq->pfn, g);
 }
 
-#define RING_NAMES(c, g)                                                                          \
+/* The current ring's geometry g, and pa: the address of its vqconfig's pfn. */
+#define RING_AT(c, g)                                                                             \
 	struct lg_ring_geom g;                                                                    \
 	geom_of(c, (c)->v, &g);                                                                   \
-	VQ_NAMES(c, "pfn");                                                                       \
 	uint64_t pa = vq_addr((c)->l, (c)->d, (c)->q, LG_VQC_PFN)
 
 int lg_ck_ring_below_4g(struct lg_ckctx *c)
 {
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	if (g.end > (1ull << 32))
-		lg_report(c, LG_CHK_RING_BELOW_4G, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_BELOW_4G, pa, (int)c->q, "pfn",
 			  "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts are 32-bit",
 			  (unsigned long long)g.desc, (unsigned long long)g.end);
 	return 0;
@@ -1029,13 +1025,13 @@ int lg_ck_ring_below_4g(struct lg_ckctx *c)
 int lg_ck_ring_above_ram(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	if (g.desc < l->mem)
-		lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_ABOVE_RAM, pa, (int)c->q, "pfn",
 			  "ring at %#llx starts inside guest RAM, which ends at %#llx",
 			  (unsigned long long)g.desc, (unsigned long long)l->mem);
 	else if (g.desc < l->page_addr + LG_PAGE_SIZE && g.end > l->page_addr)
-		lg_report(c, LG_CHK_RING_ABOVE_RAM, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_ABOVE_RAM, pa, (int)c->q, "pfn",
 			  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
 			  (unsigned long long)g.desc, (unsigned long long)g.end,
 			  (unsigned long long)l->page_addr);
@@ -1048,9 +1044,9 @@ int lg_ck_ring_in_pfnlimit(struct lg_ckctx *c)
 	/* The limit's address, saturated: a pfn limit from a note may be any 64-bit value. */
 	uint64_t limit = l->pfn_limit > (UINT64_MAX >> LG_PAGE_SHIFT) ? UINT64_MAX
 									 : l->pfn_limit << LG_PAGE_SHIFT;
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	if (l->pfn_limit && g.end > limit)
-		lg_report(c, LG_CHK_RING_IN_PFNLIMIT, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_IN_PFNLIMIT, pa, (int)c->q, "pfn",
 			  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address %#llx)",
 			  (unsigned long long)g.desc, (unsigned long long)g.end,
 			  (unsigned long long)l->pfn_limit, (unsigned long long)limit);
@@ -1059,7 +1055,7 @@ int lg_ck_ring_in_pfnlimit(struct lg_ckctx *c)
 
 int lg_ck_ring_overlap(struct lg_ckctx *c)
 {
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	for (size_t j = 0; j < c->v; j++) {
 		struct lg_ring_geom o;
 		if (lg_ck_blocked_vq(c, LG_CHK_RING_OVERLAP, j))
@@ -1067,7 +1063,7 @@ int lg_ck_ring_overlap(struct lg_ckctx *c)
 		geom_of(c, j, &o);
 		if (o.end <= g.desc || g.end <= o.desc)
 			continue;
-		lg_report(c, LG_CHK_RING_OVERLAP, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_OVERLAP, pa, (int)c->q, "pfn",
 			  "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] [%#llx, %#llx)",
 			  (unsigned long long)g.desc, (unsigned long long)g.end, c->vq_dev[j],
 			  vq_q(c, j), (unsigned long long)o.desc, (unsigned long long)o.end);
@@ -1080,10 +1076,10 @@ int lg_ck_ring_in_image(struct lg_ckctx *c)
 {
 	if (!c->rings_readable)
 		return 0;
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	uint64_t have = lg_image_backed(c->img, g.desc, g.size);
 	if (have < g.size)
-		lg_report(c, LG_CHK_RING_IN_IMAGE, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_IN_IMAGE, pa, (int)c->q, "pfn",
 			  "ring [%#llx, %#llx) is not in the image: %s at %#llx",
 			  (unsigned long long)g.desc, (unsigned long long)g.end,
 			  have ? "it stops" : "nothing is mapped", (unsigned long long)(g.desc + have));
@@ -1104,9 +1100,9 @@ int lg_ck_ring_stock_order(struct lg_ckctx *c)
 			return 0; /* that one had the note */
 		stock = o.next;
 	}
-	RING_NAMES(c, g);
+	RING_AT(c, g);
 	if (g.desc != stock)
-		lg_report(c, LG_CHK_RING_STOCK_ORDER, pa, path, where,
+		lg_report_dev(c, LG_CHK_RING_STOCK_ORDER, pa, (int)c->q, "pfn",
 			  "ring at pfn %#x, where the Launcher's allocator would have put it at pfn "
 			  "%#llx",
 			  cur_vq(c)->pfn, (unsigned long long)(stock >> LG_PAGE_SHIFT));

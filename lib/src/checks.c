@@ -516,7 +516,8 @@ int lg_ck_desc_header_in_page(struct lg_ckctx *c)
 	if (!is_overflow(c) || dv->offset + hdr <= LG_PAGE_SIZE)
 		return 0;
 	lg_report_dev(c, LG_CHK_DESC_HEADER_IN_PAGE, dev_addr(l, c->d, 0), -1, NULL,
-		  "%u-byte header at page offset %u crosses the page end at 4096", hdr, dv->offset);
+		      "%u-byte header at page offset %u crosses the page end at 4096", hdr,
+		      dv->offset);
 	return 0;
 }
 
@@ -528,16 +529,18 @@ int lg_ck_desc_fits_page(struct lg_ckctx *c)
 	if (!is_overflow(c) || dv->offset + size <= LG_PAGE_SIZE)
 		return 0;
 	if (l->era == LG_ERA_E1)
-		lg_report_dev(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
-			  "descriptor of %u bytes (3 + config_len %u) at page offset %u ends at %u, "
-			  "past the page end at 4096",
-			  size, dv->config_len, dv->offset, dv->offset + size);
+		lg_report_dev(
+		    c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
+		    "descriptor of %u bytes (3 + config_len %u) at page offset %u ends at %u, "
+		    "past the page end at 4096",
+		    size, dv->config_len, dv->offset, dv->offset + size);
 	else
-		lg_report_dev(c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
-			  "descriptor of %u bytes at page offset %u ends at %u, past the page end at "
-			  "4096 (num_vq %u, feature_len %u, config_len %u)",
-			  size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
-			  dv->config_len);
+		lg_report_dev(
+		    c, LG_CHK_DESC_FITS_PAGE, dev_addr(l, c->d, 0), -1, NULL,
+		    "descriptor of %u bytes at page offset %u ends at %u, past the page end at "
+		    "4096 (num_vq %u, feature_len %u, config_len %u)",
+		    size, dv->offset, dv->offset + size, dv->num_vq, dv->feature_len,
+		    dv->config_len);
 	return 0;
 }
 
@@ -588,7 +591,7 @@ int lg_ck_desc_type_known(struct lg_ckctx *c)
 	if (lg_type_name(dv->type))
 		return 0;
 	lg_report_dev(c, LG_CHK_DESC_TYPE_KNOWN, dev_addr(c->l, c->d, LG_DESC_TYPE), -1, "type",
-		  "type %u is not a known virtio device id", dv->type);
+		      "type %u is not a known virtio device id", dv->type);
 	return 0;
 }
 
@@ -601,9 +604,10 @@ int lg_ck_desc_num_vq(struct lg_ckctx *c)
 	const char *need = !t || lg_devtype_vq_ok(t, dv->num_vq) ? NULL : t->vq_need;
 	/* A header cut by the page (or image) end: num_vq was not read, only filled in. */
 	if (need && (e1 ? !dv->truncated : dv->offset + LG_DESC_NUM_VQ < l->page_len)) {
-		lg_report_dev(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, c->d, e1 ? 0 : LG_DESC_NUM_VQ), -1, "num_vq", "%s %u does not suit a %s device: expected %s",
-			  e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
-			  lg_type_name(dv->type), need);
+		lg_report_dev(c, LG_CHK_DESC_NUM_VQ, dev_addr(l, c->d, e1 ? 0 : LG_DESC_NUM_VQ), -1,
+			      "num_vq", "%s %u does not suit a %s device: expected %s",
+			      e1 ? "the number of virtqueue fields" : "num_vq", dv->num_vq,
+			      lg_type_name(dv->type), need);
 	}
 	return 0;
 }
@@ -619,7 +623,9 @@ int lg_ck_desc_config_len(struct lg_ckctx *c)
 	unsigned min = lg_devtype_config_min(t, dv->host_features,
 					     dv->feature_len, &why);
 	if (dv->config_len < min) {
-		lg_report_dev(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), -1, "config_len", "config_len %u is below %u: %s", dv->config_len, min, why);
+		lg_report_dev(c, LG_CHK_DESC_CONFIG_LEN, dev_addr(l, c->d, LG_DESC_CONFIG_LEN), -1,
+			      "config_len", "config_len %u is below %u: %s", dv->config_len, min,
+			      why);
 	}
 	return 0;
 }
@@ -643,10 +649,11 @@ int lg_ck_feat_acked_subset(struct lg_ckctx *c)
 		while (!((extra >> (bit % 8)) & 1))
 			bit++;
 		lg_report_dev(c, LG_CHK_FEAT_ACKED_SUBSET,
-			  dev_addr(c->l, c->d, feat_off(dv) + dv->feature_len + i), -1, "guest_features",
-			  "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u acked "
-			  "without being offered",
-			  i, dv->guest_features[i], dv->host_features[i], bit);
+			      dev_addr(c->l, c->d, feat_off(dv) + dv->feature_len + i), -1,
+			      "guest_features",
+			      "acked feature byte %u is 0x%02x but offered is 0x%02x: bit %u acked "
+			      "without being offered",
+			      i, dv->guest_features[i], dv->host_features[i], bit);
 		break;
 	}
 	return 0;
@@ -663,10 +670,12 @@ int lg_ck_feat_high_bits(struct lg_ckctx *c)
 		unsigned bit = i * 8;
 		while (!((dv->host_features[i] >> (bit % 8)) & 1))
 			bit++;
-		lg_report_dev(c, LG_CHK_FEAT_HIGH_BITS, dev_addr(c->l, c->d, feat_off(dv) + i), -1, "host_features",
-			  "offered feature bit %u is 32 or above: the lguest Guest reads only bits "
-			  "0..31",
-			  bit);
+		lg_report_dev(
+		    c, LG_CHK_FEAT_HIGH_BITS, dev_addr(c->l, c->d, feat_off(dv) + i), -1,
+		    "host_features",
+		    "offered feature bit %u is 32 or above: the lguest Guest reads only bits "
+		    "0..31",
+		    bit);
 		break;
 	}
 	return 0;
@@ -682,9 +691,10 @@ int lg_ck_status_bits(struct lg_ckctx *c)
 	uint8_t s = c->l->dev[c->d].status;
 	if (!(s & ~LG_S_VALID_MASK))
 		return 0;
-	lg_report_dev(c, LG_CHK_STATUS_BITS, status_addr(c), -1, "status",
-		  "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED (0x87)",
-		  s, s & ~LG_S_VALID_MASK);
+	lg_report_dev(
+	    c, LG_CHK_STATUS_BITS, status_addr(c), -1, "status",
+	    "status 0x%02x has bits 0x%02x outside ACKNOWLEDGE|DRIVER|DRIVER_OK|FAILED (0x87)", s,
+	    s & ~LG_S_VALID_MASK);
 	return 0;
 }
 
@@ -693,10 +703,10 @@ int lg_ck_status_order(struct lg_ckctx *c)
 	uint8_t s = c->l->dev[c->d].status;
 	if ((s & LG_S_DRIVER_OK) && !(s & LG_S_DRIVER))
 		lg_report_dev(c, LG_CHK_STATUS_ORDER, status_addr(c), -1, "status",
-			  "status 0x%02x has DRIVER_OK (4) without DRIVER (2)", s);
+			      "status 0x%02x has DRIVER_OK (4) without DRIVER (2)", s);
 	else if ((s & LG_S_DRIVER) && !(s & LG_S_ACKNOWLEDGE))
 		lg_report_dev(c, LG_CHK_STATUS_ORDER, status_addr(c), -1, "status",
-			  "status 0x%02x has DRIVER (2) without ACKNOWLEDGE (1)", s);
+			      "status 0x%02x has DRIVER (2) without ACKNOWLEDGE (1)", s);
 	return 0;
 }
 
@@ -706,7 +716,7 @@ int lg_ck_status_failed(struct lg_ckctx *c)
 	if (!(s & LG_S_FAILED))
 		return 0;
 	lg_report_dev(c, LG_CHK_STATUS_FAILED, status_addr(c), -1, "status",
-		  "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
+		      "status 0x%02x has FAILED (0x80) set: the driver gave up on the device", s);
 	return 0;
 }
 
@@ -745,8 +755,8 @@ int lg_ck_e0_slot_type(struct lg_ckctx *c)
 	if (dv->type)
 		return 0;
 	lg_report_dev(c, LG_CHK_E0_SLOT_TYPE, dev_addr(c->l, c->d, LG_E0_TYPE), -1, "type",
-		  "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", dv->e0.slot,
-		  dv->e0.type);
+		      "slot %u has type %u: 2.6.23 knows 1 console, 2 net and 3 block", dv->e0.slot,
+		      dv->e0.type);
 	return 0;
 }
 
@@ -756,9 +766,9 @@ int lg_ck_e0_status_bits(struct lg_ckctx *c)
 	if (!(s->status & ~LG_E0_S_VALID_MASK))
 		return 0;
 	lg_report_dev(c, LG_CHK_E0_STATUS_BITS, dev_addr(c->l, c->d, LG_E0_STATUS), -1, "status",
-		  "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|REMOVED_ACK|"
-		  "FAILED (0x9f)",
-		  s->status, s->status & ~LG_E0_S_VALID_MASK);
+		      "status %#06x has bits %#x outside ACK|DRIVER|DRIVER_OK|REMOVED|REMOVED_ACK|"
+		      "FAILED (0x9f)",
+		      s->status, s->status & ~LG_E0_S_VALID_MASK);
 	return 0;
 }
 
@@ -767,9 +777,10 @@ int lg_ck_e0_pfn_no_pages(struct lg_ckctx *c)
 	const struct lg_e0_slot *s = &c->l->dev[c->d].e0;
 	if (s->num_pages || !s->pfn)
 		return 0;
-	lg_report_dev(c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(c->l, c->d, LG_E0_PFN), -1, "pfn",
-		  "pfn %#x with num_pages 0: the Launcher sets the pfn only when it allocates pages",
-		  s->pfn);
+	lg_report_dev(
+	    c, LG_CHK_E0_PFN_NO_PAGES, dev_addr(c->l, c->d, LG_E0_PFN), -1, "pfn",
+	    "pfn %#x with num_pages 0: the Launcher sets the pfn only when it allocates pages",
+	    s->pfn);
 	return 0;
 }
 
@@ -781,10 +792,11 @@ int lg_ck_e0_pages_above_ram(struct lg_ckctx *c)
 	uint64_t page_pfn = l->page_addr >> LG_PAGE_SHIFT;
 	if (!s->num_pages || ((uint64_t)s->pfn << LG_PAGE_SHIFT >= l->mem && s->pfn > page_pfn))
 		return 0;
-	lg_report_dev(c, LG_CHK_E0_PAGES_ABOVE_RAM, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
-		  "device memory at pfn %#x is not above RAM (ends at %#llx) and the descriptor "
-		  "page (pfn %#llx)",
-		  s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
+	lg_report_dev(
+	    c, LG_CHK_E0_PAGES_ABOVE_RAM, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
+	    "device memory at pfn %#x is not above RAM (ends at %#llx) and the descriptor "
+	    "page (pfn %#llx)",
+	    s->pfn, (unsigned long long)l->mem, (unsigned long long)page_pfn);
 	return 0;
 }
 
@@ -795,8 +807,8 @@ int lg_ck_e0_pages_in_pfnlimit(struct lg_ckctx *c)
 	if (!s->num_pages || !l->pfn_limit || (uint64_t)s->pfn + s->num_pages <= l->pfn_limit)
 		return 0;
 	lg_report_dev(c, LG_CHK_E0_PAGES_IN_PFNLIMIT, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
-		  "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx", s->pfn,
-		  s->num_pages, (unsigned long long)l->pfn_limit);
+		      "device memory pfn %#x + %u pages ends beyond the pfn limit %#llx", s->pfn,
+		      s->num_pages, (unsigned long long)l->pfn_limit);
 	return 0;
 }
 
@@ -811,10 +823,11 @@ int lg_ck_e0_pages_overlap(struct lg_ckctx *c)
 		const struct lg_e0_slot *t = &l->dev[o].e0;
 		if (!t->num_pages || t->pfn + (uint64_t)t->num_pages <= s->pfn || end <= t->pfn)
 			continue;
-		lg_report_dev(c, LG_CHK_E0_PAGES_OVERLAP, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
-			  "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, %#llx)",
-			  s->pfn, (unsigned long long)end, t->slot, t->pfn,
-			  (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
+		lg_report_dev(
+		    c, LG_CHK_E0_PAGES_OVERLAP, dev_addr(l, c->d, LG_E0_PFN), -1, "pfn",
+		    "device memory [pfn %#x, %#llx) overlaps that of slot %u [pfn %#x, %#llx)",
+		    s->pfn, (unsigned long long)end, t->slot, t->pfn,
+		    (unsigned long long)(t->pfn + (uint64_t)t->num_pages));
 		break;
 	}
 	return 0;
@@ -919,62 +932,31 @@ static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigne
 	return dev_addr(l, d, (off ? off : LG_DESC_HDR_SIZE + LG_VQC_SIZE * q) + field);
 }
 
-int lg_ck_vq_num_zero(struct lg_ckctx *c)
-{
-	if (cur_vq(c)->num)
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_NUM_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
-		  "num 0: a ring needs entries");
-	return 0;
-}
-
-int lg_ck_vq_num_max(struct lg_ckctx *c)
-{
-	uint16_t num = cur_vq(c)->num;
-	if (num <= LG_VQ_NUM_MAX)
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_NUM_MAX, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
-		  "num %u exceeds the largest ring size 32768", num);
-	return 0;
-}
-
-int lg_ck_vq_num_pow2(struct lg_ckctx *c)
-{
-	uint16_t num = cur_vq(c)->num;
-	if (!(num & (num - 1)))
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_NUM_POW2, vq_addr(c->l, c->d, c->q, LG_VQC_NUM), (int)c->q, "num",
-		  "num %u is not a power of two", num);
-	return 0;
-}
-
-int lg_ck_vq_irq_zero(struct lg_ckctx *c)
-{
-	if (cur_vq(c)->irq)
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_IRQ_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
-		  "irq 0 belongs to the timer; device irqs start at 1");
-	return 0;
-}
-
-int lg_ck_vq_irq_range(struct lg_ckctx *c)
-{
-	uint16_t irq = cur_vq(c)->irq;
-	if (irq < LG_IRQS)
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_IRQ_RANGE, vq_addr(c->l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
-		  "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it", irq);
-	return 0;
-}
-
-int lg_ck_vq_pfn_zero(struct lg_ckctx *c)
-{
-	if (cur_vq(c)->pfn)
-		return 0;
-	lg_report_dev(c, LG_CHK_VQ_PFN_ZERO, vq_addr(c->l, c->d, c->q, LG_VQC_PFN), (int)c->q, "pfn",
-		  "pfn 0 puts the ring on the zero page");
-	return 0;
-}
+/* The checks of one vqconfig field on its own, one row each (as dtc's checks are): the
+ * check's function and id, the field, its offset in the vqconfig, when its value v is
+ * wrong, and what to say (%u: v). */
+#define VQ_FIELD_CHECK(fn, id, field, off, bad, msg)                                              \
+	int fn(struct lg_ckctx *c)                                                                \
+	{                                                                                         \
+		unsigned v = cur_vq(c)->field;                                                    \
+		if (bad)                                                                          \
+			lg_report_dev(c, id, vq_addr(c->l, c->d, c->q, off), (int)c->q, #field,   \
+				      msg, v);                                                    \
+		return 0;                                                                         \
+	}
+VQ_FIELD_CHECK(lg_ck_vq_num_zero, LG_CHK_VQ_NUM_ZERO, num, LG_VQC_NUM, v == 0,
+	       "num %u: a ring needs entries")
+VQ_FIELD_CHECK(lg_ck_vq_num_max, LG_CHK_VQ_NUM_MAX, num, LG_VQC_NUM, v > LG_VQ_NUM_MAX,
+	       "num %u exceeds the largest ring size 32768")
+VQ_FIELD_CHECK(lg_ck_vq_num_pow2, LG_CHK_VQ_NUM_POW2, num, LG_VQC_NUM, (v & (v - 1)) != 0,
+	       "num %u is not a power of two")
+VQ_FIELD_CHECK(lg_ck_vq_irq_zero, LG_CHK_VQ_IRQ_ZERO, irq, LG_VQC_IRQ, v == 0,
+	       "irq %u belongs to the timer; device irqs start at 1")
+VQ_FIELD_CHECK(lg_ck_vq_irq_range, LG_CHK_VQ_IRQ_RANGE, irq, LG_VQC_IRQ, v >= LG_IRQS,
+	       "irq %u is not below LGUEST_IRQS (32): the Host refuses to raise it")
+VQ_FIELD_CHECK(lg_ck_vq_pfn_zero, LG_CHK_VQ_PFN_ZERO, pfn, LG_VQC_PFN, v == 0,
+	       "pfn %u puts the ring on the zero page")
+#undef VQ_FIELD_CHECK
 
 /* Device and queue of vq v (global index). */
 static unsigned vq_q(const struct lg_ckctx *c, size_t v)
@@ -991,8 +973,9 @@ int lg_ck_vq_irq_unique(struct lg_ckctx *c)
 		unsigned oq = vq_q(c, j);
 		if (l->dev[od].vq[oq].irq != irq || lg_ck_blocked_vq(c, LG_CHK_VQ_IRQ_UNIQUE, j))
 			continue;
-		lg_report_dev(c, LG_CHK_VQ_IRQ_UNIQUE, vq_addr(l, c->d, c->q, LG_VQC_IRQ), (int)c->q, "irq",
-			  "irq %u is also used by device[%zu].vq[%u]", irq, od, oq);
+		lg_report_dev(c, LG_CHK_VQ_IRQ_UNIQUE, vq_addr(l, c->d, c->q, LG_VQC_IRQ),
+			      (int)c->q, "irq", "irq %u is also used by device[%zu].vq[%u]", irq,
+			      od, oq);
 		break;
 	}
 	return 0;
@@ -1016,9 +999,10 @@ int lg_ck_ring_below_4g(struct lg_ckctx *c)
 {
 	RING_AT(c, g);
 	if (g.end > (1ull << 32))
-		lg_report_dev(c, LG_CHK_RING_BELOW_4G, pa, (int)c->q, "pfn",
-			  "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts are 32-bit",
-			  (unsigned long long)g.desc, (unsigned long long)g.end);
+		lg_report_dev(
+		    c, LG_CHK_RING_BELOW_4G, pa, (int)c->q, "pfn",
+		    "ring [%#llx, %#llx) ends above 4 GiB; lguest guests and hosts are 32-bit",
+		    (unsigned long long)g.desc, (unsigned long long)g.end);
 	return 0;
 }
 
@@ -1028,13 +1012,13 @@ int lg_ck_ring_above_ram(struct lg_ckctx *c)
 	RING_AT(c, g);
 	if (g.desc < l->mem)
 		lg_report_dev(c, LG_CHK_RING_ABOVE_RAM, pa, (int)c->q, "pfn",
-			  "ring at %#llx starts inside guest RAM, which ends at %#llx",
-			  (unsigned long long)g.desc, (unsigned long long)l->mem);
+			      "ring at %#llx starts inside guest RAM, which ends at %#llx",
+			      (unsigned long long)g.desc, (unsigned long long)l->mem);
 	else if (g.desc < l->page_addr + LG_PAGE_SIZE && g.end > l->page_addr)
 		lg_report_dev(c, LG_CHK_RING_ABOVE_RAM, pa, (int)c->q, "pfn",
-			  "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
-			  (unsigned long long)g.desc, (unsigned long long)g.end,
-			  (unsigned long long)l->page_addr);
+			      "ring [%#llx, %#llx) overlaps the descriptor page at %#llx",
+			      (unsigned long long)g.desc, (unsigned long long)g.end,
+			      (unsigned long long)l->page_addr);
 	return 0;
 }
 
@@ -1047,9 +1031,9 @@ int lg_ck_ring_in_pfnlimit(struct lg_ckctx *c)
 	RING_AT(c, g);
 	if (l->pfn_limit && g.end > limit)
 		lg_report_dev(c, LG_CHK_RING_IN_PFNLIMIT, pa, (int)c->q, "pfn",
-			  "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address %#llx)",
-			  (unsigned long long)g.desc, (unsigned long long)g.end,
-			  (unsigned long long)l->pfn_limit, (unsigned long long)limit);
+			      "ring [%#llx, %#llx) ends beyond the pfn limit %#llx (address %#llx)",
+			      (unsigned long long)g.desc, (unsigned long long)g.end,
+			      (unsigned long long)l->pfn_limit, (unsigned long long)limit);
 	return 0;
 }
 
@@ -1063,10 +1047,11 @@ int lg_ck_ring_overlap(struct lg_ckctx *c)
 		geom_of(c, j, &o);
 		if (o.end <= g.desc || g.end <= o.desc)
 			continue;
-		lg_report_dev(c, LG_CHK_RING_OVERLAP, pa, (int)c->q, "pfn",
-			  "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] [%#llx, %#llx)",
-			  (unsigned long long)g.desc, (unsigned long long)g.end, c->vq_dev[j],
-			  vq_q(c, j), (unsigned long long)o.desc, (unsigned long long)o.end);
+		lg_report_dev(
+		    c, LG_CHK_RING_OVERLAP, pa, (int)c->q, "pfn",
+		    "ring [%#llx, %#llx) overlaps the ring of device[%zu].vq[%u] [%#llx, %#llx)",
+		    (unsigned long long)g.desc, (unsigned long long)g.end, c->vq_dev[j], vq_q(c, j),
+		    (unsigned long long)o.desc, (unsigned long long)o.end);
 		break;
 	}
 	return 0;
@@ -1080,9 +1065,10 @@ int lg_ck_ring_in_image(struct lg_ckctx *c)
 	uint64_t have = lg_image_backed(c->img, g.desc, g.size);
 	if (have < g.size)
 		lg_report_dev(c, LG_CHK_RING_IN_IMAGE, pa, (int)c->q, "pfn",
-			  "ring [%#llx, %#llx) is not in the image: %s at %#llx",
-			  (unsigned long long)g.desc, (unsigned long long)g.end,
-			  have ? "it stops" : "nothing is mapped", (unsigned long long)(g.desc + have));
+			      "ring [%#llx, %#llx) is not in the image: %s at %#llx",
+			      (unsigned long long)g.desc, (unsigned long long)g.end,
+			      have ? "it stops" : "nothing is mapped",
+			      (unsigned long long)(g.desc + have));
 	return 0;
 }
 
@@ -1102,10 +1088,11 @@ int lg_ck_ring_stock_order(struct lg_ckctx *c)
 	}
 	RING_AT(c, g);
 	if (g.desc != stock)
-		lg_report_dev(c, LG_CHK_RING_STOCK_ORDER, pa, (int)c->q, "pfn",
-			  "ring at pfn %#x, where the Launcher's allocator would have put it at pfn "
-			  "%#llx",
-			  cur_vq(c)->pfn, (unsigned long long)(stock >> LG_PAGE_SHIFT));
+		lg_report_dev(
+		    c, LG_CHK_RING_STOCK_ORDER, pa, (int)c->q, "pfn",
+		    "ring at pfn %#x, where the Launcher's allocator would have put it at pfn "
+		    "%#llx",
+		    cur_vq(c)->pfn, (unsigned long long)(stock >> LG_PAGE_SHIFT));
 	return 0;
 }
 

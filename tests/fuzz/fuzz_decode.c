@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_decode — libFuzzer target: any bytes as a raw image holding a descriptor page
- * (and whatever follows it), decoded in every era and checked the way lgcheck does it. */
+ * (and whatever follows it), decoded in the era its last byte picks and checked the way
+ * lgcheck does it. */
 #include <stdint.h>
 #include <stdlib.h>
 

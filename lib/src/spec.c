@@ -1056,7 +1056,7 @@ static bool device_key(struct ld *c, const struct walk *w, const char *type_bad,
 		       struct lg_device *d)
 {
 	const char *key = w->keys[w->k];
-	uint64_t u;
+	uint64_t u = 0;
 	if (strcmp(key, "type") == 0) {
 		if (type_bad)
 			expected(c, w->p, type_bad, w->v);

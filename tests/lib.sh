@@ -68,6 +68,15 @@ poke() {
 		dd of="$1" bs=1 seek="$(($2))" conv=notrunc status=none
 }
 
+# ok / bad WHAT: the verdict of a check the script makes itself, counted with the expect_*
+# ones (bad says what failed).
+ok() { checks=$((checks + 1)); }
+bad() {
+	checks=$((checks + 1))
+	fails=$((fails + 1))
+	echo "FAIL: $*" >&2
+}
+
 # finish [NAME]: the closing line; exit status 0 only when nothing failed.
 finish() {
 	echo "${1:-$(basename "$0")}: $checks checks, $fails failed"

@@ -9,9 +9,7 @@
 set -u
 LGGEN=$1 SAMPLES=$2 W=$3
 rm -rf "$W" && mkdir -p "$W/out" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 # run SPEC: lggen SPEC -o $W/out/OUT over a precious OUT; sets rc, err (stderr), nlines.
 run() {
@@ -161,5 +159,4 @@ if [ "$rc" = 2 ] && [ "$(cat "$W/err")" = "lggen: $W/absent.json: cannot open: N
 "$LGGEN" vectors/lguest-3.19.8-b-rng-32M.json -o "$W/no/such/dir/out.bin" 2>"$W/err"
 rc=$?
 if [ "$rc" = 2 ] && grep -q "^lggen: $W/no/such/dir/out.bin: cannot create a temporary file beside it: No such file or directory$" "$W/err"; then ok; else bad "unwritable: exit $rc, $(cat "$W/err")"; fi
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

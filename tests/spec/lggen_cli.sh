@@ -8,9 +8,7 @@
 set -u
 LGGEN=$1 LGCHECK=$2 SAMPLES=$3 W=$4
 rm -rf "$W" && mkdir -p "$W" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 # t EXPECTED-EXIT CMD...: run, keep stdout/stderr in $W/out and $W/err.
 t() {
 	local want=$1
@@ -221,5 +219,4 @@ cmp -s "$W/rng64a.bin" "$W/rng64b.bin" && ok || bad "--mem 64M differs from the 
 : >"$W/empty.bin"
 t 2 "$LGGEN" --decode "$W/empty.bin"
 same "$(first_err)" "lggen: $W/empty.bin: file is empty, expected guest memory" "--decode empty"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

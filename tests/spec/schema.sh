@@ -20,9 +20,7 @@ if ! perl -MJSON::Validator::Schema::Draft201909 -MMojo::JSON -e 1 2>/dev/null; 
 	exit 77
 fi
 rm -rf "$W" && mkdir -p "$W" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 # One validator process for every file (each start costs a quarter second).
 verdicts() { perl "$(dirname "$0")/../validate-schema.pl" "$SCHEMA" "$@" >"$W/verdicts"; }
@@ -60,5 +58,4 @@ for f in "$W"/decoded/*.json; do
 	v=$(verdict "$f")
 	[ "$v" = valid ] && ok || bad "$n: decoded spec: schema says $v"
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

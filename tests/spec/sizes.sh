@@ -8,9 +8,7 @@
 set -u
 LGGEN=$1 LGCHECK=$2 TABLE=$3 W=$4
 rm -rf "$W" && mkdir -p "$W" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 SPEC=$(dirname "$0")/../../samples/vectors/lguest-3.19.8-c-block-rng-32M.json
 "$LGGEN" "$SPEC" --page -o "$W/page.bin" || exit 2
@@ -32,5 +30,4 @@ while IFS= read -r line; do
 	fi
 done <"$TABLE"
 [ "$rows" -ge 30 ] && ok || bad "only $rows rows in $TABLE"
-echo "sizes.sh: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

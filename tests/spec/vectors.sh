@@ -16,9 +16,7 @@ if ! compgen -G "$VEC/*.descpage.bin" >/dev/null; then
 	exit 77
 fi
 rm -rf "$W" && mkdir -p "$W" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 nvec=0
 for page in "$VEC"/*.descpage.bin; do
@@ -55,5 +53,4 @@ for spec in "$SAMPLES"/*.json; do
 	if [ -f "$VEC/$name.descpage.bin" ]; then ok; else bad "$spec: no vector $name in $VEC"; fi
 done
 echo "vectors: $nvec configurations"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -5,17 +5,7 @@
 
 #include "lgkit/lgkit.h"
 
-/* The table's own columns a program does not see through lg_check_info(). */
-struct row {
-	enum lg_check_id id;
-	const char *scope, *eras;
-};
-
-static const struct row rows[] = {
-#define LG_X_ROW(id, num, name, sect, sev, scope, eras, run, prereq, summary) {id, #scope, #eras},
-	LG_CHECKS(LG_X_ROW)
-#undef LG_X_ROW
-};
+#include "check_rows.h"
 
 static const char *scope_text(const char *s)
 {
@@ -44,7 +34,7 @@ int main(void)
 	static const char *const sections[] = {"A. Device page", "B. Virtqueue configuration and placement",
 					       "C. Ring state",
 					       "D. Eras before E2: 2.6.23 slots (E0), 2.6.24 fields (E1)"};
-	const size_t nrows = sizeof rows / sizeof rows[0];
+	const size_t nrows = LG_CHECK_NROWS;
 	printf("# lgkit checks\n\n"
 	       "Generated from `lib/include/lgkit/checks.def` by the build; do not edit.\n"
 	       "Change a check's severity with `-W NAME` (warning), `-E NAME` (error) or\n"
@@ -61,14 +51,14 @@ int main(void)
 		       "|---|---|---|---|---|---|\n",
 		       sections[s]);
 		for (size_t r = 0; r < nrows; r++) {
-			const struct lg_check_info *ci = lg_check_info(rows[r].id);
+			const struct lg_check_info *ci = lg_check_info(lg_check_rows[r].id);
 			if (ci->section != 'A' + s)
 				continue;
 			printf("| <a id=\"%s\"></a>`%s` | %s | %s | %s | ", ci->name, ci->name,
-			       lg_severity_name(ci->severity), scope_text(rows[r].scope),
-			       eras_text(rows[r].eras));
+			       lg_severity_name(ci->severity), scope_text(lg_check_rows[r].scope),
+			       eras_text(lg_check_rows[r].eras));
 			int p, k = 0;
-			while ((p = lg_check_prereq(rows[r].id, (unsigned)k)) >= 0) {
+			while ((p = lg_check_prereq(lg_check_rows[r].id, (unsigned)k)) >= 0) {
 				const char *pn = lg_check_info((enum lg_check_id)p)->name;
 				printf("%s[%s](#%s)", k++ ? ", " : "", pn, pn);
 			}

@@ -13,22 +13,13 @@
 #include "lgkit/lgkit.h"
 #include "../unit/testutil.h"
 
-struct row {
-	enum lg_check_id id;
-	const char *scope, *run;
-};
-
-static const struct row rows[] = {
-#define LG_X_ROW(id, num, name, sect, sev, scope, eras, run, prereq, summary) {id, #scope, #run},
-	LG_CHECKS(LG_X_ROW)
-#undef LG_X_ROW
-};
-#define NROWS (sizeof rows / sizeof rows[0])
+#include "check_rows.h"
+#define NROWS LG_CHECK_NROWS
 
 static size_t pos_of(enum lg_check_id id)
 {
 	for (size_t i = 0; i < NROWS; i++)
-		if (rows[i].id == id)
+		if (lg_check_rows[i].id == id)
 			return i;
 	return NROWS;
 }
@@ -82,28 +73,28 @@ static void test_ids(const char *path)
 static void test_order(void)
 {
 	for (size_t i = 0; i < NROWS; i++) {
-		const char *name = lg_check_info(rows[i].id)->name;
+		const char *name = lg_check_info(lg_check_rows[i].id)->name;
 		int p;
-		for (unsigned k = 0; (p = lg_check_prereq(rows[i].id, k)) >= 0; k++) {
+		for (unsigned k = 0; (p = lg_check_prereq(lg_check_rows[i].id, k)) >= 0; k++) {
 			size_t pp = pos_of((enum lg_check_id)p);
 			const char *pn = lg_check_info((enum lg_check_id)p)->name;
 			EXPECT(pp < i, "%s: prerequisite %s stands after it", name, pn);
 			if (pp >= NROWS)
 				continue;
-			int rx = rank(rows[i].scope), rp = rank(rows[pp].scope);
-			bool ok = rp < rx ? rp < 2 || family(rows[pp].scope) == 'V'
-				: rp == rx ? rp < 2 || family(rows[pp].scope) == family(rows[i].scope)
+			int rx = rank(lg_check_rows[i].scope), rp = rank(lg_check_rows[pp].scope);
+			bool ok = rp < rx ? rp < 2 || family(lg_check_rows[pp].scope) == 'V'
+				: rp == rx ? rp < 2 || family(lg_check_rows[pp].scope) == family(lg_check_rows[i].scope)
 					   : rp < 3;
 			EXPECT(ok, "%s (%s): prerequisite %s (%s) is neither the same item, nor what "
 				   "holds it, nor what lies in it",
-			       name, rows[i].scope, pn, rows[pp].scope);
+			       name, lg_check_rows[i].scope, pn, lg_check_rows[pp].scope);
 		}
 		/* A run function shared with an earlier row: that row is the one just before. */
 		for (size_t j = 0; j + 1 < i; j++)
-			EXPECT(strcmp(rows[j].run, rows[i].run) != 0 ||
-				       !strcmp(rows[i - 1].run, rows[i].run),
+			EXPECT(strcmp(lg_check_rows[j].run, lg_check_rows[i].run) != 0 ||
+				       !strcmp(lg_check_rows[i - 1].run, lg_check_rows[i].run),
 			       "%s: run %s is shared with a row that does not stand before it", name,
-			       rows[i].run);
+			       lg_check_rows[i].run);
 	}
 }
 

@@ -14,11 +14,8 @@
 # run-all.sh makes it.  Not a ctest: timings depend on the machine.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${LGKIT_BUILD_ROOT:-$root/build}/fuzz
-seconds=${1:-60}
-[ $# -gt 0 ] && shift
-targets=${*:-decode elf kdump ring spec}
 . "$root/tests/fuzz/targets.sh"
+fuzz_args 60 "$@"
 GOAL=10000
 
 [ -x "$out/tests/fuzz/fuzz_decode" ] || fuzz_build "$root" "$out"

@@ -15,11 +15,8 @@
 # absent, as run-all.sh makes it), LGKIT_VECTORS_DIR.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${LGKIT_BUILD_ROOT:-$root/build}/fuzz
-seconds=${1:-300}
-[ $# -gt 0 ] && shift
-targets=${*:-decode elf kdump ring spec}
 . "$root/tests/fuzz/targets.sh"
+fuzz_args 300 "$@"
 
 fuzz_build "$root" "$out"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lgkit-fuzz-merge.XXXXXX")

@@ -72,3 +72,14 @@ fuzz_trim() {
 		if [ $((used + s)) -le $cap ]; then used=$((used + s)); else rm -f "$dir/$f"; fi
 	done
 }
+
+# fuzz_args DEFAULT_SECONDS [SECONDS [TARGET...]]: a script's arguments, as bench/fuzz/run.sh
+# and merge.sh take them: sets out (the fuzz build: LGKIT_BUILD_ROOT/fuzz, default
+# build/fuzz under root), seconds and targets (default all five).
+fuzz_args() {
+	out=${LGKIT_BUILD_ROOT:-$root/build}/fuzz
+	seconds=${2:-$1}
+	shift
+	[ $# -gt 0 ] && shift
+	targets=${*:-decode elf kdump ring spec}
+}

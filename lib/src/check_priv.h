@@ -3,6 +3,8 @@
 #ifndef LGKIT_CHECK_PRIV_H
 #define LGKIT_CHECK_PRIV_H
 
+#include <stdarg.h>
+
 #include "lgkit/lgkit.h"
 
 /* How many checks: ids are dense, 0 .. LG_CHK_N - 1 (tests/abi/check_ids.txt). */
@@ -37,6 +39,7 @@ enum lg_ck_scope {
 #else
 #define LG_NO_COVERAGE
 #endif
+struct view;
 struct lg_ckset {
 	uint64_t w[LG_CKSET_W];
 };
@@ -81,6 +84,14 @@ struct lg_ckctx {
 	bool sub_known;
 	struct lg_ckset pre[LG_CHK_N];               /* the prerequisites of each check */
 	struct lg_ckset of_scope[LG_SCOPE_USED + 1]; /* the checks of each scope */
+	struct view *view[5]; /* the engine's views of the current item, by kind (or NULL) */
+	/* The names of the vq (or device) the last finding was about, without a field. */
+	struct {
+		bool ok;
+		size_t d;
+		int q;
+		char path[64], where[64]; /* as lg_finding's */
+	} names;
 };
 
 /* A check's function: runs it for the current item (c->d, c->f, c->v).  Returns 0 or a
@@ -102,10 +113,20 @@ bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const cha
 bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
 		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Same, about the current device's E1 field (c->fi): device[D].field[FI]. */
+bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Same as lg_report, with an explicit severity (e.g. buf_into_rings: warning for readable buffers). */
 bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   const char *path, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+
+/* Same, about vq q of device d and field of it (section C's walker), with a severity as
+ * lg_report_sev's (LG_SEV_OFF: the check's own). */
+bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+		   size_t d, unsigned q, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 8, 0)));
 
 /* A new CHAIN or USED item begins (section C's walker): forget what failed for the last. */
 void lg_ck_sub_begin(struct lg_ckctx *c);

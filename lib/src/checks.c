@@ -223,6 +223,27 @@ static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct i
 	}
 }
 
+/* Scopes whose views of one item are the same (view_of): a RING is its VQ, and a chain
+ * and a used element are both "the current element". */
+static unsigned view_kind(enum lg_ck_scope s)
+{
+	switch (s) {
+	case LG_SCOPE_PAGE:
+		return 0;
+	case LG_SCOPE_DEVICE:
+		return 1;
+	case LG_SCOPE_FIELD:
+		return 2;
+	case LG_SCOPE_VQ:
+	case LG_SCOPE_RING:
+		return 3;
+	case LG_SCOPE_CHAIN:
+	case LG_SCOPE_USED:
+		break;
+	}
+	return 4;
+}
+
 /* What failed where the view looks. */
 LG_NO_COVERAGE
 static struct lg_ckset view_failed(const struct view *v)
@@ -265,12 +286,26 @@ static struct item current(const struct lg_ckctx *c)
 	return (struct item){c->d, c->f, c->v};
 }
 
+/* Asked for every earlier vq by the checks that compare a vq with all before it, so the
+ * view of a vq (view_of, case 2) is read here without being built. */
+LG_NO_COVERAGE
 bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v)
 {
-	struct item it = {c->vq_dev[v], 0, v};
-	struct view w;
-	view_of(c, table[id].scope, &it, &w);
-	return blocked_in(c, &w, id);
+	enum lg_ck_scope s = table[id].scope;
+	if (s != LG_SCOPE_VQ && s != LG_SCOPE_RING) {
+		struct item it = {c->vq_dev[v], 0, v};
+		struct view w;
+		view_of(c, s, &it, &w);
+		return blocked_in(c, &w, id);
+	}
+	size_t d = c->vq_dev[v];
+	const struct lg_ckset *dev = &c->failed[1 + d], *vq = &c->failed[1 + c->ndev + c->nfield + v];
+	const struct lg_ckset *fields = &c->of_scope[LG_SCOPE_FIELD];
+	uint64_t hit = 0;
+	for (size_t w = 0; w < LG_CKSET_W; w++)
+		hit |= c->pre[id].w[w] & (c->failed[0].w[w] | dev->w[w] | vq->w[w] |
+					  (c->inside[d].w[w] & fields->w[w]));
+	return hit != 0;
 }
 
 /* A chain or used element begins: nothing failed for it yet, but the CHAIN and USED
@@ -305,22 +340,20 @@ void lg_ck_sub_begin(struct lg_ckctx *c)
 /* ---------------------------------------------------------------- reporting */
 
 /* Append s at dst[at] (dst holds cap bytes), cut as snprintf cuts, NUL-terminated; returns
- * the new end.  The names below are made for every field checked, reported or not, so they
- * are built by hand: snprintf cost the fuzz targets half their time under ASan (and a loop
- * per character, a traced compare per byte under libFuzzer). */
+ * the new end.  The names of what a finding is about are built by hand: snprintf cost the
+ * fuzz targets half their time under ASan.  A byte loop, not strlen and memcpy: the names'
+ * pieces are a few bytes, and under ASan each of those is a call that checks a range. */
 LG_NO_COVERAGE
 static size_t put_str(char *dst, size_t cap, size_t at, const char *s)
 {
-	size_t n = strlen(s);
 	if (at + 1 >= cap) {
 		dst[cap - 1] = 0;
 		return at;
 	}
-	if (n > cap - 1 - at)
-		n = cap - 1 - at;
-	memcpy(dst + at, s, n);
-	dst[at + n] = 0;
-	return at + n;
+	while (*s && at + 1 < cap)
+		dst[at++] = *s++;
+	dst[at] = 0;
+	return at;
 }
 
 LG_NO_COVERAGE
@@ -337,24 +370,49 @@ static size_t put_uint(char *dst, size_t cap, size_t at, uint64_t v)
 }
 
 /* What a finding is about: the names given (path, where), or, when path is NULL, device d
- * of the layout, its vq q (q < 0: none) and field (NULL: all of it), named only now that
- * the finding is delivered (lg_vq_names). */
+ * of the layout, its vq q (q < 0: none) or E1 field fi (fi < 0: none), and field (NULL:
+ * all of it), named only now that the finding is delivered. */
 struct about {
 	const char *path, *where;
 	size_t d;
-	int q;
+	int q, fi;
 	const char *field;
 };
+
+/* Name what a is about into f: device[D].vq[Q].FIELD or device[D].field[FI].FIELD, and
+ * device[D] (TYPE) vq[Q].  A random page's vq draws several findings, so the names of the
+ * last vq (or device) are kept (c->names) and only the field is added to them. */
+LG_NO_COVERAGE
+static void name_item(struct lg_ckctx *c, const struct about *a, struct lg_finding *f)
+{
+	if (!c->names.ok || c->names.d != a->d || c->names.q != a->q) {
+		lg_vq_names(c->l, a->d, a->q, NULL, c->names.path, sizeof c->names.path,
+			    c->names.where, sizeof c->names.where);
+		c->names.ok = true;
+		c->names.d = a->d;
+		c->names.q = a->q;
+	}
+	put_str(f->where, sizeof f->where, 0, c->names.where);
+	size_t p = put_str(f->path, sizeof f->path, 0, c->names.path);
+	if (a->fi >= 0)
+		p = put_str(f->path, sizeof f->path,
+			    put_uint(f->path, sizeof f->path,
+				     put_str(f->path, sizeof f->path, p, ".field["), (unsigned)a->fi),
+			    "]");
+	if (a->field)
+		put_str(f->path, sizeof f->path, put_str(f->path, sizeof f->path, p, "."), a->field);
+}
 
 __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, enum lg_check_id id,
 							   enum lg_severity sev, uint64_t addr,
 							   const char *fmt, va_list ap,
 							   const struct about *a)
 {
+	/* Every member is written (the strings up to their NUL): no memset of 400 bytes per
+	 * finding. */
 	struct lg_finding f;
 	if (sev == LG_SEV_OFF)
 		return false;
-	memset(&f, 0, sizeof f);
 	f.check = id;
 	f.name = table[id].info.name;
 	f.severity = sev;
@@ -363,8 +421,7 @@ __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, en
 		put_str(f.path, sizeof f.path, 0, a->path);
 		put_str(f.where, sizeof f.where, 0, a->where ? a->where : "");
 	} else {
-		lg_vq_names(c->l, a->d, a->q, a->field, f.path, sizeof f.path, f.where,
-			    sizeof f.where);
+		name_item(c, a, &f);
 	}
 	vsnprintf(f.msg, sizeof f.msg, fmt, ap);
 	if (sev == LG_SEV_ERROR)
@@ -378,16 +435,20 @@ __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, en
 	return true;
 }
 
-/* The gate every finding passes: skipped when a prerequisite failed, else recorded. */
+/* The gate every finding passes: skipped when a prerequisite failed, else recorded.  The
+ * engine's view of the current item serves when it is of the check's kind. */
 LG_NO_COVERAGE
 static bool gate(struct lg_ckctx *c, enum lg_check_id id)
 {
 	struct item it = current(c);
-	struct view v;
-	view_of(c, table[id].scope, &it, &v);
-	if (blocked_in(c, &v, id))
+	struct view own, *v = c->view[view_kind(table[id].scope)];
+	if (!v) {
+		view_of(c, table[id].scope, &it, &own);
+		v = &own;
+	}
+	if (blocked_in(c, v, id))
 		return false;
-	mark_in(c, &v, id);
+	mark_in(c, v, id);
 	return true;
 }
 
@@ -409,12 +470,36 @@ bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q
 {
 	if (!gate(c, id))
 		return false;
-	struct about a = {.d = c->d, .q = q, .field = field};
+	struct about a = {.d = c->d, .q = q, .fi = -1, .field = field};
 	va_list ap;
 	va_start(ap, fmt);
 	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
 	va_end(ap);
 	return r;
+}
+
+bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *fmt, ...)
+{
+	if (!gate(c, id))
+		return false;
+	struct about a = {.d = c->d, .q = -1, .fi = (int)c->fi};
+	va_list ap;
+	va_start(ap, fmt);
+	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
+	va_end(ap);
+	return r;
+}
+
+/* A finding's severity: its own (sev, LG_SEV_OFF: the check's) while the check keeps its
+ * default; a severity the user chose (or a changed default) applies to all its findings. */
+static enum lg_severity severity(const struct lg_ckctx *c, enum lg_check_id id,
+				 enum lg_severity sev)
+{
+	enum lg_severity cfg = c->cfg->sev[id];
+	if (sev == LG_SEV_OFF || cfg == LG_SEV_OFF || c->cfg->user_set[id] ||
+	    cfg != table[id].info.severity)
+		return cfg;
+	return sev;
 }
 
 bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
@@ -424,15 +509,19 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 		return false;
 	va_list ap;
 	va_start(ap, fmt);
-	/* The finding's own severity holds while the check keeps its default; a severity
-	 * the user chose (or a changed default) applies to all its findings. */
-	enum lg_severity cfg = c->cfg->sev[id];
-	if (cfg == LG_SEV_OFF || c->cfg->user_set[id] || cfg != table[id].info.severity)
-		sev = cfg;
 	struct about a = {.path = path ? path : "", .where = where};
-	bool r = vreport(c, id, sev, addr, fmt, ap, &a);
+	bool r = vreport(c, id, severity(c, id, sev), addr, fmt, ap, &a);
 	va_end(ap);
 	return r;
+}
+
+bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+		   size_t d, unsigned q, const char *field, const char *fmt, va_list ap)
+{
+	if (!gate(c, id))
+		return false;
+	struct about a = {.d = d, .q = (int)q, .fi = -1, .field = field};
+	return vreport(c, id, severity(c, id, sev), addr, fmt, ap, &a);
 }
 
 LG_NO_COVERAGE
@@ -841,18 +930,14 @@ struct e1f {
 	const struct lg_e1_field *f;
 	uint8_t t;
 	uint64_t addr;
-	char path[64], where[64];
 };
 
 static const struct lg_e1_field *e1_field(struct lg_ckctx *c, struct e1f *e)
 {
 	const struct lg_device *dv = &c->l->dev[c->d];
-	char field[32];
 	e->f = &dv->e1.field[c->fi];
 	e->t = e->f->type & (uint8_t)~LG_E1_CONSUMED;
 	e->addr = dev_addr(c->l, c->d, LG_E1_HDR_SIZE + e->f->off);
-	snprintf(field, sizeof field, "field[%u]", c->fi);
-	lg_vq_names(c->l, c->d, -1, field, e->path, sizeof e->path, e->where, sizeof e->where);
 	return e->f;
 }
 
@@ -863,7 +948,7 @@ int lg_ck_e1_field_in_desc(struct lg_ckctx *c)
 	const struct lg_e1_field *f = e1_field(c, &e);
 	if (f->whole || dv->truncated)
 		return 0;
-	lg_report(c, LG_CHK_E1_FIELD_IN_DESC, e.addr, e.path, e.where,
+	lg_report_fld(c, LG_CHK_E1_FIELD_IN_DESC, e.addr,
 		  "field type %#04x at config offset %u (len %u) ends at %u, past config_len %u",
 		  f->type, f->off, f->len,
 		  f->off + 1u < dv->config_len ? f->off + 2u + f->len : f->off + 2u,
@@ -876,7 +961,7 @@ int lg_ck_e1_vq_len(struct lg_ckctx *c)
 	struct e1f e;
 	const struct lg_e1_field *f = e1_field(c, &e);
 	if (f->whole && e.t == LG_E1_F_VIRTQUEUE && f->len != LG_VQC_SIZE)
-		lg_report(c, LG_CHK_E1_VQ_LEN, e.addr + 1, e.path, e.where,
+		lg_report_fld(c, LG_CHK_E1_VQ_LEN, e.addr + 1,
 			  "virtqueue field of %u bytes, expected 8 (an lguest_vqconfig): the Guest "
 			  "says \"Unexpected virtio config len\"",
 			  f->len);
@@ -889,7 +974,7 @@ int lg_ck_e1_field_known(struct lg_ckctx *c)
 	struct e1f e;
 	const struct lg_e1_field *f = e1_field(c, &e);
 	if (f->whole && lg_devtype_e1_field_len(type, e.t) == 0)
-		lg_report(c, LG_CHK_E1_FIELD_KNOWN, e.addr, e.path, e.where,
+		lg_report_fld(c, LG_CHK_E1_FIELD_KNOWN, e.addr,
 			  "field type %#04x is not one the 2.6.24 %s driver reads", e.t,
 			  lg_type_name(type));
 	return 0;
@@ -902,7 +987,7 @@ int lg_ck_e1_field_len(struct lg_ckctx *c)
 	int want = lg_devtype_e1_field_len(c->l->dev[c->d].type, e.t);
 	/* A virtqueue field of the wrong length is e1_vq_len. */
 	if (f->whole && e.t != LG_E1_F_VIRTQUEUE && want > 0 && f->len != want)
-		lg_report(c, LG_CHK_E1_FIELD_LEN, e.addr + 1, e.path, e.where,
+		lg_report_fld(c, LG_CHK_E1_FIELD_LEN, e.addr + 1,
 			  "field type %#04x has %u bytes, expected %d", e.t, f->len, want);
 	return 0;
 }
@@ -912,7 +997,7 @@ int lg_ck_e1_consumed_early(struct lg_ckctx *c)
 	struct e1f e;
 	const struct lg_e1_field *f = e1_field(c, &e);
 	if (f->whole && (f->type & LG_E1_CONSUMED) && c->l->dev[c->d].status == 0)
-		lg_report(c, LG_CHK_E1_CONSUMED_EARLY, e.addr, e.path, e.where,
+		lg_report_fld(c, LG_CHK_E1_CONSUMED_EARLY, e.addr,
 			  "field type %#04x has the consumed bit 0x80, but status is 0: no Guest "
 			  "driver has read the device",
 			  f->type);
@@ -1144,6 +1229,7 @@ static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
 			size_t x = rank(s) == 3;
 			if (!made[x]) {
 				view_of(c, s, &it, &v[x]);
+				c->view[view_kind(s)] = &v[x];
 				made[x] = true;
 			}
 			if (!known[x]) {
@@ -1159,11 +1245,14 @@ static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
 		}
 		if (any) {
 			int rc = table[order[g[i].k]].run(c);
-			if (rc < 0)
+			if (rc < 0) {
+				memset(c->view, 0, sizeof c->view);
 				return rc;
+			}
 			known[0] = known[1] = false; /* it may have reported */
 		}
 	}
+	memset(c->view, 0, sizeof c->view);
 	return 0;
 }
 

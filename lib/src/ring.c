@@ -118,20 +118,13 @@ static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, u
 		}
 		w->stop = true;
 		return;
-	case WALK_REPORT: {
-		char path[64], where[64], msg[256];
+	case WALK_REPORT:
 		va_start(ap, fmt);
-		vsnprintf(msg, sizeof msg, fmt, ap);
+		lg_vreport_vq(w->c, id, sev, addr, w->d, w->q, field, fmt, ap);
 		va_end(ap);
-		lg_vq_names(w->c->l, w->d, (int)w->q, field, path, sizeof path, where, sizeof where);
-		if (sev == LG_SEV_OFF)
-			lg_report(w->c, id, addr, path, where, "%s", msg);
-		else
-			lg_report_sev(w->c, id, sev, addr, path, where, "%s", msg);
 		if (w->c->stop)
 			w->stop = true;
 		return;
-	}
 	}
 }
 

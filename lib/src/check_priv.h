@@ -91,6 +91,7 @@ struct lg_ckctx {
 		size_t d;
 		int q;
 		char path[64], where[64]; /* as lg_finding's */
+		size_t plen, wlen;
 	} names;
 };
 

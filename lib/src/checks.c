@@ -128,6 +128,7 @@ struct item {
 	size_t d, f, v;
 };
 
+LG_NO_COVERAGE
 static int rank(enum lg_ck_scope s)
 {
 	switch (s) {
@@ -146,6 +147,7 @@ static int rank(enum lg_ck_scope s)
 	return 3;
 }
 
+LG_NO_COVERAGE
 static size_t nitems(const struct lg_ckctx *c)
 {
 	return 1 + c->ndev + c->nfield + c->nvq;
@@ -281,6 +283,7 @@ static void mark_in(struct lg_ckctx *c, struct view *v, enum lg_check_id id)
 	add(v->self_in, id);
 }
 
+LG_NO_COVERAGE
 static struct item current(const struct lg_ckctx *c)
 {
 	return (struct item){c->d, c->f, c->v};
@@ -391,9 +394,12 @@ static void name_item(struct lg_ckctx *c, const struct about *a, struct lg_findi
 		c->names.ok = true;
 		c->names.d = a->d;
 		c->names.q = a->q;
+		c->names.plen = strlen(c->names.path);
+		c->names.wlen = strlen(c->names.where);
 	}
-	put_str(f->where, sizeof f->where, 0, c->names.where);
-	size_t p = put_str(f->path, sizeof f->path, 0, c->names.path);
+	memcpy(f->where, c->names.where, c->names.wlen + 1);
+	memcpy(f->path, c->names.path, c->names.plen + 1);
+	size_t p = c->names.plen;
 	if (a->fi >= 0)
 		p = put_str(f->path, sizeof f->path,
 			    put_uint(f->path, sizeof f->path,
@@ -403,6 +409,7 @@ static void name_item(struct lg_ckctx *c, const struct about *a, struct lg_findi
 		put_str(f->path, sizeof f->path, put_str(f->path, sizeof f->path, p, "."), a->field);
 }
 
+LG_NO_COVERAGE
 __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, enum lg_check_id id,
 							   enum lg_severity sev, uint64_t addr,
 							   const char *fmt, va_list ap,
@@ -413,6 +420,14 @@ __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, en
 	struct lg_finding f;
 	if (sev == LG_SEV_OFF)
 		return false;
+	if (sev == LG_SEV_ERROR)
+		c->st->errors++;
+	else if (sev == LG_SEV_WARNING)
+		c->st->warnings++;
+	else
+		c->st->notes++;
+	if (c->stop || !c->sink)
+		return true; /* counted; built only for a sink that takes it */
 	f.check = id;
 	f.name = table[id].info.name;
 	f.severity = sev;
@@ -424,13 +439,7 @@ __attribute__((format(printf, 5, 0))) static bool vreport(struct lg_ckctx *c, en
 		name_item(c, a, &f);
 	}
 	vsnprintf(f.msg, sizeof f.msg, fmt, ap);
-	if (sev == LG_SEV_ERROR)
-		c->st->errors++;
-	else if (sev == LG_SEV_WARNING)
-		c->st->warnings++;
-	else
-		c->st->notes++;
-	if (!c->stop && c->sink && c->sink(c->sinkctx, &f))
+	if (c->sink(c->sinkctx, &f))
 		c->stop = true;
 	return true;
 }
@@ -452,6 +461,7 @@ static bool gate(struct lg_ckctx *c, enum lg_check_id id)
 	return true;
 }
 
+LG_NO_COVERAGE
 bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
 	       const char *where, const char *fmt, ...)
 {
@@ -465,6 +475,7 @@ bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const cha
 	return r;
 }
 
+LG_NO_COVERAGE
 bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
 		   const char *field, const char *fmt, ...)
 {
@@ -478,6 +489,7 @@ bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q
 	return r;
 }
 
+LG_NO_COVERAGE
 bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *fmt, ...)
 {
 	if (!gate(c, id))
@@ -492,6 +504,7 @@ bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const
 
 /* A finding's severity: its own (sev, LG_SEV_OFF: the check's) while the check keeps its
  * default; a severity the user chose (or a changed default) applies to all its findings. */
+LG_NO_COVERAGE
 static enum lg_severity severity(const struct lg_ckctx *c, enum lg_check_id id,
 				 enum lg_severity sev)
 {
@@ -502,6 +515,7 @@ static enum lg_severity severity(const struct lg_ckctx *c, enum lg_check_id id,
 	return sev;
 }
 
+LG_NO_COVERAGE
 bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   const char *path, const char *where, const char *fmt, ...)
 {
@@ -515,6 +529,7 @@ bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 	return r;
 }
 
+LG_NO_COVERAGE
 bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   size_t d, unsigned q, const char *field, const char *fmt, va_list ap)
 {
@@ -551,12 +566,14 @@ void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field,
 
 /* ---------------------------------------------------------------- section A: the page */
 
+LG_NO_COVERAGE
 static uint64_t dev_addr(const struct lg_layout *l, size_t d, uint32_t off)
 {
 	return l->page_addr + l->dev[d].offset + off;
 }
 
 /* Bytes of descriptor d: set by the decoders; a layout built by hand (a spec) is E2. */
+LG_NO_COVERAGE
 static uint32_t dev_size(const struct lg_layout *l, size_t d)
 {
 	const struct lg_device *dv = &l->dev[d];
@@ -932,6 +949,7 @@ struct e1f {
 	uint64_t addr;
 };
 
+LG_NO_COVERAGE
 static const struct lg_e1_field *e1_field(struct lg_ckctx *c, struct e1f *e)
 {
 	const struct lg_device *dv = &c->l->dev[c->d];
@@ -1006,11 +1024,13 @@ int lg_ck_e1_consumed_early(struct lg_ckctx *c)
 
 /* ---------------------------------------------------------------- section B: a vqconfig */
 
+LG_NO_COVERAGE
 static const struct lg_vq *cur_vq(const struct lg_ckctx *c)
 {
 	return &c->l->dev[c->d].vq[c->q];
 }
 
+LG_NO_COVERAGE
 static uint64_t vq_addr(const struct lg_layout *l, size_t d, unsigned q, unsigned field)
 {
 	uint32_t off = l->dev[d].vq_off[q]; /* 0 in a layout built by hand: E2 */
@@ -1044,6 +1064,7 @@ VQ_FIELD_CHECK(lg_ck_vq_pfn_zero, LG_CHK_VQ_PFN_ZERO, pfn, LG_VQC_PFN, v == 0,
 #undef VQ_FIELD_CHECK
 
 /* Device and queue of vq v (global index). */
+LG_NO_COVERAGE
 static unsigned vq_q(const struct lg_ckctx *c, size_t v)
 {
 	return (unsigned)(v - c->vqbase[c->vq_dev[v]]);
@@ -1068,6 +1089,7 @@ int lg_ck_vq_irq_unique(struct lg_ckctx *c)
 
 /* ---------------------------------------------------------------- section B: a ring */
 
+LG_NO_COVERAGE
 static void geom_of(const struct lg_ckctx *c, size_t v, struct lg_ring_geom *g)
 {
 	const struct lg_vq *vq = &c->l->dev[c->vq_dev[v]].vq[vq_q(c, v)];
@@ -1257,11 +1279,13 @@ static int run_item(struct lg_ckctx *c, const struct group *g, size_t ng)
 }
 
 /* CHAIN and USED entries run inside their ring's pass. */
+LG_NO_COVERAGE
 static enum lg_ck_scope pass_scope(enum lg_check_id id)
 {
 	return rank(table[id].scope) == 3 ? LG_SCOPE_RING : table[id].scope;
 }
 
+LG_NO_COVERAGE
 static int run_pass(struct lg_ckctx *c, size_t k0, size_t k1)
 {
 	const struct lg_layout *l = c->l;
@@ -1295,6 +1319,7 @@ static int run_pass(struct lg_ckctx *c, size_t k0, size_t k1)
 }
 
 /* Does the image hold more than the page?  If not, it is a bare page: no rings to read. */
+LG_NO_COVERAGE
 static bool bare_page(const struct lg_ckctx *c)
 {
 	uint64_t total = 0;
@@ -1306,6 +1331,7 @@ static bool bare_page(const struct lg_ckctx *c)
 	return total <= lg_image_backed(c->img, c->l->page_addr, LG_PAGE_SIZE);
 }
 
+LG_NO_COVERAGE
 static int setup(struct lg_ckctx *c)
 {
 	const struct lg_layout *l = c->l;
@@ -1343,6 +1369,7 @@ static int setup(struct lg_ckctx *c)
 	return 0;
 }
 
+LG_NO_COVERAGE
 int lg_check_layout(const struct lg_layout *l, const struct lg_image *img,
 		    const struct lg_check_config *cfg, lg_sink_fn sink, void *ctx,
 		    struct lg_check_stats *stats, struct lg_error *err)

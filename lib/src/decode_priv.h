@@ -11,7 +11,8 @@ int lg_layout_load(struct lg_layout *out, const uint8_t *bytes, size_t len, uint
 /* Copy n bytes at page offset off into dst, as far as they are present (0 beyond). */
 void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n);
 
-/* Make room for n devices in dev (*cap: the room there is, 0 for a fresh layout). */
+/* Make room for n devices in dev (*cap: the room there is, 0 for a fresh layout); the room
+ * beyond ndev is zero. */
 int lg_layout_reserve(struct lg_layout *l, size_t n, size_t *cap);
 /* Append a zeroed device, growing dev geometrically; *cap (0 for a fresh layout) is how
  * many devices dev has room for.  The decoders' lg_layout_add. */

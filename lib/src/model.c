@@ -41,7 +41,19 @@ int lg_layout_reserve(struct lg_layout *l, size_t n, size_t *cap)
 {
 	if (n <= *cap)
 		return 0;
-	struct lg_device *d = realloc(l->dev, n * sizeof *d);
+	/* The room beyond ndev is kept zeroed, so that a device pushed there needs no memset
+	 * of its 3.9 KB: a fresh array comes from calloc (memory the system gives zeroed is
+	 * not written, so the pages of devices never used are never touched), and only what a
+	 * realloc adds is cleared.  A random page decodes to up to 1365 E1 devices: clearing
+	 * each, page faults included, was a fifth of fuzz_decode's time. */
+	struct lg_device *d;
+	if (!l->dev) {
+		d = calloc(n, sizeof *d);
+	} else {
+		d = realloc(l->dev, n * sizeof *d);
+		if (d)
+			memset(d + *cap, 0, (n - *cap) * sizeof *d);
+	}
 	if (!d)
 		return LG_ERR_NOMEM;
 	l->dev = d;
@@ -55,8 +67,7 @@ struct lg_device *lg_layout_push(struct lg_layout *l, size_t *cap)
 	 * devices, not n (each copying all before it). */
 	if (l->ndev >= *cap && lg_layout_reserve(l, 2 * l->ndev + 4, cap) < 0)
 		return NULL;
-	memset(&l->dev[l->ndev], 0, sizeof l->dev[0]);
-	return &l->dev[l->ndev++];
+	return &l->dev[l->ndev++]; /* zero: lg_layout_reserve keeps the room so */
 }
 
 struct lg_device *lg_layout_add(struct lg_layout *l)
@@ -76,8 +87,12 @@ void lg_layout_free(struct lg_layout *l)
 /* Copy up to n bytes at page offset off into dst, as far as they are present. */
 void lg_take(const struct lg_layout *l, uint32_t off, uint8_t *dst, uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++)
-		dst[i] = off + i < l->page_len ? l->page[off + i] : 0;
+	size_t have = off < l->page_len ? l->page_len - off : 0;
+	if (have > n)
+		have = n;
+	if (have)
+		memcpy(dst, l->page + off, have);
+	memset(dst + have, 0, n - have);
 }
 
 /* Set up out with the page bytes (as far as present); every era's decoder starts here. */

@@ -489,7 +489,8 @@ struct lg_finding {
 	char msg[256];          /* names the value seen and the limit broken */
 };
 
-/* Return non-zero to stop delivering findings. */
+/* Return non-zero to stop delivering findings: the checks still run to the end and count
+ * what they find in lg_check_stats, but build no more findings (as with a NULL sink). */
 typedef int (*lg_sink_fn)(void *ctx, const struct lg_finding *f);
 
 /* Which checks report at what severity, and what the image was meant to hold.  Opaque:

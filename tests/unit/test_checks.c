@@ -272,6 +272,43 @@ static void test_good_is_clean(void)
 		dump(&s);
 }
 
+/* A sink that stops the delivery at its first finding. */
+static int sink_first(void *ctx, const struct lg_finding *f)
+{
+	int *n = ctx;
+	(*n)++;
+	EXPECT(f->name && f->msg[0] && f->path[0], "the first finding is whole");
+	return 1;
+}
+
+/* Stopping the delivery, or giving no sink, changes what is delivered and nothing else:
+ * the checks run to the end and count every finding (lg_sink_fn). */
+static void test_sink_stop(void)
+{
+	struct cas c;
+	struct seen s;
+	stock(&c);
+	c.pb.dev[0].status = 0x0f;     /* status_bits */
+	c.pb.dev[0].vq[1].num = 0;     /* vq_num_zero */
+	c.pb.dev[2].vq[0].irq = 32;    /* vq_irq_range */
+	c.pb.dev[3].vq[0].pfn = 0;     /* vq_pfn_zero */
+	write_page(&c);
+	run(&c, &s);
+	EXPECT(s.n == 4, "four findings, not %d", s.n);
+	struct lg_layout l;
+	EXPECT(lg_decode_page(c.page, c.page_len, c.pb.mem, &l) == 0, "decode");
+	struct lg_check_stats all, first, none;
+	int n = 0;
+	EXPECT(lg_check_layout(&l, NULL, NULL, sink, &s, &all, NULL) == 0, "all");
+	EXPECT(lg_check_layout(&l, NULL, NULL, sink_first, &n, &first, NULL) == 0, "first");
+	EXPECT(lg_check_layout(&l, NULL, NULL, NULL, NULL, &none, NULL) == 0, "no sink");
+	EXPECT(n == 1, "a sink that stops is called once, not %d times", n);
+	EXPECT(all.errors == 4 && all.warnings == 0 && all.notes == 0, "%u errors", all.errors);
+	EXPECT(memcmp(&all, &first, sizeof all) == 0, "stopping changes the counts");
+	EXPECT(memcmp(&all, &none, sizeof all) == 0, "no sink changes the counts");
+	lg_layout_free(&l);
+}
+
 static void test_mangles(void)
 {
 	for (size_t i = 0; i < NCASES; i++) {
@@ -522,6 +559,7 @@ int main(int argc, char **argv)
 {
 	test_good_is_clean();
 	test_mangles();
+	test_sink_stop();
 	test_prereq();
 	test_valid_unusual();
 	test_area_tail();

@@ -265,7 +265,8 @@ static inline struct lg_ckset view_failed(const struct view *v)
 
 /* Is a prerequisite of check id in u (what failed where it looks)? */
 LG_ENGINE_STEP
-static inline bool blocked_by(const struct lg_ckctx *c, const struct lg_ckset *u, enum lg_check_id id)
+static inline bool blocked_by(const struct lg_ckctx *c, const struct lg_ckset *u,
+			      enum lg_check_id id)
 {
 	uint64_t hit = 0;
 	for (size_t w = 0; w < LG_CKSET_W; w++)

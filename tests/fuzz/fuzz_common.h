@@ -9,8 +9,8 @@
  * forced E0 decode of any page makes 16).  lgkit keeps no heap memory from one call to the
  * next, so a use after free the fuzzers can find is of a block freed by the same input,
  * and an input frees well under 1 MiB (about 11 MiB at the very worst: a page of 1 365
- * E1 devices, decoded at two bases); a 16 MiB quarantine, which keeps the latest frees, catches
- * those uses at a fraction of the faults.  ASAN_OPTIONS in the environment overrides it. */
+ * E1 devices, decoded at two bases); a 16 MiB quarantine, which keeps the latest frees,
+ * catches those uses at a fraction of the faults.  ASAN_OPTIONS in the environment overrides it. */
 #ifndef LGKIT_FUZZ_COMMON_H
 #define LGKIT_FUZZ_COMMON_H
 

@@ -10,7 +10,8 @@
  * next, so a use after free the fuzzers can find is of a block freed by the same input,
  * and an input frees well under 1 MiB (about 11 MiB at the very worst: a page of 1 365
  * E1 devices, decoded at two bases); a 16 MiB quarantine, which keeps the latest frees,
- * catches those uses at a fraction of the faults.  ASAN_OPTIONS in the environment overrides it. */
+ * catches those uses at a fraction of the faults.  ASAN_OPTIONS in the environment
+ * overrides it. */
 #ifndef LGKIT_FUZZ_COMMON_H
 #define LGKIT_FUZZ_COMMON_H
 

@@ -109,22 +109,21 @@ LG_CHECKS(LG_X_DECL)
 bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
 	       const char *where, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Same, about the current device (c->d) or, q >= 0, its vq q, and field of it (NULL: all
- * of it): device[D].vq[Q].FIELD, named only when the finding is delivered. */
-bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
-		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Same, about the current device (c->d) or, q >= 0, its vq q, or, fi >= 0, its E1 field
+ * fi, and field of that (NULL: all of it): device[D].vq[Q].FIELD or device[D].field[FI],
+ * named only when the finding is delivered.  Called as one of: */
+bool lg_report_item(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q, int fi,
+		    const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* the current device, or its vq q (q >= 0), and field of it */
+#define lg_report_dev(c, id, addr, q, field, ...)                                                  \
+	lg_report_item(c, id, addr, q, -1, field, __VA_ARGS__)
+/* the current device's E1 field (c->fi) */
+#define lg_report_fld(c, id, addr, ...)                                                         \
+	lg_report_item(c, id, addr, -1, (int)(c)->fi, NULL, __VA_ARGS__)
 
-/* Same, about the current device's E1 field (c->fi): device[D].field[FI]. */
-bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Same as lg_report, with an explicit severity (e.g. buf_into_rings: warning for readable buffers). */
-bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-		   const char *path, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-/* Same, about vq q of device d and field of it (section C's walker), with a severity as
- * lg_report_sev's (LG_SEV_OFF: the check's own). */
+/* Same, about vq q of device d and field of it (section C's walker), with a severity: the
+ * finding's own while the check keeps its default severity (buf_into_rings: a warning for
+ * a readable buffer), else the configured one; LG_SEV_OFF: the check's. */
 bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   size_t d, unsigned q, const char *field, const char *fmt, va_list ap)
 	__attribute__((format(printf, 8, 0)));

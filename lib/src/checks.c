@@ -133,23 +133,28 @@ struct item {
 	size_t d, f, v;
 };
 
+/* Each scope's rank (0 the page, 1 a device, 2 a field, vq or ring, 3 a chain or used
+ * element) and the kind of its view of an item (view_of): scopes whose views are the same
+ * share one, as a RING is its VQ, and a chain and a used element are both "the current
+ * element". */
+static const struct {
+	uint8_t rank, kind;
+} scope_row[LG_SCOPE_USED + 1] = {
+	[LG_SCOPE_PAGE] = {0, 0}, [LG_SCOPE_DEVICE] = {1, 1}, [LG_SCOPE_FIELD] = {2, 2},
+	[LG_SCOPE_VQ] = {2, 3},   [LG_SCOPE_RING] = {2, 3},   [LG_SCOPE_CHAIN] = {3, 4},
+	[LG_SCOPE_USED] = {3, 4},
+};
+
 LG_ENGINE_STEP
 static inline int rank(enum lg_ck_scope s)
 {
-	switch (s) {
-	case LG_SCOPE_PAGE:
-		return 0;
-	case LG_SCOPE_DEVICE:
-		return 1;
-	case LG_SCOPE_FIELD:
-	case LG_SCOPE_VQ:
-	case LG_SCOPE_RING:
-		return 2;
-	case LG_SCOPE_CHAIN:
-	case LG_SCOPE_USED:
-		break;
-	}
-	return 3;
+	return scope_row[s].rank;
+}
+
+LG_ENGINE_STEP
+static inline unsigned view_kind(enum lg_ck_scope s)
+{
+	return scope_row[s].kind;
 }
 
 LG_NO_COVERAGE
@@ -228,28 +233,6 @@ static void view_of(const struct lg_ckctx *c, enum lg_ck_scope s, const struct i
 		v->self = NULL; /* c->subfail */
 		return;
 	}
-}
-
-/* Scopes whose views of one item are the same (view_of): a RING is its VQ, and a chain
- * and a used element are both "the current element". */
-LG_ENGINE_STEP
-static inline unsigned view_kind(enum lg_ck_scope s)
-{
-	switch (s) {
-	case LG_SCOPE_PAGE:
-		return 0;
-	case LG_SCOPE_DEVICE:
-		return 1;
-	case LG_SCOPE_FIELD:
-		return 2;
-	case LG_SCOPE_VQ:
-	case LG_SCOPE_RING:
-		return 3;
-	case LG_SCOPE_CHAIN:
-	case LG_SCOPE_USED:
-		break;
-	}
-	return 4;
 }
 
 /* What failed where the view looks. */
@@ -481,47 +464,6 @@ static bool gate(struct lg_ckctx *c, enum lg_check_id id)
 	return true;
 }
 
-LG_NO_COVERAGE
-bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
-	       const char *where, const char *fmt, ...)
-{
-	if (!gate(c, id))
-		return false;
-	struct about a = {.path = path ? path : "", .where = where};
-	va_list ap;
-	va_start(ap, fmt);
-	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
-	va_end(ap);
-	return r;
-}
-
-LG_NO_COVERAGE
-bool lg_report_dev(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q,
-		   const char *field, const char *fmt, ...)
-{
-	if (!gate(c, id))
-		return false;
-	struct about a = {.d = c->d, .q = q, .fi = -1, .field = field};
-	va_list ap;
-	va_start(ap, fmt);
-	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
-	va_end(ap);
-	return r;
-}
-
-LG_NO_COVERAGE
-bool lg_report_fld(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *fmt, ...)
-{
-	if (!gate(c, id))
-		return false;
-	struct about a = {.d = c->d, .q = -1, .fi = (int)c->fi};
-	va_list ap;
-	va_start(ap, fmt);
-	bool r = vreport(c, id, c->cfg->sev[id], addr, fmt, ap, &a);
-	va_end(ap);
-	return r;
-}
-
 /* A finding's severity: its own (sev, LG_SEV_OFF: the check's) while the check keeps its
  * default; a severity the user chose (or a changed default) applies to all its findings. */
 LG_NO_COVERAGE
@@ -535,16 +477,36 @@ static enum lg_severity severity(const struct lg_ckctx *c, enum lg_check_id id,
 	return sev;
 }
 
-LG_NO_COVERAGE
-bool lg_report_sev(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-		   const char *path, const char *where, const char *fmt, ...)
+/* Every finding: through the gate, then delivered about a. */
+LG_NO_COVERAGE __attribute__((format(printf, 6, 0))) static bool
+report(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+       const struct about *a, const char *fmt, va_list ap)
 {
 	if (!gate(c, id))
 		return false;
+	return vreport(c, id, severity(c, id, sev), addr, fmt, ap, a);
+}
+
+LG_NO_COVERAGE
+bool lg_report(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, const char *path,
+	       const char *where, const char *fmt, ...)
+{
+	struct about a = {.path = path ? path : "", .where = where};
 	va_list ap;
 	va_start(ap, fmt);
-	struct about a = {.path = path ? path : "", .where = where};
-	bool r = vreport(c, id, severity(c, id, sev), addr, fmt, ap, &a);
+	bool r = report(c, id, LG_SEV_OFF, addr, &a, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+LG_NO_COVERAGE
+bool lg_report_item(struct lg_ckctx *c, enum lg_check_id id, uint64_t addr, int q, int fi,
+		    const char *field, const char *fmt, ...)
+{
+	struct about a = {.d = c->d, .q = q, .fi = fi, .field = field};
+	va_list ap;
+	va_start(ap, fmt);
+	bool r = report(c, id, LG_SEV_OFF, addr, &a, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -553,10 +515,8 @@ LG_NO_COVERAGE
 bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
 		   size_t d, unsigned q, const char *field, const char *fmt, va_list ap)
 {
-	if (!gate(c, id))
-		return false;
 	struct about a = {.d = d, .q = (int)q, .fi = -1, .field = field};
-	return vreport(c, id, severity(c, id, sev), addr, fmt, ap, &a);
+	return report(c, id, sev, addr, &a, fmt, ap);
 }
 
 LG_NO_COVERAGE

@@ -39,7 +39,6 @@ enum lg_ck_scope {
 #else
 #define LG_NO_COVERAGE
 #endif
-struct view;
 struct lg_ckset {
 	uint64_t w[LG_CKSET_W];
 };
@@ -84,7 +83,7 @@ struct lg_ckctx {
 	bool sub_known;
 	struct lg_ckset pre[LG_CHK_N];               /* the prerequisites of each check */
 	struct lg_ckset of_scope[LG_SCOPE_USED + 1]; /* the checks of each scope */
-	struct view *view[5]; /* the engine's views of the current item, by kind (or NULL) */
+	struct view *view[5]; /* checks.c: its views of the current item, by kind (or NULL) */
 	/* The names of the vq (or device) the last finding was about, without a field. */
 	struct {
 		bool ok;
@@ -135,8 +134,9 @@ void lg_ck_sub_begin(struct lg_ckctx *c);
  * prerequisites failed for that vq, its device or the page. */
 bool lg_ck_blocked_vq(const struct lg_ckctx *c, enum lg_check_id id, size_t v);
 
-/* "device[2].vq[1]" + suffix into path; "device[2] (block) vq[1]" into where. */
-void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field, char *path,
-		 size_t plen, char *where, size_t wlen);
+/* "device[2].vq[1]" into path, "device[2] (block) vq[1]" into where (vq < 0: the
+ * device's names, "device[2]" and "device[2] (block)"). */
+void lg_vq_names(const struct lg_layout *l, size_t d, int vq, char *path, size_t plen,
+		 char *where, size_t wlen);
 
 #endif

@@ -392,7 +392,7 @@ LG_NO_COVERAGE
 static void name_item(struct lg_ckctx *c, const struct about *a, struct lg_finding *f)
 {
 	if (!c->names.ok || c->names.d != a->d || c->names.q != a->q) {
-		lg_vq_names(c->l, a->d, a->q, NULL, c->names.path, sizeof c->names.path,
+		lg_vq_names(c->l, a->d, a->q, c->names.path, sizeof c->names.path,
 			    c->names.where, sizeof c->names.where);
 		c->names.ok = true;
 		c->names.d = a->d;
@@ -520,10 +520,10 @@ bool lg_vreport_vq(struct lg_ckctx *c, enum lg_check_id id, enum lg_severity sev
 }
 
 LG_NO_COVERAGE
-void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field, char *path,
-		 size_t plen, char *where, size_t wlen)
+void lg_vq_names(const struct lg_layout *l, size_t d, int vq, char *path, size_t plen,
+		 char *where, size_t wlen)
 {
-	/* path: device[D].vq[Q].FIELD; where: device[D] (TYPE) vq[Q] (no vq when vq < 0). */
+	/* path: device[D].vq[Q]; where: device[D] (TYPE) vq[Q] (no vq when vq < 0). */
 	const char *tn = lg_type_name(l->dev[d].type);
 	size_t p = put_uint(path, plen, put_str(path, plen, 0, "device["), d);
 	size_t w = put_uint(where, wlen, put_str(where, wlen, 0, "device["), d);
@@ -536,12 +536,10 @@ void lg_vq_names(const struct lg_layout *l, size_t d, int vq, const char *field,
 	w = put_str(where, wlen, w, ")");
 	if (vq >= 0) {
 		p = put_uint(path, plen, put_str(path, plen, p, ".vq["), (uint64_t)vq);
-		p = put_str(path, plen, p, "]");
+		put_str(path, plen, p, "]");
 		w = put_uint(where, wlen, put_str(where, wlen, w, " vq["), (uint64_t)vq);
 		put_str(where, wlen, w, "]");
 	}
-	if (field)
-		put_str(path, plen, put_str(path, plen, p, "."), field);
 }
 
 /* ---------------------------------------------------------------- section A: the page */

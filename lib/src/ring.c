@@ -586,34 +586,25 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 			   .fault_to = err};
 	/* A ring of up to 256 entries (the Launcher's size) is walked from the stack: callers
 	 * walk one head after another, and a heap block per call cost more than the walk. */
-	uint8_t small_desc[256 * LG_VRING_DESC_SIZE], *desc = NULL;
+	uint8_t small_desc[256 * LG_VRING_DESC_SIZE];
 	uint32_t small_owner[256];
 	bool small = rs->num <= 256;
-	int rc;
-	if (small) {
-		desc = small_desc;
-		rc = lg_image_read(img, rs->geom.desc, desc, (size_t)rs->num * LG_VRING_DESC_SIZE,
-				   err);
-		if (rc < 0)
-			return rc;
-		memset(small_owner, 0, rs->num * sizeof *small_owner);
-		w.owner = small_owner;
-	} else {
-		rc = copy_table(img, rs, &desc, err);
-		if (rc < 0)
-			return rc;
-		w.owner = calloc(rs->num, sizeof *w.owner);
-		if (!w.owner) {
-			free(desc);
-			return lg_fail(err, LG_ERR_NOMEM, "out of memory");
-		}
+	size_t n = (size_t)rs->num * LG_VRING_DESC_SIZE;
+	uint8_t *desc = small ? small_desc : malloc(n);
+	w.owner = small ? memset(small_owner, 0, rs->num * sizeof *small_owner)
+			: calloc(rs->num, sizeof *w.owner);
+	int rc = desc && w.owner ? lg_image_read(img, rs->geom.desc, desc, n, err)
+				 : lg_fail(err, LG_ERR_NOMEM, "out of memory");
+	if (rc >= 0) {
+		w.desc = desc;
+		walk_chain(&w, head, out);
 	}
-	w.desc = desc;
-	walk_chain(&w, head, out);
 	if (!small) {
 		free(w.owner);
 		free(desc);
 	}
+	if (rc < 0)
+		return rc;
 	if (w.err)
 		return w.err;
 	if (out->fault >= 0)
@@ -875,7 +866,7 @@ static int ring_unreadable(struct lg_ckctx *c, size_t d, unsigned q, const struc
 			   const struct lg_error *rd)
 {
 	char path[64], where[64];
-	lg_vq_names(c->l, d, (int)q, NULL, path, sizeof path, where, sizeof where);
+	lg_vq_names(c->l, d, (int)q, path, sizeof path, where, sizeof where);
 	return lg_fail(c->err, rd->code ? rd->code : LG_ERR_INTERNAL,
 		       "%s: checking the ring at pfn %#x: %s", where, vq->pfn,
 		       rd->code ? rd->msg : "a read failed without a reason");

@@ -54,9 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * of the cost per input (tests/fuzz/README.md). */
 	unsigned sel = size ? (data[size - 1] >> 1) & 3 : 0;
 	/* The base from bit 3: clear, the one the rings name (lgcheck's default for a bare
-	 * image), or 0 when they name none; set, 0 (lgcheck --base 0).  Before, every input
-	 * was checked at both, and each check is most of an input's time: one per input
-	 * doubled the inputs per second (tests/fuzz/README.md, round 4). */
+	 * image), or 0 when they name none; set, 0 (lgcheck --base 0).  One base per input,
+	 * not both: a check is most of an input's time (tests/fuzz/README.md, round 4). */
 	bool infer = size && !(data[size - 1] & 8);
 	check_at(data, size, 0, sel ? (enum lg_era)(LG_ERA_E0 + (int)sel - 1) : LG_ERA_AUTO,
 		 infer);

@@ -31,9 +31,9 @@ for name in $targets; do
 	mkdir -p "$new"
 	fuzz_prepare "$root" "$name" "$run"
 	ls "$run" | sort >"$scratch/$name/before"
-	maxlen=$(fuzz_max_len "$name")
-	echo "fuzz_$name: ${seconds}s from $(wc -l <"$scratch/$name/before") inputs, max_len $maxlen"
-	if ! (cd "$scratch/$name" && "$bin" -max_total_time="$seconds" -max_len="$maxlen" \
+	read -ra flags <<<"$(fuzz_flags "$name")"
+	echo "fuzz_$name: ${seconds}s from $(wc -l <"$scratch/$name/before") inputs, ${flags[*]}"
+	if ! (cd "$scratch/$name" && "$bin" -max_total_time="$seconds" "${flags[@]}" \
 		-artifact_prefix="$scratch/$name/" -print_final_stats=1 "$run" \
 		>"$scratch/$name/log" 2>&1); then
 		tail -20 "$scratch/$name/log"
@@ -49,7 +49,7 @@ for name in $targets; do
 	comm -13 "$scratch/$name/before" <(ls "$run" | sort) | while read -r f; do
 		cp "$run/$f" "$scratch/$name/found/"
 	done
-	(cd "$scratch/$name" && "$bin" -merge=1 -max_len="$maxlen" "$new" "$corpus" \
+	(cd "$scratch/$name" && "$bin" -merge=1 "${flags[@]}" "$new" "$corpus" \
 		"$scratch/$name/found" >"$scratch/$name/merge.log" 2>&1) ||
 		{ tail -5 "$scratch/$name/merge.log"; exit 1; }
 	# Named inputs stay; SHA-1-named ones are replaced by the merged set, less the inputs

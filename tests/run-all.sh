@@ -7,6 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${LGKIT_BUILD_ROOT:-$root/build}
+mkdir -p "$out" && out=$(cd "$out" && pwd) # absolute: the fuzz step runs from inside it
 jobs=$(nproc)
 fuzz_seconds=${LGKIT_FUZZ_SECONDS:-60}
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # targets.sh — sourced by tests/run-all.sh, tests/fuzz/merge.sh and bench/fuzz/run.sh: the
 # one place that says how each libFuzzer target is run.
 #
@@ -79,16 +80,16 @@ fuzz_trim() {
 		[ -f "$f" ] || continue
 		case ${f##*/} in *[!0-9a-f]*) used=$((used + $(stat -c %s "$f"))) ;; esac
 	done
-	for f in $(ls -1Sr "$dir"); do
+	while read -r s f; do
 		case $f in *[!0-9a-f]*) continue ;; esac
-		s=$(stat -c %s "$dir/$f")
 		if [ $((used + s)) -le $cap ]; then used=$((used + s)); else rm -f "$dir/$f"; fi
-	done
+	done < <(find "$dir" -maxdepth 1 -type f -printf '%s %f\n' | sort -n)
 }
 
 # fuzz_args DEFAULT_SECONDS [SECONDS [TARGET...]]: a script's arguments, as bench/fuzz/run.sh
 # and merge.sh take them: sets out (the fuzz build: LGKIT_BUILD_ROOT/fuzz, default
 # build/fuzz under root), seconds and targets (default all five).
+# shellcheck disable=SC2034 # out, seconds and targets are for the script that sources this
 fuzz_args() {
 	out=${LGKIT_BUILD_ROOT:-$root/build}/fuzz
 	seconds=${2:-$1}

@@ -92,12 +92,63 @@ struct walker {
 
 /* ---------------------------------------------------------------- reporting */
 
-static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-		  const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The field a finding is about, named only when the finding is delivered (issue): a
+ * walk that only counts, or stops at its first fault, formats nothing.  Names:
+ *   FREF_TEXT  name as it is ("avail.flags")
+ *   FREF_DESC  "desc[i]", "desc[i].name" or, ij >= 0, "desc[i].indirect[ij].name"
+ *   FREF_RING  "ring.ring[i]" or "ring.ring[i].name" ("avail.ring[3]", "used.ring[0].id") */
+struct fref {
+	enum { FREF_TEXT, FREF_DESC, FREF_RING } kind;
+	const char *ring, *name;
+	unsigned i;
+	int32_t ij;
+};
+
+static struct fref ftext(const char *name)
+{
+	return (struct fref){FREF_TEXT, NULL, name, 0, -1};
+}
+
+static struct fref fdesc(uint16_t di, int32_t ij, const char *name)
+{
+	return (struct fref){FREF_DESC, NULL, name, di, ij};
+}
+
+static struct fref fring(const char *ring, uint16_t slot, const char *name)
+{
+	return (struct fref){FREF_RING, ring, name, slot, -1};
+}
+
+static void fname(char *buf, size_t n, struct fref f)
+{
+	switch (f.kind) {
+	case FREF_TEXT:
+		snprintf(buf, n, "%s", f.name);
+		return;
+	case FREF_DESC:
+		if (f.ij >= 0)
+			snprintf(buf, n, "desc[%u].indirect[%d].%s", f.i, (int)f.ij, f.name);
+		else if (f.name)
+			snprintf(buf, n, "desc[%u].%s", f.i, f.name);
+		else
+			snprintf(buf, n, "desc[%u]", f.i);
+		return;
+	case FREF_RING:
+		if (f.name)
+			snprintf(buf, n, "%s.ring[%u].%s", f.ring, f.i, f.name);
+		else
+			snprintf(buf, n, "%s.ring[%u]", f.ring, f.i);
+		return;
+	}
+}
 
 static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
-		  const char *field, const char *fmt, ...)
+		  struct fref field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, uint64_t addr,
+		  struct fref field, const char *fmt, ...)
 {
+	char name[48];
 	va_list ap;
 	bool soft = id == LG_CHK_DESC_ZERO_LEN;
 	if (!soft)
@@ -119,22 +170,14 @@ static void issue(struct walker *w, enum lg_check_id id, enum lg_severity sev, u
 		w->stop = true;
 		return;
 	case WALK_REPORT:
+		fname(name, sizeof name, field);
 		va_start(ap, fmt);
-		lg_vreport_vq(w->c, id, sev, addr, w->d, w->q, field, fmt, ap);
+		lg_vreport_vq(w->c, id, sev, addr, w->d, w->q, name, fmt, ap);
 		va_end(ap);
 		if (w->c->stop)
 			w->stop = true;
 		return;
 	}
-}
-
-/* "desc[7]" or "desc[7].indirect[2]" followed by ".field". */
-static void fname(char *buf, size_t n, uint16_t di, int32_t ij, const char *field)
-{
-	if (ij < 0)
-		snprintf(buf, n, "desc[%u].%s", di, field);
-	else
-		snprintf(buf, n, "desc[%u].indirect[%d].%s", di, (int)ij, field);
 }
 
 /* ---------------------------------------------------------------- buffers */
@@ -157,7 +200,7 @@ static bool opts_bound(const struct lg_walk_opts *o)
 
 /* Range checks shared by buffers and indirect tables: wrap, guest memory, 32 bits. */
 static void check_range(struct walker *w, uint64_t addr, uint32_t len, uint64_t faddr,
-			const char *field, const char *what)
+			struct fref field, const char *what)
 {
 	if (len == 0)
 		return;
@@ -217,7 +260,7 @@ struct chain_pos {
 static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint64_t faddr,
 		   uint16_t di, int32_t ij)
 {
-	char field[48];
+	struct fref field;
 	uint64_t addr = lg_le64(e + LG_VRING_DESC_ADDR);
 	uint32_t len = lg_le32(e + LG_VRING_DESC_LEN);
 	uint16_t flags = lg_le16(e + LG_VRING_DESC_FLAGS);
@@ -228,7 +271,7 @@ static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint
 		w->ch->in_bytes += len;
 	} else {
 		if (p->seen_write) {
-			fname(field, sizeof field, di, ij, "flags");
+			field = fdesc(di, ij, "flags");
 			issue(w, LG_CHK_DESC_OUT_AFTER_IN, LG_SEV_OFF, faddr + LG_VRING_DESC_FLAGS,
 			      field,
 			      "device-readable descriptor (flags 0x%x) follows a device-writable one "
@@ -240,7 +283,7 @@ static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint
 		w->ch->out_bytes += len;
 	}
 	if (len == 0) {
-		fname(field, sizeof field, di, ij, "len");
+		field = fdesc(di, ij, "len");
 		issue(w, LG_CHK_DESC_ZERO_LEN, LG_SEV_OFF, faddr + LG_VRING_DESC_LEN, field,
 		      "buffer of length 0 at %#llx in the chain from head %u",
 		      (unsigned long long)addr, w->ch->head);
@@ -248,14 +291,14 @@ static void buffer(struct walker *w, struct chain_pos *p, const uint8_t *e, uint
 	p->total += len;
 	if (p->total >= (1ull << 32) && !p->len_reported) {
 		p->len_reported = true;
-		fname(field, sizeof field, di, ij, "len");
+		field = fdesc(di, ij, "len");
 		issue(w, LG_CHK_CHAIN_LEN_OVERFLOW, LG_SEV_OFF, faddr + LG_VRING_DESC_LEN, field,
 		      "the chain from head %u reaches %llu bytes here, 2^32 (4294967296) or more",
 		      w->ch->head, (unsigned long long)p->total);
 	}
 	if (w->stop)
 		return;
-	fname(field, sizeof field, di, ij, "addr");
+	field = fdesc(di, ij, "addr");
 	check_range(w, addr, len, faddr + LG_VRING_DESC_ADDR, field, "buffer");
 	if (w->stop)
 		return;
@@ -319,14 +362,14 @@ static void add_table(struct walker *w, uint64_t addr, uint32_t len, uint16_t di
 static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *dsc,
 			  uint64_t faddr, uint16_t di)
 {
-	char field[48];
+	struct fref field;
 	uint64_t addr = lg_le64(dsc + LG_VRING_DESC_ADDR);
 	uint32_t len = lg_le32(dsc + LG_VRING_DESC_LEN);
 	uint16_t flags = lg_le16(dsc + LG_VRING_DESC_FLAGS);
 	uint16_t num = w->rs->num;
 
 	w->ch->indirect = true;
-	fname(field, sizeof field, di, -1, "flags");
+	field = fdesc(di, -1, "flags");
 	if (!w->o->indirect_ok) {
 		issue(w, LG_CHK_IND_NOT_NEGOTIATED, LG_SEV_OFF, faddr + LG_VRING_DESC_FLAGS, field,
 		      "INDIRECT (flags 0x%x) used but VIRTIO_RING_F_INDIRECT_DESC (28) was not "
@@ -341,11 +384,11 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 		if (w->stop)
 			return;
 	}
-	fname(field, sizeof field, di, -1, "addr");
+	field = fdesc(di, -1, "addr");
 	check_range(w, addr, len, faddr + LG_VRING_DESC_ADDR, field, "indirect table");
 	if (w->stop)
 		return;
-	fname(field, sizeof field, di, -1, "len");
+	field = fdesc(di, -1, "len");
 	if (len == 0 || len % LG_VRING_DESC_SIZE) {
 		issue(w, LG_CHK_IND_LEN, LG_SEV_OFF, faddr + LG_VRING_DESC_LEN, field,
 		      "indirect table len %u is %s", len,
@@ -384,7 +427,7 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 	uint32_t j = 0, prev = 0;
 	for (uint32_t k = 0; k <= n && !w->stop; k++) {
 		if (seen[j / 8] & (1u << (j % 8))) {
-			fname(field, sizeof field, di, (int32_t)prev, "next");
+			field = fdesc(di, (int32_t)prev, "next");
 			issue(w, LG_CHK_DESC_LOOP, LG_SEV_OFF,
 			      addr + (uint64_t)prev * LG_VRING_DESC_SIZE + LG_VRING_DESC_NEXT, field,
 			      "indirect chain of desc[%u] returns to entry %u after %u entries", di, j,
@@ -398,7 +441,7 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 		uint16_t en = lg_le16(e + LG_VRING_DESC_NEXT);
 		w->ch->ndesc++;
 		if (ef & ~(LG_VRING_DESC_F_NEXT | LG_VRING_DESC_F_WRITE | LG_VRING_DESC_F_INDIRECT)) {
-			fname(field, sizeof field, di, (int32_t)j, "flags");
+			field = fdesc(di, (int32_t)j, "flags");
 			issue(w, LG_CHK_DESC_FLAGS, LG_SEV_OFF, ea + LG_VRING_DESC_FLAGS, field,
 			      "flags 0x%x have bits 0x%x outside NEXT|WRITE|INDIRECT (0x7)", ef,
 			      ef & ~7u);
@@ -406,7 +449,7 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 				break;
 		}
 		if (ef & LG_VRING_DESC_F_INDIRECT) {
-			fname(field, sizeof field, di, (int32_t)j, "flags");
+			field = fdesc(di, (int32_t)j, "flags");
 			issue(w, LG_CHK_IND_NESTED, LG_SEV_OFF, ea + LG_VRING_DESC_FLAGS, field,
 			      "INDIRECT (flags 0x%x) inside the indirect table of desc[%u]", ef, di);
 			break;
@@ -415,7 +458,7 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 		if (w->stop || !(ef & LG_VRING_DESC_F_NEXT))
 			break;
 		if (en >= n) {
-			fname(field, sizeof field, di, (int32_t)j, "next");
+			field = fdesc(di, (int32_t)j, "next");
 			issue(w, LG_CHK_DESC_NEXT_RANGE, LG_SEV_OFF, ea + LG_VRING_DESC_NEXT, field,
 			      "next %u is not below the indirect table's %u entries", en, n);
 			break;
@@ -430,7 +473,7 @@ static void walk_indirect(struct walker *w, struct chain_pos *p, const uint8_t *
 /* Walk the chain at head with tag w->tag, filling *ch. */
 static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 {
-	char field[48];
+	struct fref field;
 	uint16_t num = w->rs->num;
 	uint16_t i = head, prev = head;
 	struct chain_pos p = {false, false, 0};
@@ -443,7 +486,7 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 	for (uint32_t k = 0; k <= num && !w->stop && !w->err; k++) {
 		uint64_t da = w->rs->geom.desc + (uint64_t)i * LG_VRING_DESC_SIZE;
 		if (w->owner[i] == w->tag) {
-			fname(field, sizeof field, prev, -1, "next");
+			field = fdesc(prev, -1, "next");
 			issue(w, LG_CHK_DESC_LOOP, LG_SEV_OFF,
 			      w->rs->geom.desc + (uint64_t)prev * LG_VRING_DESC_SIZE +
 				      LG_VRING_DESC_NEXT,
@@ -454,9 +497,7 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 		if (w->owner[i]) {
 			w->conflict = true;
 			if (w->mode != WALK_QUIET) {
-				char f2[48];
-				snprintf(f2, sizeof f2, "desc[%u]", i);
-				issue(w, LG_CHK_CHAIN_DISJOINT, LG_SEV_OFF, da, f2,
+				issue(w, LG_CHK_CHAIN_DISJOINT, LG_SEV_OFF, da, fdesc(i, -1, NULL),
 				      "descriptor %u is reachable from head %u and from another "
 				      "outstanding chain (head %u)",
 				      i, head, (unsigned)(w->owner[i] >> 16));
@@ -470,7 +511,7 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 		uint16_t next = lg_le16(dsc + LG_VRING_DESC_NEXT);
 		ch->ndesc++;
 		if (flags & ~(LG_VRING_DESC_F_NEXT | LG_VRING_DESC_F_WRITE | LG_VRING_DESC_F_INDIRECT)) {
-			fname(field, sizeof field, i, -1, "flags");
+			field = fdesc(i, -1, "flags");
 			issue(w, LG_CHK_DESC_FLAGS, LG_SEV_OFF, da + LG_VRING_DESC_FLAGS, field,
 			      "flags 0x%x have bits 0x%x outside NEXT|WRITE|INDIRECT (0x7)", flags,
 			      flags & ~7u);
@@ -484,7 +525,7 @@ static void walk_chain(struct walker *w, uint16_t head, struct lg_chain *ch)
 		if (w->stop || !(flags & LG_VRING_DESC_F_NEXT))
 			return;
 		if (next >= num) {
-			fname(field, sizeof field, i, -1, "next");
+			field = fdesc(i, -1, "next");
 			issue(w, LG_CHK_DESC_NEXT_RANGE, LG_SEV_OFF, da + LG_VRING_DESC_NEXT, field,
 			      "next %u is not below the ring's %u descriptors", next, num);
 			return;
@@ -809,7 +850,6 @@ static void check_used(struct walker *w, const uint8_t *used)
 {
 	const struct lg_ring_state *rs = w->rs;
 	uint16_t num = rs->num;
-	char field[48];
 	/* Entries the device has written: the last min(used_idx, num) before used_idx (a
 	 * ring whose used_idx wrapped to a small value has more, but we cannot tell). */
 	uint16_t n = rs->used_idx < num ? rs->used_idx : num;
@@ -825,8 +865,7 @@ static void check_used(struct walker *w, const uint8_t *used)
 		uint64_t ea = rs->geom.used + 4 + (uint64_t)slot * LG_VRING_USED_ELEM_SIZE;
 		lg_ck_sub_begin(w->c);
 		if (id >= num) {
-			snprintf(field, sizeof field, "used.ring[%u].id", slot);
-			issue(w, LG_CHK_USED_ID_RANGE, LG_SEV_OFF, ea, field,
+			issue(w, LG_CHK_USED_ID_RANGE, LG_SEV_OFF, ea, fring("used", slot, "id"),
 			      "used element id %u is not below num %u", id, num);
 			continue;
 		}
@@ -850,8 +889,7 @@ static void check_used(struct walker *w, const uint8_t *used)
 		if (w->faulted || w->conflict || w->incomplete)
 			continue;
 		if (len > ch.in_bytes) {
-			snprintf(field, sizeof field, "used.ring[%u].len", slot);
-			issue(w, LG_CHK_USED_LEN, LG_SEV_OFF, ea + 4, field,
+			issue(w, LG_CHK_USED_LEN, LG_SEV_OFF, ea + 4, fring("used", slot, "len"),
 			      "used len %u exceeds the %llu device-writable bytes of the chain at "
 			      "head %u",
 			      len, (unsigned long long)ch.in_bytes, id);
@@ -884,7 +922,6 @@ int lg_check_ring_state(struct lg_ckctx *c)
 	const struct lg_vq *vq = &dv->vq[q];
 	struct lg_ring_state rs;
 	struct lg_walk_opts o;
-	char field[48];
 	if (!c->rings_readable)
 		return 0;
 	c->st->rings_checked++;
@@ -920,11 +957,11 @@ int lg_check_ring_state(struct lg_ckctx *c)
 	w.desc = desc;
 
 	if (rs.avail_flags & ~LG_VRING_AVAIL_F_NO_INTERRUPT)
-		issue(&w, LG_CHK_AVAIL_FLAGS, LG_SEV_OFF, rs.geom.avail, "avail.flags",
+		issue(&w, LG_CHK_AVAIL_FLAGS, LG_SEV_OFF, rs.geom.avail, ftext("avail.flags"),
 		      "avail.flags 0x%x has bits 0x%x besides NO_INTERRUPT (1)", rs.avail_flags,
 		      rs.avail_flags & ~1u);
 	if (rs.used_flags & ~LG_VRING_USED_F_NO_NOTIFY)
-		issue(&w, LG_CHK_USED_FLAGS, LG_SEV_OFF, rs.geom.used, "used.flags",
+		issue(&w, LG_CHK_USED_FLAGS, LG_SEV_OFF, rs.geom.used, ftext("used.flags"),
 		      "used.flags 0x%x has bits 0x%x besides NO_NOTIFY (1)", rs.used_flags,
 		      rs.used_flags & ~1u);
 
@@ -932,7 +969,8 @@ int lg_check_ring_state(struct lg_ckctx *c)
 	if (!window_ok) {
 		char msg[128];
 		idx_window_msg(msg, sizeof msg, rs.avail_idx, rs.used_idx, "used.idx", num);
-		issue(&w, LG_CHK_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 2, "avail.idx", "%s", msg);
+		issue(&w, LG_CHK_IDX_WINDOW, LG_SEV_OFF, rs.geom.avail + 2, ftext("avail.idx"), "%s",
+		      msg);
 	}
 
 	size_t nheads = 0;
@@ -943,7 +981,7 @@ int lg_check_ring_state(struct lg_ckctx *c)
 			uint16_t head = lg_le16(avail + 2 * slot);
 			uint64_t ha = rs.geom.avail + 4 + 2ull * slot;
 			lg_ck_sub_begin(c);
-			snprintf(field, sizeof field, "avail.ring[%u]", slot);
+			struct fref field = fring("avail", slot, NULL);
 			if (head >= num) {
 				issue(&w, LG_CHK_HEAD_RANGE, LG_SEV_OFF, ha, field,
 				      "outstanding head %u (avail index %u) is not below num %u", head,
@@ -1017,7 +1055,8 @@ int lg_check_ring_state(struct lg_ckctx *c)
 			    "avail_event"}};
 		for (int e = 0; e < 2; e++)
 			if (!event_near(ev[e].value, &rs))
-				issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, ev[e].addr, ev[e].where,
+				issue(&w, LG_CHK_EVENT_IDX_WINDOW, LG_SEV_OFF, ev[e].addr,
+				      ftext(ev[e].where),
 				      "%s %u lies far outside [used.idx - num, avail.idx + num] = "
 				      "[%u, %u]",
 				      ev[e].name, ev[e].value, (uint16_t)(rs.used_idx - num),

@@ -356,14 +356,14 @@ int lg_scan_threads(const struct lg_image *img, const struct lg_scan_opts *opts,
 		total += img->ranges[i].len;
 		data += weight(img, i);
 	}
-	if (threads == 0) {
+	if (threads == 0 && data < AUTO_MIN_BYTES) {
+		threads = 1; /* whatever the CPUs: not worth a system call to count them */
+	} else if (threads == 0) {
 		/* The CPUs this process may run on (taskset, a container's cpuset). */
 		cpu_set_t set;
 		long cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
 								: sysconf(_SC_NPROCESSORS_ONLN);
-		threads = data < AUTO_MIN_BYTES || cpus < 2 ? 1
-			  : cpus > (long)THREADS_AUTO   ? THREADS_AUTO
-							: (unsigned)cpus;
+		threads = cpus < 2 ? 1 : cpus > (long)THREADS_AUTO ? THREADS_AUTO : (unsigned)cpus;
 	}
 	if (threads > THREADS_MAX)
 		threads = THREADS_MAX;

@@ -6,7 +6,8 @@
 #   as run       the target and flags as tests/run-all.sh runs them (tests/fuzz/targets.sh
 #                fuzz_flags; fuzz_common.h asks ASan for a 16 MiB quarantine);
 #   lf schedule  the same, without -entropic_scale_per_exec_time=1: libFuzzer's default
-#                schedule, which does not favour the inputs that run fast;
+#                schedule, which does not favour the inputs that run fast (for the
+#                targets that run without it, a second "as run");
 #   quarantine   the same as "as run", with ASan's default 256 MiB quarantine
 #                (ASAN_OPTIONS=quarantine_size_mb=256).
 # The last two are the baselines, measured in the same run, for the two speed-ups that are

@@ -51,7 +51,7 @@ printf '%-8s %-12s %9s %8s %8s %5s %7s %10s\n' target run inputs 'wall/s' 'cpu/s
 	'as run/' 'cov/ft'
 for name in $targets; do
 	read -ra flags <<<"$(fuzz_flags "$name")"
-	read -ra plain <<<"$(fuzz_flags "$name" | sed 's/-entropic_scale_per_exec_time=1//')"
+	plain=(-max_len="$(fuzz_max_len "$name")") # libFuzzer's defaults besides the length
 	run "$name" 'as run' '' "${flags[@]}"
 	run "$name" 'lf schedule' '' "${plain[@]}"
 	run "$name" quarantine quarantine_size_mb=256 "${flags[@]}"

@@ -595,17 +595,19 @@ int lg_ring_avail_head(const struct lg_image *img, const struct lg_ring_state *r
 	return 0;
 }
 
-/* Copy the descriptor table (16*num bytes). */
-static int copy_table(const struct lg_image *img, const struct lg_ring_state *rs, uint8_t **out,
-		      struct lg_error *err)
+/* Copy the descriptor table (16*num bytes) into buf or, buf NULL, into a block it
+ * allocates; *out is where it lies (NULL on an error). */
+static int copy_table(const struct lg_image *img, const struct lg_ring_state *rs, uint8_t *buf,
+		      uint8_t **out, struct lg_error *err)
 {
 	size_t n = (size_t)rs->num * LG_VRING_DESC_SIZE;
-	*out = malloc(n);
+	*out = buf ? buf : malloc(n);
 	if (!*out)
 		return lg_fail(err, LG_ERR_NOMEM, "out of memory");
 	int rc = lg_image_read(img, rs->geom.desc, *out, n, err);
 	if (rc < 0) {
-		free(*out);
+		if (!buf)
+			free(*out);
 		*out = NULL;
 	}
 	return rc;
@@ -630,12 +632,11 @@ int lg_chain_walk(const struct lg_image *img, const struct lg_ring_state *rs, ui
 	uint8_t small_desc[256 * LG_VRING_DESC_SIZE];
 	uint32_t small_owner[256];
 	bool small = rs->num <= 256;
-	size_t n = (size_t)rs->num * LG_VRING_DESC_SIZE;
-	uint8_t *desc = small ? small_desc : malloc(n);
+	uint8_t *desc = NULL;
 	w.owner = small ? memset(small_owner, 0, rs->num * sizeof *small_owner)
 			: calloc(rs->num, sizeof *w.owner);
-	int rc = desc && w.owner ? lg_image_read(img, rs->geom.desc, desc, n, err)
-				 : lg_fail(err, LG_ERR_NOMEM, "out of memory");
+	int rc = w.owner ? copy_table(img, rs, small ? small_desc : NULL, &desc, err)
+			 : lg_fail(err, LG_ERR_NOMEM, "out of memory");
 	if (rc >= 0) {
 		w.desc = desc;
 		walk_chain(&w, head, out);
@@ -743,7 +744,7 @@ int lg_ring_outstanding(const struct lg_image *img, const struct lg_ring_state *
 	if (rc == 0)
 		rc = lg_image_read(img, rs->geom.avail + 4, avail, avail_len, err);
 	if (rc == 0)
-		rc = copy_table(img, rs, &desc, err);
+		rc = copy_table(img, rs, NULL, &desc, err);
 	w.desc = desc;
 	for (uint16_t k = 0; rc == 0 && k < n && k < max; k++) {
 		uint16_t slot = (uint16_t)(rs->used_idx + k) % rs->num;
@@ -951,7 +952,7 @@ int lg_check_ring_state(struct lg_ckctx *c)
 	if (rc == 0)
 		rc = lg_image_read(c->img, rs.geom.used + 4, used, used_len, &rd);
 	if (rc == 0)
-		rc = copy_table(c->img, &rs, &desc, &rd);
+		rc = copy_table(c->img, &rs, NULL, &desc, &rd);
 	if (rc != 0 || !desc)
 		goto out;
 	w.desc = desc;

@@ -51,6 +51,41 @@ static int stop_first(void *ctx, const struct lg_buf *b)
 	return 1;
 }
 
+/* lg_chain_walk on a ring of num entries alone in memory at pfn 1: a one-buffer chain at
+ * head num - 1 is walked, then a chain that loops on itself is a desc_loop fault.  A ring
+ * of up to 256 entries is walked from the stack, a larger one from the heap: both ways. */
+static void walk_alone(uint16_t num)
+{
+	uint64_t rsize = lg_vring_size(num);
+	size_t size = 4096 + (size_t)rsize;
+	uint8_t *m = calloc(1, size);
+	struct lg_image *img = NULL;
+	struct lg_ring_state rs;
+	struct lg_chain ch;
+	bool ok = m && lg_image_from_memory(m, size, 0, &img) == 0 &&
+		  lg_ring_read(img, num, 1, &rs, NULL) == 0;
+	EXPECT(ok, "num %u: image and ring", num);
+	if (!ok) {
+		lg_image_close(img);
+		free(m);
+		return;
+	}
+	uint8_t *d = m + 4096 + 16ull * (num - 1u); /* the image reads m as it is now */
+	lg_put64(d, 0x100);
+	lg_put32(d + 8, 32);
+	int rc = lg_chain_walk(img, &rs, (uint16_t)(num - 1u), NULL, NULL, NULL, &ch, NULL);
+	EXPECT(rc == 0 && ch.ndesc == 1 && ch.nbufs == 1 && ch.out_bytes == 32 && ch.fault < 0,
+	       "num %u: walk: rc %d ndesc %u nbufs %u fault %d", num, rc, ch.ndesc, ch.nbufs,
+	       ch.fault);
+	lg_put16(d + 12, LG_VRING_DESC_F_NEXT);
+	lg_put16(d + 14, (uint16_t)(num - 1u));
+	rc = lg_chain_walk(img, &rs, (uint16_t)(num - 1u), NULL, NULL, NULL, &ch, NULL);
+	EXPECT(rc == LG_ERR_RING && ch.fault == LG_CHK_DESC_LOOP,
+	       "num %u: looped chain: rc %d fault %d", num, rc, ch.fault);
+	lg_image_close(img);
+	free(m);
+}
+
 static int run_checks(struct sim *s, uint64_t pfn_limit, struct got *g)
 {
 	struct lg_image *img;
@@ -448,6 +483,8 @@ int main(int argc, char **argv)
 		lg_image_close(img);
 		sim_free(&s);
 	}
+	walk_alone(256);
+	walk_alone(1024);
 	if (man)
 		fclose(man);
 	return t_done("test_ring_corpus");
